@@ -1,0 +1,163 @@
+"""Settings shared by every deployment. Values from outside come through ``config.env``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from config import env
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+DATA_DIR = env.data_directory()
+
+SECRET_KEY = env.text("SECRET_KEY") or "zweck-insecure-development-key-change-me-0123456789"
+DEBUG = env.flag("DEBUG", default=False)
+ALLOWED_HOSTS = env.listing("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.listing("CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "django_htmx",
+    "django_tasks_db",
+    "zweck.core",
+    "zweck.accounts",
+    "zweck.audit",
+    "zweck.privacy",
+    "zweck.crm",
+    "zweck.api",
+    "zweck.web",
+    "zweck.cli",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "zweck.audit.middleware.RequestContextMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def _database() -> dict[str, object]:
+    url = env.database_url() or f"sqlite:///{DATA_DIR / 'zweck.sqlite3'}"
+    config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets the demo server read while a sweep or import writes.
+        config["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+        config["CONN_MAX_AGE"] = 0
+    return config
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "/app/login/"
+LOGIN_REDIRECT_URL = "/app/"
+LOGOUT_REDIRECT_URL = "/app/login/"
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("de", _("German"))]
+LOCALE_PATHS = [BASE_DIR / "zweck" / "locale"]
+TIME_ZONE = env.text("TIME_ZONE") or "Europe/Berlin"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+MEDIA_ROOT = DATA_DIR / "media"
+
+MAILERS = {
+    "default": {
+        "BACKEND": env.text("EMAIL_BACKEND") or "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": env.text("EMAIL_HOST") or "127.0.0.1",
+            "port": env.integer("EMAIL_PORT", 25),
+            "username": env.text("EMAIL_USER") or "",
+            "password": env.text("EMAIL_PASSWORD") or "",
+            "use_tls": env.flag("EMAIL_USE_TLS"),
+            "timeout": 10,
+        },
+    }
+}
+DEFAULT_FROM_EMAIL = env.text("DEFAULT_FROM_EMAIL") or "zweck@localhost"
+
+TASKS = {
+    "default": {
+        "BACKEND": env.text("TASK_BACKEND") or "django_tasks_db.DatabaseBackend",
+    }
+}
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Personal values never reach the logs: the audit trail stores ids and field names,
+# and the log formatter below writes only what the code passes it explicitly.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.text("LOG_LEVEL") or "WARNING"},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+ZWECK = {
+    # Maximum rows a list endpoint returns in one page.
+    "MAX_PAGE_SIZE": 200,
+    "DEFAULT_PAGE_SIZE": 50,
+}

@@ -1,0 +1,26 @@
+"""Settings for the test suite. The database comes from DATABASE_URL (SQLite by default)."""
+
+from config import env
+from config.settings.base import *  # noqa: F403
+from config.settings.base import DATABASES
+
+DEBUG = False
+SECRET_KEY = "zweck-test-secret-key-not-for-production-0123456789abcdef"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+if not env.database_url():
+    DATABASES["default"] = {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": ":memory:",
+        "TEST": {"NAME": ":memory:"},
+    }
+else:
+    # A fresh, uniquely named database per run so parallel runs never share one.
+    suffix = env.text("TEST_DATABASE_SUFFIX")
+    if suffix and DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        DATABASES["default"]["TEST"] = {"NAME": f"test_zweck_{suffix}"}

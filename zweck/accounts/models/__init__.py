@@ -1,0 +1,5 @@
+from zweck.accounts.models.tokens import ApiToken
+from zweck.accounts.models.users import User, UserManager
+from zweck.accounts.models.workspaces import ContractStatus, Membership, Workspace
+
+__all__ = ["ApiToken", "ContractStatus", "Membership", "User", "UserManager", "Workspace"]

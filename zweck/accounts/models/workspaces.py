@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from zweck.accounts.permissions import Role
+
+
+class ContractStatus(models.TextChoices):
+    TRIAL = "trial", _("Trial")
+    ACTIVE = "active", _("Active")
+    ENDED = "ended", _("Ended")
+
+
+class Workspace(models.Model):
+    """A tenant: one company using Zweck, and the controller of the data it holds (Art. 4(7) GDPR).
+
+    The controller's identity, its data-protection officer and its supervisory authority
+    are what every generated notice and record of processing names.
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(
+        _("short name"),
+        max_length=60,
+        unique=True,
+        validators=[RegexValidator(r"^[a-z0-9][a-z0-9-]*$", _("Use lower-case letters, digits and dashes."))],
+    )
+    legal_name = models.CharField(_("legal name"), max_length=300, blank=True)
+    street = models.CharField(_("street and number"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    country = models.CharField(_("country"), max_length=2, default="DE")
+    email = models.EmailField(_("contact email"), blank=True)
+    phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    dpo_name = models.CharField(_("data-protection officer"), max_length=200, blank=True)
+    dpo_email = models.EmailField(_("data-protection officer's email"), blank=True)
+    dpo_phone = models.CharField(_("data-protection officer's phone"), max_length=40, blank=True)
+    supervisory_authority = models.CharField(_("supervisory authority"), max_length=300, blank=True)
+    supervisory_authority_url = models.URLField(_("supervisory authority's website"), blank=True)
+    default_currency = models.CharField(_("default currency"), max_length=3, default="EUR")
+    contract_status = models.CharField(
+        _("contract status"),
+        max_length=12,
+        choices=ContractStatus.choices,
+        default=ContractStatus.ACTIVE,
+    )
+    contract_ends_on = models.DateField(_("contract ends on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("workspace")
+        verbose_name_plural = _("workspaces")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's seat in a workspace, with the one role that decides what they may do there."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "user"], name="membership_unique_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.workspace_id}:{self.role}"

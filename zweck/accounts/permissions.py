@@ -1,0 +1,62 @@
+"""Every permission Zweck knows, and which role holds which — the one place for both.
+
+A role is a bundle of permissions; code asks for permissions, never for roles.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Permission(StrEnum):
+    CRM_VIEW = "crm.view"
+    CRM_CHANGE = "crm.change"
+    CRM_DELETE = "crm.delete"
+    ACTIVITY_CHANGE = "activity.change"
+    DEAL_VIEW = "deal.view"
+    DEAL_CHANGE = "deal.change"
+    DEAL_DELETE = "deal.delete"
+    PIPELINE_MANAGE = "pipeline.manage"
+    REPORT_VIEW = "report.view"
+    PRIVACY_VIEW = "privacy.view"
+    PRIVACY_MANAGE = "privacy.manage"
+    AUDIT_VIEW = "audit.view"
+    MEMBER_MANAGE = "member.manage"
+    WORKSPACE_MANAGE = "workspace.manage"
+    TOKEN_USE = "token.use"
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    ADMIN = "admin", _("Administrator")
+    SALES = "sales", _("Sales")
+    SERVICE = "service", _("Service")
+    ACCOUNTING = "accounting", _("Accounting")
+    MARKETING = "marketing", _("Marketing")
+    PRIVACY_OFFICER = "privacy_officer", _("Privacy officer")
+    READ_ONLY = "read_only", _("Read only")
+
+
+P = Permission
+_EVERYTHING = frozenset(Permission)
+_READ = frozenset({P.CRM_VIEW, P.DEAL_VIEW, P.TOKEN_USE})
+
+ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
+    Role.OWNER: _EVERYTHING,
+    Role.ADMIN: _EVERYTHING - {P.WORKSPACE_MANAGE},
+    Role.SALES: _READ
+    | {P.CRM_CHANGE, P.CRM_DELETE, P.ACTIVITY_CHANGE, P.DEAL_CHANGE, P.DEAL_DELETE, P.REPORT_VIEW},
+    Role.SERVICE: _READ | {P.ACTIVITY_CHANGE},
+    Role.ACCOUNTING: _READ | {P.REPORT_VIEW},
+    Role.MARKETING: _READ | {P.ACTIVITY_CHANGE},
+    Role.PRIVACY_OFFICER: _READ | {P.PRIVACY_VIEW, P.PRIVACY_MANAGE, P.AUDIT_VIEW},
+    Role.READ_ONLY: _READ,
+}
+
+
+def permissions_for(role: str) -> frozenset[Permission]:
+    """The permissions a role grants; an unknown role grants none."""
+    return ROLE_PERMISSIONS.get(role, frozenset())

@@ -1,0 +1,96 @@
+"""Register declarations for staff accounts: these are the workspace's employees."""
+
+from zweck.accounts import models as accounts
+from zweck.privacy.register import NOT_PERSONAL, Mask, Personal, register
+
+STAFF = "employee"
+
+register.declare(
+    accounts.User,
+    subject_kind=STAFF,
+    fields={
+        "id": NOT_PERSONAL,
+        "password": Personal("user.authorization.password", mask=Mask.BLANK),
+        "last_login": Personal("user.behavior"),
+        "is_superuser": NOT_PERSONAL,
+        "email": Personal("user.contact.email", provided=True),
+        "full_name": Personal("user.name", provided=True),
+        "language": Personal("user.demographic.language", provided=True),
+        "is_active": NOT_PERSONAL,
+        "is_staff": NOT_PERSONAL,
+        "date_joined": Personal("user.account"),
+    },
+    activities=("account_administration",),
+    retention="staff_account",
+)
+register.declare(
+    accounts.User.groups.through,
+    subject_kind=STAFF,
+    fields={"id": NOT_PERSONAL, "user": NOT_PERSONAL, "group": NOT_PERSONAL},
+)
+register.declare(
+    accounts.User.user_permissions.through,
+    subject_kind=STAFF,
+    fields={"id": NOT_PERSONAL, "user": NOT_PERSONAL, "permission": NOT_PERSONAL},
+)
+register.declare(
+    accounts.Workspace,
+    subject_kind=STAFF,
+    # The controller's own details; the DPO's name and contact are published in every notice.
+    fields={
+        "id": NOT_PERSONAL,
+        "name": NOT_PERSONAL,
+        "slug": NOT_PERSONAL,
+        "legal_name": NOT_PERSONAL,
+        "street": NOT_PERSONAL,
+        "postal_code": NOT_PERSONAL,
+        "city": NOT_PERSONAL,
+        "country": NOT_PERSONAL,
+        "email": NOT_PERSONAL,
+        "phone": NOT_PERSONAL,
+        "website": NOT_PERSONAL,
+        "dpo_name": Personal("user.name"),
+        "dpo_email": Personal("user.contact.email"),
+        "dpo_phone": Personal("user.contact.phone_number"),
+        "supervisory_authority": NOT_PERSONAL,
+        "supervisory_authority_url": NOT_PERSONAL,
+        "default_currency": NOT_PERSONAL,
+        "contract_status": NOT_PERSONAL,
+        "contract_ends_on": NOT_PERSONAL,
+        "created_at": NOT_PERSONAL,
+    },
+    activities=("account_administration",),
+    retention="tenant_contract",
+)
+register.declare(
+    accounts.Membership,
+    subject_kind=STAFF,
+    fields={
+        "id": NOT_PERSONAL,
+        "workspace": NOT_PERSONAL,
+        "user": Personal("user.unique_id"),
+        "role": Personal("user.authorization"),
+        "is_active": NOT_PERSONAL,
+        "created_at": NOT_PERSONAL,
+    },
+    activities=("account_administration",),
+    retention="staff_account",
+)
+register.declare(
+    accounts.ApiToken,
+    subject_kind=STAFF,
+    fields={
+        "id": NOT_PERSONAL,
+        "workspace": NOT_PERSONAL,
+        "user": Personal("user.unique_id"),
+        "name": NOT_PERSONAL,
+        "prefix": Personal("user.authorization.credentials"),
+        "digest": Personal("user.authorization.credentials"),
+        "created_at": NOT_PERSONAL,
+        "last_used_at": Personal("user.behavior"),
+        "expires_at": NOT_PERSONAL,
+        "revoked_at": NOT_PERSONAL,
+    },
+    activities=("security_logging",),
+    retention="staff_account",
+)

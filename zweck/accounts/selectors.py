@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from zweck.accounts.actors import Actor
+from zweck.accounts.models import ApiToken, Membership, User, Workspace
+from zweck.accounts.permissions import Permission
+
+
+def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
+    """The workspaces a user may act in."""
+    return (
+        Membership.objects.select_related("workspace")
+        .filter(user=user, is_active=True)
+        .order_by("workspace__name")
+    )
+
+
+def actor_for(*, user: User, workspace: Workspace | int) -> Actor | None:
+    """The actor for ``user`` in ``workspace``; ``None`` when they are not an active member."""
+    workspace_id = workspace.pk if isinstance(workspace, Workspace) else workspace
+    membership = (
+        Membership.objects.select_related("user", "workspace")
+        .filter(user=user, workspace_id=workspace_id, is_active=True, user__is_active=True)
+        .first()
+    )
+    return Actor.for_membership(membership) if membership else None
+
+
+def member_list(*, actor: Actor) -> QuerySet[Membership]:
+    return Membership.objects.select_related("user").filter(workspace_id=actor.workspace_id)
+
+
+def token_list(*, actor: Actor) -> QuerySet[ApiToken]:
+    """The actor's own tokens; member managers see everyone's in the workspace."""
+    tokens = ApiToken.objects.filter(workspace_id=actor.workspace_id)
+    if not actor.can(Permission.MEMBER_MANAGE):
+        tokens = tokens.filter(user=actor.user)
+    return tokens.order_by("-created_at")

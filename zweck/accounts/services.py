@@ -1,0 +1,156 @@
+"""Writes for users, workspaces, memberships and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from zweck.accounts.actors import Actor
+from zweck.accounts.models import ApiToken, Membership, User, Workspace
+from zweck.accounts.permissions import Permission, Role
+from zweck.audit.services import audit_record
+
+TOKEN_PREFIX = "zk_"
+# last_used_at is refreshed at most this often, so a busy client does not write on every call.
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:50] or "workspace"
+    slug, counter = base, 2
+    while Workspace.objects.filter(slug=slug).exists():
+        slug, counter = f"{base}-{counter}", counter + 1
+    return slug
+
+
+@transaction.atomic
+def workspace_create(
+    *, name: str, owner: User | None = None, slug: str | None = None, **details: object
+) -> Workspace:
+    """Create a workspace (a tenant) and, when given, make ``owner`` its owner."""
+    workspace = Workspace(name=name, slug=slug or _unique_slug(name), **details)
+    workspace.full_clean()
+    workspace.save()
+    actor = Actor.system(workspace)
+    audit_record(actor=actor, action="workspace.create", instance=workspace)
+    if owner is not None:
+        membership_set(actor=actor, user=owner, role=Role.OWNER)
+    return workspace
+
+
+@transaction.atomic
+def workspace_update(*, actor: Actor, **changes: object) -> Workspace:
+    """Change the workspace's controller details (name, address, DPO, authority, contract)."""
+    actor.require(Permission.WORKSPACE_MANAGE)
+    workspace = Workspace.objects.select_for_update().get(pk=actor.workspace_id)
+    changed = [name for name, value in changes.items() if getattr(workspace, name) != value]
+    for name, value in changes.items():
+        setattr(workspace, name, value)
+    workspace.full_clean()
+    if changed:
+        workspace.save(update_fields=changed)
+        audit_record(actor=actor, action="workspace.update", instance=workspace, changed_fields=changed)
+    return workspace
+
+
+@transaction.atomic
+def user_create(*, email: str, password: str | None, full_name: str = "", language: str = "en") -> User:
+    """Create a login. Passwords are hashed with Argon2."""
+    user = User.objects.create_user(email=email, password=password, full_name=full_name, language=language)
+    return user
+
+
+@transaction.atomic
+def membership_set(*, actor: Actor, user: User, role: str) -> Membership:
+    """Give ``user`` a seat with ``role`` in the actor's workspace, or change their role."""
+    actor.require(Permission.MEMBER_MANAGE)
+    if role not in Role.values:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"role": f"Unknown role {role!r}."})
+    membership, created = Membership.objects.select_for_update().get_or_create(
+        workspace_id=actor.workspace_id, user=user, defaults={"role": role}
+    )
+    if not created and (membership.role != role or not membership.is_active):
+        membership.role, membership.is_active = role, True
+        membership.save(update_fields=["role", "is_active"])
+    audit_record(
+        actor=actor,
+        action="membership.create" if created else "membership.update",
+        instance=membership,
+        changed_fields=["role"],
+    )
+    return membership
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def token_create(*, actor: Actor, name: str, expires_at: datetime | None = None) -> tuple[ApiToken, str]:
+    """Create a personal API token for the acting user; returns the row and the plain token.
+
+    The plain token is returned once and never stored.
+    """
+    actor.require(Permission.TOKEN_USE)
+    if actor.user is None:
+        raise ValueError("API tokens belong to a user; the system actor has none.")
+    secret = secrets.token_urlsafe(32)
+    prefix = secret[:8]
+    plain = f"{TOKEN_PREFIX}{secret}"
+    token = ApiToken(
+        workspace_id=actor.workspace_id,
+        user=actor.user,
+        name=name,
+        prefix=prefix,
+        digest=_digest(plain),
+        expires_at=expires_at,
+    )
+    token.full_clean()
+    token.save()
+    audit_record(actor=actor, action="apitoken.create", instance=token)
+    return token, plain
+
+
+@transaction.atomic
+def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
+    """Revoke a token; owners and admins may revoke anyone's, others only their own."""
+    if token.workspace_id != actor.workspace_id:
+        raise ApiToken.DoesNotExist
+    if token.user_id != actor.user_id:
+        actor.require(Permission.MEMBER_MANAGE)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(actor=actor, action="apitoken.revoke", instance=token, changed_fields=["revoked_at"])
+    return token
+
+
+def token_authenticate(*, plain: str) -> Actor | None:
+    """The actor behind a plain token, or ``None`` for an unknown, revoked or expired one.
+
+    A token only works while its user is active and still a member of its workspace.
+    """
+    if not plain.startswith(TOKEN_PREFIX) or len(plain) > 200:
+        return None
+    token = ApiToken.objects.select_related("user", "workspace").filter(digest=_digest(plain)).first()
+    if token is None or not token.is_usable or not token.user.is_active:
+        return None
+    membership = (
+        Membership.objects.select_related("user", "workspace")
+        .filter(workspace_id=token.workspace_id, user_id=token.user_id, is_active=True)
+        .first()
+    )
+    if membership is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_INTERVAL:
+        # Bookkeeping, not a change of personal data: no audit event.
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return Actor.for_membership(membership)

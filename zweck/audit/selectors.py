@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from zweck.accounts.actors import Actor
+from zweck.accounts.permissions import Permission
+from zweck.audit.models import AuditEvent
+
+
+def audit_event_list(
+    *,
+    actor: Actor,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    subject_id: int | None = None,
+) -> QuerySet[AuditEvent]:
+    """The workspace's audit trail, newest first; only for those allowed to read it."""
+    actor.require(Permission.AUDIT_VIEW)
+    events = AuditEvent.objects.filter(workspace_id=actor.workspace_id)
+    if object_type:
+        events = events.filter(object_type=object_type)
+    if object_id:
+        events = events.filter(object_id=object_id)
+    if subject_id is not None:
+        events = events.filter(subjects__subject_id=subject_id)
+    return events

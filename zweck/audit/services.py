@@ -1,0 +1,64 @@
+"""Writing the audit trail. Called by every service, inside that service's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.db import connections, models, router
+
+from zweck.audit import context
+from zweck.audit.models import AuditEvent, AuditEventSubject
+
+if TYPE_CHECKING:
+    from zweck.accounts.actors import Actor
+
+
+class AuditOutsideTransactionError(RuntimeError):
+    """An audit event must be written in the same transaction as the change it records."""
+
+
+def object_type_of(instance: models.Model | type[models.Model]) -> str:
+    return instance._meta.label_lower
+
+
+def audit_record(
+    *,
+    actor: Actor,
+    action: str,
+    instance: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    subject_ids: Iterable[int] = (),
+    changed_fields: Iterable[str] = (),
+) -> AuditEvent:
+    """Append one audit event for ``actor``'s workspace.
+
+    Refuses to run outside a transaction: an event that could commit without its change
+    (or a change without its event) would make the trail untrustworthy.
+    """
+    database = router.db_for_write(AuditEvent)
+    if not connections[database].in_atomic_block:
+        raise AuditOutsideTransactionError(f"audit_record({action}) called outside a transaction")
+    if instance is not None:
+        object_type = object_type or object_type_of(instance)
+        object_id = object_id or instance.pk or ""
+    request = context.current()
+    event = AuditEvent(
+        workspace_id=actor.workspace_id,
+        actor_id=actor.user_id,
+        channel=request.channel,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        changed_fields=sorted(set(changed_fields)),
+        client_ip=request.client_ip,
+    )
+    event.save(force_insert=True)
+    subjects = sorted({int(subject) for subject in subject_ids})
+    if subjects:
+        AuditEventSubject.objects.bulk_create(
+            AuditEventSubject(event=event, workspace_id=actor.workspace_id, subject_id=subject)
+            for subject in subjects
+        )
+    return event

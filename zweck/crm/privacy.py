@@ -1,0 +1,173 @@
+"""Register declarations for the CRM: organizations, persons, activities, deals."""
+
+from zweck.crm import models as crm
+from zweck.privacy.register import NOT_PERSONAL, Erasure, Mask, Personal, base_fields, register
+
+CONTACT_ACTIVITIES = ("contact_management", "client_relationship", "management_reporting")
+
+register.declare(
+    crm.Tag,
+    fields=base_fields(name=NOT_PERSONAL),
+)
+register.declare(
+    crm.Organization,
+    # An organization is not a data subject; its general email or phone can still name a
+    # person (info@ is fine, anna.schmidt@ is not), so they are treated as personal.
+    fields=base_fields(
+        name=Personal("user.contact.organization", provided=True),
+        legal_form=NOT_PERSONAL,
+        vat_id=NOT_PERSONAL,
+        industry=NOT_PERSONAL,
+        website=NOT_PERSONAL,
+        email=Personal("user.contact.email"),
+        phone=Personal("user.contact.phone_number"),
+        relationship_types=NOT_PERSONAL,
+        owner=Personal("user.unique_id", mask=Mask.NONE),
+        notes=Personal("user.content.private", free_text=True),
+        search_text=Personal("user.contact"),
+        archived_at=NOT_PERSONAL,
+    ),
+    activities=("contact_management", "client_relationship"),
+    retention="business_relationship",
+)
+register.declare(
+    crm.Organization.tags.through,
+    fields={"id": NOT_PERSONAL, "organization": NOT_PERSONAL, "tag": NOT_PERSONAL},
+)
+register.declare(
+    crm.OrganizationAddress,
+    fields=base_fields(
+        organization=NOT_PERSONAL,
+        kind=NOT_PERSONAL,
+        street=Personal("user.contact.address.street"),
+        postal_code=Personal("user.contact.address.postal_code"),
+        city=Personal("user.contact.address.city"),
+        country=Personal("user.contact.address.country"),
+    ),
+    activities=("contact_management",),
+    retention="business_relationship",
+)
+register.declare(
+    crm.Person,
+    subject="self",
+    fields=base_fields(
+        salutation=Personal("user.demographic.gender", provided=True),
+        title=Personal("user.name", provided=True),
+        first_name=Personal("user.name.first", provided=True),
+        last_name=Personal("user.name.last", provided=True, mask=Mask.REDACT),
+        position=Personal("user.job_title", provided=True),
+        language=Personal("user.demographic.language", provided=True),
+        subject_category=NOT_PERSONAL,
+        source=NOT_PERSONAL,
+        source_note=Personal("user.content.private"),
+        owner=Personal("user.unique_id", mask=Mask.NONE),
+        notes=Personal("user.content.private", free_text=True),
+        search_text=Personal("user.contact"),
+        archived_at=NOT_PERSONAL,
+        restricted_at=NOT_PERSONAL,
+    ),
+    activities=CONTACT_ACTIVITIES,
+    retention="business_relationship",
+    erasure=Erasure.DELETE,
+)
+register.declare(
+    crm.PersonEmail,
+    subject="person",
+    fields=base_fields(
+        person=NOT_PERSONAL,
+        email=Personal("user.contact.email", provided=True),
+        label=NOT_PERSONAL,
+        is_primary=NOT_PERSONAL,
+    ),
+    activities=CONTACT_ACTIVITIES,
+    retention="business_relationship",
+)
+register.declare(
+    crm.PersonPhone,
+    subject="person",
+    fields=base_fields(
+        person=NOT_PERSONAL,
+        number=Personal("user.contact.phone_number", provided=True),
+        label=NOT_PERSONAL,
+        is_primary=NOT_PERSONAL,
+    ),
+    activities=CONTACT_ACTIVITIES,
+    retention="business_relationship",
+)
+register.declare(
+    crm.OrganizationMembership,
+    subject="person",
+    fields=base_fields(
+        person=NOT_PERSONAL,
+        organization=Personal("user.workplace", provided=True),
+        role=Personal("user.job_title", provided=True),
+        is_primary=NOT_PERSONAL,
+    ),
+    activities=CONTACT_ACTIVITIES,
+    retention="business_relationship",
+)
+register.declare(
+    crm.Activity,
+    subject="participants",
+    fields=base_fields(
+        kind=NOT_PERSONAL,
+        subject=Personal("user.content.private", free_text=True),
+        body=Personal("user.content.private", free_text=True),
+        starts_at=Personal("user.behavior"),
+        ends_at=Personal("user.behavior"),
+        due_at=NOT_PERSONAL,
+        done_at=NOT_PERSONAL,
+        location=Personal("user.location.imprecise"),
+        is_recorded=NOT_PERSONAL,
+        owner=Personal("user.unique_id", mask=Mask.NONE),
+        organization=NOT_PERSONAL,
+        deal=NOT_PERSONAL,
+    ),
+    activities=("client_relationship", "service_delivery"),
+    retention="business_letters",
+    erasure=Erasure.ANONYMIZE,
+)
+register.declare(
+    crm.ActivityParticipant,
+    subject="person",
+    fields=base_fields(activity=NOT_PERSONAL, person=NOT_PERSONAL),
+    activities=("client_relationship",),
+    retention="business_letters",
+)
+register.declare(
+    crm.PipelineStage,
+    fields=base_fields(
+        name=NOT_PERSONAL,
+        position=NOT_PERSONAL,
+        default_probability=NOT_PERSONAL,
+        is_active=NOT_PERSONAL,
+    ),
+)
+register.declare(
+    crm.Deal,
+    subject="contacts",
+    fields=base_fields(
+        title=Personal("user.content.private", free_text=True),
+        organization=NOT_PERSONAL,
+        stage=NOT_PERSONAL,
+        amount=NOT_PERSONAL,
+        currency=NOT_PERSONAL,
+        expected_close_on=NOT_PERSONAL,
+        probability=NOT_PERSONAL,
+        status=NOT_PERSONAL,
+        close_reason=Personal("user.content.private", free_text=True),
+        closed_at=NOT_PERSONAL,
+        owner=Personal("user.unique_id", mask=Mask.NONE),
+        archived_at=NOT_PERSONAL,
+    ),
+    activities=("client_relationship", "quotes_and_orders"),
+    retention="business_letters",
+    erasure=Erasure.ANONYMIZE,
+)
+register.declare(
+    crm.DealContact,
+    subject="person",
+    fields=base_fields(deal=NOT_PERSONAL, person=NOT_PERSONAL, role=Personal("user.job_title")),
+    activities=("client_relationship",),
+    retention="business_letters",
+)

@@ -1,0 +1,55 @@
+"""Field validators for CRM data: VAT IDs, phone numbers, relationship types."""
+
+from __future__ import annotations
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from stdnum.eu import vat as eu_vat
+
+from zweck.crm.choices import RelationshipType
+
+DEFAULT_PHONE_REGION = "DE"
+
+
+def normalize_vat_id(value: str) -> str:
+    return eu_vat.compact(value) if value else ""
+
+
+def validate_vat_id(value: str) -> None:
+    """An EU VAT identification number with a valid check digit (e.g. DE + 9 digits)."""
+    if not value:
+        return
+    if not eu_vat.is_valid(value):
+        raise ValidationError(
+            _("%(value)s is not a valid EU VAT ID."), params={"value": value}, code="invalid_vat"
+        )
+
+
+def validate_relationship_types(value: object) -> None:
+    if not isinstance(value, list) or any(item not in RelationshipType.values for item in value):
+        raise ValidationError(
+            _("Relationship must be a list of: %(choices)s."),
+            params={"choices": ", ".join(RelationshipType.values)},
+            code="invalid_relationship",
+        )
+
+
+def normalize_phone(value: str, region: str = DEFAULT_PHONE_REGION) -> str:
+    """A phone number in E.164 (``+4930123456``); raises ``ValidationError`` when not a number."""
+    try:
+        parsed = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException as error:
+        raise ValidationError(
+            _("%(value)s is not a phone number."), params={"value": value}, code="invalid_phone"
+        ) from error
+    if not phonenumbers.is_possible_number(parsed):
+        raise ValidationError(
+            _("%(value)s is not a phone number."), params={"value": value}, code="invalid_phone"
+        )
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def validate_e164(value: str) -> None:
+    if not value.startswith("+") or normalize_phone(value) != value:
+        raise ValidationError(_("Store phone numbers in E.164 form."), code="invalid_phone")

@@ -1,0 +1,198 @@
+"""The privacy register: what every field of every model is, and why it is kept.
+
+Each app declares its models in ``<app>/privacy.py``; this module holds the declaration
+types and the registry they land in. Invariants:
+
+- every concrete field of every installed model is declared — as personal data with a
+  fideslang data category, or as not personal (``test_register_complete`` enforces it);
+- data categories are keys of the fideslang default taxonomy; unknown keys are refused
+  when the declaration is made, naming the model and field;
+- exports, erasure, retention and the generated notices read this registry and nothing
+  else, so a new field is handled correctly the moment it is declared.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+
+from django.db import models
+
+
+class RegisterError(ValueError):
+    """A declaration is wrong; the message names the declaration."""
+
+
+@cache
+def data_category_keys() -> frozenset[str]:
+    """The fides keys of the default taxonomy's data categories."""
+    from fideslang import DEFAULT_TAXONOMY
+
+    return frozenset(item.fides_key for item in DEFAULT_TAXONOMY.data_category)
+
+
+class Mask(enum.StrEnum):
+    """How anonymization overwrites a personal field."""
+
+    BLANK = "blank"  # empty string / NULL
+    REDACT = "redact"  # a fixed marker text, keeping the field non-empty
+    HASH = "hash"  # a keyed hash, keeping equality without the value
+    NONE = "none"  # the value is deleted with the row, never masked on its own
+
+
+class Erasure(enum.StrEnum):
+    """What erasing a subject does to a row that belongs to them."""
+
+    DELETE = "delete"
+    ANONYMIZE = "anonymize"
+    HOLD = "hold"  # kept under a statutory hold (see the retention rule), restricted meanwhile
+
+
+@dataclass(frozen=True)
+class Personal:
+    """A field that holds personal data.
+
+    ``provided``: the subject gave us this value (portability exports it, Art. 20).
+    ``mask``: what anonymization writes here.
+    ``free_text``: may mention other people; searched for mentions, redacted on erasure.
+    """
+
+    category: str
+    provided: bool = False
+    mask: Mask = Mask.BLANK
+    free_text: bool = False
+
+
+@dataclass(frozen=True)
+class NotPersonal:
+    """A field that holds no personal data (ids, flags, amounts, timestamps of the row)."""
+
+    reason: str = ""
+
+
+NOT_PERSONAL = NotPersonal()
+
+
+FieldDeclaration = Personal | NotPersonal
+
+
+@dataclass(frozen=True)
+class ModelDeclaration:
+    """How one model relates to data subjects, and what happens to its rows."""
+
+    model: type[models.Model]
+    fields: Mapping[str, FieldDeclaration]
+    # How a row leads to the person it is about: "self" for the person row itself, a
+    # lookup path such as "person" or "participants" for rows about persons, or None for
+    # rows that are not about a data subject (with only not-personal fields, or holding
+    # personal data of staff users, see ``subject_kind``).
+    subject: str | None = None
+    subject_kind: str = "contact"
+    activities: tuple[str, ...] = ()
+    retention: str | None = None
+    erasure: Erasure = Erasure.DELETE
+    hold_reason: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.model._meta.label
+
+    def personal_fields(self) -> dict[str, Personal]:
+        return {name: d for name, d in self.fields.items() if isinstance(d, Personal)}
+
+    def provided_fields(self) -> list[str]:
+        return [name for name, d in self.personal_fields().items() if d.provided]
+
+    def free_text_fields(self) -> list[str]:
+        return [name for name, d in self.personal_fields().items() if d.free_text]
+
+
+@dataclass
+class Register:
+    declarations: dict[type[models.Model], ModelDeclaration] = field(default_factory=dict)
+
+    def declare(
+        self,
+        model: type[models.Model],
+        *,
+        fields: Mapping[str, FieldDeclaration],
+        subject: str | None = None,
+        subject_kind: str = "contact",
+        activities: Iterable[str] = (),
+        retention: str | None = None,
+        erasure: Erasure = Erasure.DELETE,
+        hold_reason: str = "",
+    ) -> ModelDeclaration:
+        label = model._meta.label
+        if model in self.declarations:
+            raise RegisterError(f"{label} is declared twice.")
+        known = {f.name for f in model._meta.get_fields() if getattr(f, "concrete", False)}
+        for name, declaration in fields.items():
+            if name not in known:
+                raise RegisterError(f"{label}.{name} is declared but the model has no such field.")
+            if isinstance(declaration, Personal) and declaration.category not in data_category_keys():
+                raise RegisterError(
+                    f"{label}.{name}: {declaration.category!r} is not a fideslang data category."
+                )
+        if erasure is Erasure.HOLD and not hold_reason:
+            raise RegisterError(f"{label}: a hold needs its legal reason (hold_reason).")
+        model_declaration = ModelDeclaration(
+            model=model,
+            fields=dict(fields),
+            subject=subject,
+            subject_kind=subject_kind,
+            activities=tuple(activities),
+            retention=retention,
+            erasure=erasure,
+            hold_reason=hold_reason,
+        )
+        self.declarations[model] = model_declaration
+        return model_declaration
+
+    def get(self, model: type[models.Model]) -> ModelDeclaration | None:
+        return self.declarations.get(model)
+
+    def __iter__(self) -> Iterator[ModelDeclaration]:
+        return iter(self.declarations.values())
+
+    def undeclared_fields(self, all_models: Iterable[type[models.Model]]) -> list[str]:
+        """``app_label.Model.field (declare it in <file>)`` for every concrete field not declared."""
+        missing: list[str] = []
+        for model in all_models:
+            declaration = self.declarations.get(model)
+            declared = declaration.fields if declaration else {}
+            for model_field in model._meta.concrete_fields:
+                if model_field.name not in declared:
+                    missing.append(
+                        f"{model._meta.label}.{model_field.name} (declare it in {declaration_file(model)})"
+                    )
+        return missing
+
+
+def declaration_file(model: type[models.Model]) -> str:
+    module = model._meta.app_config.module if model._meta.app_config else None
+    name = module.__name__ if module else model.__module__.rsplit(".", 2)[0]
+    if name.startswith("zweck."):
+        return name.replace(".", "/") + "/privacy.py"
+    # Models of Django and third-party apps are declared by the app that uses them.
+    return f"zweck/core/privacy.py (third-party app {model._meta.app_label})"
+
+
+register = Register()
+
+
+def base_fields(**overrides: FieldDeclaration) -> dict[str, FieldDeclaration]:
+    """Declarations for the fields every ``WorkspaceScopedModel`` has."""
+    declared: dict[str, FieldDeclaration] = {
+        "id": NOT_PERSONAL,
+        "workspace": NOT_PERSONAL,
+        "created_at": NOT_PERSONAL,
+        "updated_at": NOT_PERSONAL,
+        # The staff user who made the change: an employee's identifier, not the subject's data.
+        "created_by": Personal("user.unique_id", mask=Mask.NONE),
+        "updated_by": Personal("user.unique_id", mask=Mask.NONE),
+    }
+    declared.update(overrides)
+    return declared

@@ -1,0 +1,60 @@
+"""The register is the truth: every field of every installed model must be declared."""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+from django.db import models
+
+from zweck.crm.models import Person
+from zweck.privacy.register import (
+    NOT_PERSONAL,
+    Personal,
+    Register,
+    RegisterError,
+    register,
+)
+
+
+def test_every_field_of_every_model_is_declared() -> None:
+    missing = register.undeclared_fields(apps.get_models(include_auto_created=True))
+    assert missing == [], "Undeclared fields — say what each one is:\n" + "\n".join(missing)
+
+
+def test_undeclared_field_is_reported_with_model_field_and_file() -> None:
+    # given a register that knows Person without its notes field
+    declaration = register.get(Person)
+    assert declaration is not None
+    partial = Register()
+    partial.declare(Person, fields={k: v for k, v in declaration.fields.items() if k != "notes"})
+    # when completeness is checked
+    missing = partial.undeclared_fields([Person])
+    # then the message names model, field and the file to edit
+    assert missing == ["crm.Person.notes (declare it in zweck/crm/privacy.py)"]
+
+
+def test_unknown_data_category_is_refused_naming_the_declaration() -> None:
+    with pytest.raises(RegisterError, match=r"crm.Person.first_name: 'user.name.given' is not a fideslang"):
+        Register().declare(Person, fields={"first_name": Personal("user.name.given")})
+
+
+def test_declaring_a_field_the_model_lacks_is_refused() -> None:
+    with pytest.raises(
+        RegisterError, match=r"crm.Person.nickname is declared but the model has no such field"
+    ):
+        Register().declare(Person, fields={"nickname": NOT_PERSONAL})
+
+
+def test_new_model_without_declaration_fails_completeness() -> None:
+    class Unregistered(models.Model):
+        secret = models.CharField(max_length=10)
+
+        class Meta:
+            app_label = "crm"
+            managed = False
+
+    missing = register.undeclared_fields([Unregistered])
+    assert missing == [
+        "crm.Unregistered.id (declare it in zweck/crm/privacy.py)",
+        "crm.Unregistered.secret (declare it in zweck/crm/privacy.py)",
+    ]
