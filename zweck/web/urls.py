@@ -1,9 +1,8 @@
-from django.urls import path
-
-from zweck.web import views
-
-app_name = "web"
+from django.urls import include, path
+from django.views.generic import RedirectView
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", RedirectView.as_view(url="/app/", permanent=False)),
+    path("app/", include("zweck.web.staff.urls")),
+    path("privacy/", include("zweck.web.public.urls")),
 ]
