@@ -43,7 +43,7 @@ def normalize_phone(value: str, region: str = DEFAULT_PHONE_REGION) -> str:
         raise ValidationError(
             _("%(value)s is not a phone number."), params={"value": value}, code="invalid_phone"
         ) from error
-    if not phonenumbers.is_possible_number(parsed):
+    if not phonenumbers.is_valid_number(parsed):
         raise ValidationError(
             _("%(value)s is not a phone number."), params={"value": value}, code="invalid_phone"
         )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -81,6 +82,17 @@ class Activity(WorkspaceScopedModel):
 
     def __str__(self) -> str:
         return self.subject
+
+    def clean(self) -> None:
+        errors = {}
+        if self.kind in {ActivityKind.MEETING, ActivityKind.EVENT} and self.starts_at is None:
+            errors["starts_at"] = _("A meeting or event needs a start time.")
+        if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
+            errors["ends_at"] = _("The end lies before the start.")
+        if self.is_recorded and self.kind != ActivityKind.CALL:
+            errors["is_recorded"] = _("Only calls can be marked as recorded.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_done(self) -> bool:

@@ -1,0 +1,67 @@
+"""Small building blocks every domain service uses to validate, stamp and save a row."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zweck.core.models import WorkspaceScopedModel
+
+if TYPE_CHECKING:
+    from zweck.accounts.actors import Actor
+
+
+def apply_changes(
+    instance: models.Model, changes: Mapping[str, Any], *, allowed: Collection[str]
+) -> list[str]:
+    """Set the given attributes on ``instance``; return the names of those whose value changed.
+
+    Unknown names are refused rather than ignored, so a typo never silently drops input.
+    """
+    unknown = sorted(set(changes) - set(allowed))
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
+    changed = []
+    for name, value in changes.items():
+        if getattr(instance, name) != value:
+            setattr(instance, name, value)
+            changed.append(name)
+    return changed
+
+
+def save_scoped[M: WorkspaceScopedModel](
+    instance: M, *, actor: Actor, changed: Collection[str] | None = None
+) -> M:
+    """Validate and save a workspace-scoped row as ``actor``.
+
+    ``changed`` is ``None`` for a new row; otherwise only those fields (and the update
+    stamps) are written, so concurrent edits of other fields are not overwritten.
+    """
+    now = timezone.now()
+    if instance._state.adding:
+        instance.workspace_id = actor.workspace_id
+        instance.created_by_id = actor.user_id
+        instance.created_at = now
+    instance.updated_by_id = actor.user_id
+    instance.updated_at = now
+    instance.full_clean()
+    if instance._state.adding or changed is None:
+        instance.save()
+    else:
+        instance.save(update_fields=[*changed, "updated_at", "updated_by"])
+    return instance
+
+
+def require_same_workspace(actor: Actor, **related: models.Model | None) -> None:
+    """Refuse references to rows of another workspace as if they did not exist."""
+    errors = {}
+    for name, instance in related.items():
+        if instance is not None and getattr(instance, "workspace_id", None) != actor.workspace_id:
+            errors[name] = _("No such object.")
+    if errors:
+        raise ValidationError(errors)

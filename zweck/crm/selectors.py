@@ -1,0 +1,204 @@
+"""Reads for the CRM, always scoped to the actor's workspace and permissions.
+
+Persons whose processing is restricted (Art. 18 GDPR) are left out of every selector
+unless the caller asks for them with ``include_restricted`` and holds the privacy
+permission: restricted data may be stored, not used.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+
+from zweck.accounts.actors import Actor
+from zweck.accounts.permissions import Permission
+from zweck.crm import search
+from zweck.crm.choices import DealStatus
+from zweck.crm.models import (
+    Activity,
+    ActivityParticipant,
+    Deal,
+    Organization,
+    OrganizationMembership,
+    Person,
+    PipelineStage,
+)
+
+
+def _persons_visible(actor: Actor, *, include_restricted: bool = False) -> QuerySet[Person]:
+    actor.require(Permission.CRM_VIEW)
+    persons = Person.objects.filter(workspace_id=actor.workspace_id)
+    if include_restricted:
+        actor.require(Permission.PRIVACY_VIEW)
+    else:
+        persons = persons.filter(restricted_at__isnull=True)
+    return persons
+
+
+def person_list(
+    *,
+    actor: Actor,
+    query: str | None = None,
+    organization_id: int | None = None,
+    subject_category: str | None = None,
+    owner_id: int | None = None,
+    include_archived: bool = False,
+    include_restricted: bool = False,
+    updated_since: datetime | None = None,
+) -> QuerySet[Person]:
+    """Contacts with their emails, phones and organizations prefetched; best matches first when searching."""
+    persons = _persons_visible(actor, include_restricted=include_restricted)
+    if not include_archived:
+        persons = persons.filter(archived_at__isnull=True)
+    if organization_id is not None:
+        persons = persons.filter(memberships__organization_id=organization_id)
+    if subject_category:
+        persons = persons.filter(subject_category=subject_category)
+    if owner_id is not None:
+        persons = persons.filter(owner_id=owner_id)
+    if updated_since is not None:
+        persons = persons.filter(updated_at__gte=updated_since)
+    if query:
+        persons = search.search_persons(persons, query)
+    return persons.prefetch_related(
+        "emails",
+        "phones",
+        Prefetch("memberships", queryset=OrganizationMembership.objects.select_related("organization")),
+    )
+
+
+def person_get(*, actor: Actor, person_id: int, include_restricted: bool = False) -> Person:
+    """One contact of the actor's workspace; ``Person.DoesNotExist`` for anything else."""
+    return person_list(actor=actor, include_archived=True, include_restricted=include_restricted).get(
+        pk=person_id
+    )
+
+
+def organization_list(
+    *,
+    actor: Actor,
+    query: str | None = None,
+    relationship_type: str | None = None,
+    tag: str | None = None,
+    owner_id: int | None = None,
+    include_archived: bool = False,
+) -> QuerySet[Organization]:
+    actor.require(Permission.CRM_VIEW)
+    organizations = Organization.objects.filter(workspace_id=actor.workspace_id)
+    if not include_archived:
+        organizations = organizations.filter(archived_at__isnull=True)
+    if relationship_type:
+        # JSON "contains" is not portable to SQLite; the list is short, match its JSON text.
+        organizations = organizations.filter(relationship_types__icontains=f'"{relationship_type}"')
+    if tag:
+        organizations = organizations.filter(tags__name=tag)
+    if owner_id is not None:
+        organizations = organizations.filter(owner_id=owner_id)
+    if query:
+        organizations = search.search_organizations(organizations, query)
+    return organizations.prefetch_related("tags", "addresses")
+
+
+def organization_get(*, actor: Actor, organization_id: int) -> Organization:
+    return organization_list(actor=actor, include_archived=True).get(pk=organization_id)
+
+
+def activity_list(
+    *,
+    actor: Actor,
+    kind: str | None = None,
+    person_id: int | None = None,
+    organization_id: int | None = None,
+    deal_id: int | None = None,
+    owner_id: int | None = None,
+    open_only: bool = False,
+    starts_after: datetime | None = None,
+    starts_before: datetime | None = None,
+    due_before: datetime | None = None,
+) -> QuerySet[Activity]:
+    """Activities of the workspace; those whose only participants are restricted are left out."""
+    actor.require(Permission.CRM_VIEW)
+    links = ActivityParticipant.objects.filter(activity=OuterRef("pk"))
+    activities = Activity.objects.filter(workspace_id=actor.workspace_id).exclude(
+        Exists(links.filter(person__restricted_at__isnull=False))
+        & ~Exists(links.filter(person__restricted_at__isnull=True))
+    )
+    if kind:
+        activities = activities.filter(kind=kind)
+    if person_id is not None:
+        activities = activities.filter(participant_links__person_id=person_id)
+    if organization_id is not None:
+        activities = activities.filter(organization_id=organization_id)
+    if deal_id is not None:
+        activities = activities.filter(deal_id=deal_id)
+    if owner_id is not None:
+        activities = activities.filter(owner_id=owner_id)
+    if open_only:
+        activities = activities.filter(done_at__isnull=True)
+    if starts_after is not None:
+        activities = activities.filter(starts_at__gte=starts_after)
+    if starts_before is not None:
+        activities = activities.filter(starts_at__lt=starts_before)
+    if due_before is not None:
+        activities = activities.filter(due_at__lt=due_before)
+    visible_people = _persons_visible(actor)
+    return activities.prefetch_related(Prefetch("participants", queryset=visible_people))
+
+
+def activity_get(*, actor: Actor, activity_id: int) -> Activity:
+    return activity_list(actor=actor).get(pk=activity_id)
+
+
+def deal_list(
+    *,
+    actor: Actor,
+    status: str | None = None,
+    stage_id: int | None = None,
+    organization_id: int | None = None,
+    owner_id: int | None = None,
+    query: str | None = None,
+    include_archived: bool = False,
+) -> QuerySet[Deal]:
+    actor.require(Permission.DEAL_VIEW)
+    deals = Deal.objects.filter(workspace_id=actor.workspace_id).select_related("organization", "stage")
+    if not include_archived:
+        deals = deals.filter(archived_at__isnull=True)
+    if status:
+        deals = deals.filter(status=status)
+    if stage_id is not None:
+        deals = deals.filter(stage_id=stage_id)
+    if organization_id is not None:
+        deals = deals.filter(organization_id=organization_id)
+    if owner_id is not None:
+        deals = deals.filter(owner_id=owner_id)
+    if query:
+        deals = deals.filter(Q(title__icontains=query) | Q(organization__name__icontains=query))
+    return deals.prefetch_related(Prefetch("contacts", queryset=_persons_visible(actor)))
+
+
+def deal_get(*, actor: Actor, deal_id: int) -> Deal:
+    return deal_list(actor=actor, include_archived=True).get(pk=deal_id)
+
+
+def pipeline_stage_list(*, actor: Actor, include_inactive: bool = False) -> QuerySet[PipelineStage]:
+    actor.require(Permission.DEAL_VIEW)
+    stages = PipelineStage.objects.filter(workspace_id=actor.workspace_id)
+    if not include_inactive:
+        stages = stages.filter(is_active=True)
+    return stages
+
+
+def pipeline_stage_get(*, actor: Actor, stage_id: int) -> PipelineStage:
+    return pipeline_stage_list(actor=actor, include_inactive=True).get(pk=stage_id)
+
+
+def open_deal_value_by_stage(*, actor: Actor) -> list[dict[str, Any]]:
+    """Pipeline value per stage of the open deals: what the dashboard and reports show."""
+    return list(
+        deal_list(actor=actor, status=DealStatus.OPEN)
+        .values("stage_id", "stage__name", "stage__position", "currency")
+        .annotate(count=Count("id"), total=Sum("amount"))
+        .order_by("stage__position", "currency")
+    )
