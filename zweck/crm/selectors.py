@@ -196,9 +196,10 @@ def pipeline_stage_get(*, actor: Actor, stage_id: int) -> PipelineStage:
 
 def open_deal_value_by_stage(*, actor: Actor) -> list[dict[str, Any]]:
     """Pipeline value per stage of the open deals: what the dashboard and reports show."""
-    return list(
+    rows = (
         deal_list(actor=actor, status=DealStatus.OPEN)
         .values("stage_id", "stage__name", "stage__position", "currency")
         .annotate(count=Count("id"), total=Sum("amount"))
         .order_by("stage__position", "currency")
     )
+    return [dict(row) for row in rows]
