@@ -7,6 +7,8 @@ types and the registry they land in. Invariants:
   fideslang data category, or as not personal (``test_register_complete`` enforces it);
 - data categories are keys of the fideslang default taxonomy; unknown keys are refused
   when the declaration is made, naming the model and field;
+- every processing activity and retention rule a declaration names is one of the shipped
+  defaults (``zweck/privacy/defaults.py``), so every workspace has a row for it;
 - exports, erasure, retention and the generated notices read this registry and nothing
   else, so a new field is handled correctly the moment it is declared.
 """
@@ -18,6 +20,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
+from django.contrib.auth import get_user_model
 from django.db import models
 
 
@@ -31,6 +34,40 @@ def data_category_keys() -> frozenset[str]:
     from fideslang import DEFAULT_TAXONOMY
 
     return frozenset(item.fides_key for item in DEFAULT_TAXONOMY.data_category)
+
+
+# Art. 9(1) GDPR: the taxonomy's branches that hold special categories of personal data.
+SPECIAL_CATEGORY_PREFIXES = (
+    "user.health_and_medical",
+    "user.biometric",
+    "user.authorization.biometric",
+    "user.demographic.race_ethnicity",
+    "user.demographic.religious_belief",
+    "user.demographic.political_opinion",
+    "user.demographic.sexual_orientation",
+)
+
+
+def is_special_category(category: str) -> bool:
+    return any(
+        category == prefix or category.startswith(prefix + ".") for prefix in SPECIAL_CATEGORY_PREFIXES
+    )
+
+
+def reference_errors(label: str, activities: Iterable[str], retention: str | None) -> list[str]:
+    """Why the activity and retention keys of declaration ``label`` are not shipped defaults."""
+    from zweck.privacy.defaults import ACTIVITY_PRESETS, RETENTION_PRESETS
+
+    errors = [
+        f"{label}: processing activity {key!r} is not a shipped default (add it to zweck/privacy/defaults.py)."
+        for key in activities
+        if key not in ACTIVITY_PRESETS
+    ]
+    if retention is not None and retention not in RETENTION_PRESETS:
+        errors.append(
+            f"{label}: retention rule {retention!r} is not a shipped default (add it to zweck/privacy/defaults.py)."
+        )
+    return errors
 
 
 class Mask(enum.StrEnum):
@@ -108,6 +145,26 @@ class ModelDeclaration:
     def free_text_fields(self) -> list[str]:
         return [name for name, d in self.personal_fields().items() if d.free_text]
 
+    def subject_fields(self) -> dict[str, Personal]:
+        """The personal fields about the row's data subject.
+
+        In a row about contacts, a reference to a staff user (author, owner) is an employee's
+        identifier, not the contact's data: it is left out here, so that notices and
+        activities list only what they hold about the people they address.
+        """
+        if self.subject_kind == "employee":
+            return self.personal_fields()
+        user_model = get_user_model()
+        staff_references = {
+            model_field.name
+            for model_field in self.model._meta.concrete_fields
+            if model_field.is_relation and model_field.related_model is user_model
+        }
+        return {name: d for name, d in self.personal_fields().items() if name not in staff_references}
+
+    def reference_errors(self) -> list[str]:
+        return reference_errors(self.label, self.activities, self.retention)
+
 
 @dataclass
 class Register:
@@ -136,6 +193,10 @@ class Register:
                 raise RegisterError(
                     f"{label}.{name}: {declaration.category!r} is not a fideslang data category."
                 )
+        activity_keys = tuple(activities)
+        errors = reference_errors(label, activity_keys, retention)
+        if errors:
+            raise RegisterError(" ".join(errors))
         if erasure is Erasure.HOLD and not hold_reason:
             raise RegisterError(f"{label}: a hold needs its legal reason (hold_reason).")
         model_declaration = ModelDeclaration(
@@ -143,7 +204,7 @@ class Register:
             fields=dict(fields),
             subject=subject,
             subject_kind=subject_kind,
-            activities=tuple(activities),
+            activities=activity_keys,
             retention=retention,
             erasure=erasure,
             hold_reason=hold_reason,
