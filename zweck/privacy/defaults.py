@@ -94,10 +94,16 @@ class RetentionPreset:
     days: int = 0
     from_end_of_year: bool = False
     statutory: bool = False
-    legal_source: str = ""
+    legal_source_en: str = ""
+    legal_source_de: str = ""
 
 
-_HGB_AO_START = "§ 257(5) HGB; § 147(4) AO (the period starts at the end of the calendar year)"
+_START_EN = "the period starts at the end of the calendar year, § 257(5) HGB, § 147(4) AO"
+_START_DE = "die Frist beginnt mit dem Schluss des Kalenderjahres, § 257 Abs. 5 HGB, § 147 Abs. 4 AO"
+_LIMITATION_EN = "regular limitation period for claims, §§ 195, 199(1) BGB"
+_LIMITATION_DE = "regelmäßige Verjährungsfrist, §§ 195, 199 Abs. 1 BGB"
+_POLICY_EN = "Company policy; not a statutory period."
+_POLICY_DE = "Unternehmensrichtlinie; keine gesetzliche Frist."
 
 RETENTION_PRESETS: dict[str, RetentionPreset] = {
     preset.key: preset
@@ -110,7 +116,8 @@ RETENTION_PRESETS: dict[str, RetentionPreset] = {
             years=10,
             from_end_of_year=True,
             statutory=True,
-            legal_source=f"§ 257(1) Nr. 1, (4) HGB; § 147(1) Nr. 1, (3) AO; {_HGB_AO_START}",
+            legal_source_en=f"§ 257(1) Nr. 1, (4) HGB; § 147(1) Nr. 1, (3) AO; {_START_EN}.",
+            legal_source_de=f"§ 257 Abs. 1 Nr. 1, Abs. 4 HGB; § 147 Abs. 1 Nr. 1, Abs. 3 AO; {_START_DE}.",
         ),
         RetentionPreset(
             key="accounting_vouchers",
@@ -120,10 +127,14 @@ RETENTION_PRESETS: dict[str, RetentionPreset] = {
             years=8,
             from_end_of_year=True,
             statutory=True,
-            legal_source="§ 257(1) Nr. 4, (4) HGB; § 147(3) AO as amended by the Viertes "
+            legal_source_en="§ 257(1) Nr. 4, (4) HGB; § 147(3) AO as amended by the Viertes "
             "Bürokratieentlastungsgesetz (BGBl. 2024 I Nr. 323), in force 1 January 2025, for "
             "every voucher whose old ten-year period had not ended by 31 December 2024 "
-            f"(Art. 97 § 19a EGAO); § 14b UStG; {_HGB_AO_START}",
+            f"(Art. 97 § 19a EGAO); § 14b UStG; {_START_EN}.",
+            legal_source_de="§ 257 Abs. 1 Nr. 4, Abs. 4 HGB; § 147 Abs. 3 AO in der Fassung des Vierten "
+            "Bürokratieentlastungsgesetzes (BGBl. 2024 I Nr. 323), in Kraft seit 1. Januar 2025, für "
+            "alle Belege, deren bisherige zehnjährige Frist am 31. Dezember 2024 noch nicht abgelaufen "
+            f"war (Art. 97 § 19a EGAO); § 14b UStG; {_START_DE}.",
         ),
         RetentionPreset(
             key="business_letters",
@@ -133,7 +144,8 @@ RETENTION_PRESETS: dict[str, RetentionPreset] = {
             years=6,
             from_end_of_year=True,
             statutory=True,
-            legal_source=f"§ 257(1) Nr. 2–3, (4) HGB; § 147(1) Nr. 2–3, (3) AO; {_HGB_AO_START}",
+            legal_source_en=f"§ 257(1) Nr. 2–3, (4) HGB; § 147(1) Nr. 2–3, (3) AO; {_START_EN}.",
+            legal_source_de=f"§ 257 Abs. 1 Nr. 2–3, Abs. 4 HGB; § 147 Abs. 1 Nr. 2–3, Abs. 3 AO; {_START_DE}.",
         ),
         RetentionPreset(
             key="service_records",
@@ -141,7 +153,9 @@ RETENTION_PRESETS: dict[str, RetentionPreset] = {
             name_de="Unterlagen zu erbrachten Dienstleistungen",
             counts_from=RetentionEvent.RECORD_CREATED,
             years=7,
-            legal_source="Company policy where no law or contract sets a period; not a statutory period.",
+            legal_source_en="Company policy where no law or contract sets a period; not a statutory period.",
+            legal_source_de="Unternehmensrichtlinie, soweit weder Gesetz noch Vertrag eine Frist "
+            "vorgeben; keine gesetzliche Frist.",
         ),
         RetentionPreset(
             key="business_relationship",
@@ -150,8 +164,8 @@ RETENTION_PRESETS: dict[str, RetentionPreset] = {
             counts_from=RetentionEvent.RELATIONSHIP_ENDED,
             years=3,
             from_end_of_year=True,
-            legal_source="Regular limitation period for claims, §§ 195, 199(1) BGB; kept for "
-            "legal claims under Art. 17(3)(e) GDPR.",
+            legal_source_en=f"The {_LIMITATION_EN}; kept for legal claims, Art. 17(3)(e) GDPR.",
+            legal_source_de=f"Die {_LIMITATION_DE}; Aufbewahrung für Rechtsansprüche, Art. 17 Abs. 3 lit. e DSGVO.",
         ),
         RetentionPreset(
             key="warranty",
@@ -159,7 +173,8 @@ RETENTION_PRESETS: dict[str, RetentionPreset] = {
             name_de="Gewährleistungsrelevante Vertragsdaten",
             counts_from=RetentionEvent.WARRANTY_ENDED,
             years=4,
-            legal_source="Company policy after the warranty obligations end; not a statutory period.",
+            legal_source_en="Company policy after the warranty obligations end; not a statutory period.",
+            legal_source_de="Unternehmensrichtlinie nach Ende der Gewährleistungspflichten; keine gesetzliche Frist.",
         ),
         RetentionPreset(
             key="tenant_contract",
@@ -167,8 +182,10 @@ RETENTION_PRESETS: dict[str, RetentionPreset] = {
             name_de="Daten des Arbeitsbereichs nach Ende des Hosting-Vertrags",
             counts_from=RetentionEvent.CONTRACT_ENDED,
             days=30,
-            legal_source="Hosting contract with the operator; statutory holds take precedence "
-            "(Art. 17(3)(b) GDPR).",
+            legal_source_en="Hosting contract with the operator; statutory retention takes "
+            "precedence (Art. 17(3)(b) GDPR).",
+            legal_source_de="Hosting-Vertrag mit dem Betreiber; gesetzliche Aufbewahrungspflichten "
+            "gehen vor (Art. 17 Abs. 3 lit. b DSGVO).",
         ),
         RetentionPreset(
             key="staff_account",
@@ -176,7 +193,8 @@ RETENTION_PRESETS: dict[str, RetentionPreset] = {
             name_de="Benutzerkonten der Mitarbeitenden",
             counts_from=RetentionEvent.ACCOUNT_CLOSED,
             days=30,
-            legal_source="Company policy; not a statutory period.",
+            legal_source_en=_POLICY_EN,
+            legal_source_de=_POLICY_DE,
         ),
         RetentionPreset(
             key="audit_trail",
@@ -185,14 +203,16 @@ RETENTION_PRESETS: dict[str, RetentionPreset] = {
             counts_from=RetentionEvent.RECORD_CREATED,
             years=3,
             from_end_of_year=True,
-            legal_source="Accountability, Art. 5(2) GDPR; regular limitation period, §§ 195, 199(1) BGB.",
+            legal_source_en=f"Accountability, Art. 5(2) GDPR; {_LIMITATION_EN}.",
+            legal_source_de=f"Rechenschaftspflicht, Art. 5 Abs. 2 DSGVO; {_LIMITATION_DE}.",
         ),
         RetentionPreset(
             key="session",
             name_en="Sign-in sessions",
             name_de="Anmeldesitzungen",
             counts_from=RetentionEvent.SESSION_EXPIRED,
-            legal_source="Needed only while the user is signed in.",
+            legal_source_en="Needed only while the user is signed in.",
+            legal_source_de="Nur erforderlich, solange die Person angemeldet ist.",
         ),
         RetentionPreset(
             key="consent_proof",
@@ -201,8 +221,10 @@ RETENTION_PRESETS: dict[str, RetentionPreset] = {
             counts_from=RetentionEvent.LAST_USE,
             years=5,
             statutory=True,
-            legal_source="§ 7a UWG (consent to telephone advertising: five years from its grant "
+            legal_source_en="§ 7a UWG (consent to telephone advertising: five years from its grant "
             "and from each use), applied to every consent proof; Art. 7(1) GDPR.",
+            legal_source_de="§ 7a UWG (Einwilligung in Telefonwerbung: fünf Jahre ab Erteilung und "
+            "ab jeder Verwendung), angewandt auf jeden Einwilligungsnachweis; Art. 7 Abs. 1 DSGVO.",
         ),
     )
 }

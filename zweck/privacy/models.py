@@ -49,7 +49,8 @@ class RetentionRule(WorkspaceScopedModel):
         ),
     )
     statutory = models.BooleanField(_("required by law"), default=False)
-    legal_source = models.CharField(_("legal source"), max_length=500, blank=True)
+    legal_source_en = models.CharField(_("legal source (English)"), max_length=600, blank=True)
+    legal_source_de = models.CharField(_("legal source (German)"), max_length=600, blank=True)
 
     class Meta:
         verbose_name = _("retention rule")

@@ -16,7 +16,8 @@ register.declare(
         counts_from=NOT_PERSONAL,
         from_end_of_year=NOT_PERSONAL,
         statutory=NOT_PERSONAL,
-        legal_source=NOT_PERSONAL,
+        legal_source_en=NOT_PERSONAL,
+        legal_source_de=NOT_PERSONAL,
     ),
 )
 register.declare(

@@ -218,6 +218,18 @@ class Register:
     def __iter__(self) -> Iterator[ModelDeclaration]:
         return iter(self.declarations.values())
 
+    def categories_by_activity(self, *, subject_kind: str | None = None) -> dict[str, set[str]]:
+        """For each activity key, the data categories of the subject fields declared for it
+        (only from declarations about ``subject_kind`` when given: "contact", "employee")."""
+        categories: dict[str, set[str]] = {}
+        for declaration in self:
+            if subject_kind is not None and declaration.subject_kind != subject_kind:
+                continue
+            held = {personal.category for personal in declaration.subject_fields().values()}
+            for key in declaration.activities:
+                categories.setdefault(key, set()).update(held)
+        return categories
+
     def undeclared_fields(self, all_models: Iterable[type[models.Model]]) -> list[str]:
         """``app_label.Model.field (declare it in <file>)`` for every concrete field not declared."""
         missing: list[str] = []

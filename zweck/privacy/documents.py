@@ -1,0 +1,283 @@
+"""The generated documents: records of processing activities (Art. 30(1) GDPR) and the privacy
+notice for each group of data subjects (Art. 13 and 14 GDPR), in German and English, as HTML,
+Markdown and PDF.
+
+They are built from a ``RegisterSnapshot`` (the workspace's register rows and the controller's
+details) and the declarations in the code register, and from nothing else: no sentence about
+processing is written by hand here, only the fixed wording of ``labels``.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from zweck.privacy import labels
+from zweck.privacy.defaults import NOTICE_SUBJECTS, STAFF, SUBJECT_GROUP_PRESETS
+from zweck.privacy.models import ProcessingActivity, Recipient, RetentionRule
+from zweck.privacy.register import register
+from zweck.privacy.selectors import RegisterSnapshot
+
+
+class DocumentError(ValueError):
+    """The document cannot be made as asked (unknown language, format or subject group)."""
+
+
+class DocumentFormat(enum.StrEnum):
+    HTML = "html"
+    MARKDOWN = "md"
+    PDF = "pdf"
+
+
+@dataclass(frozen=True)
+class RetentionView:
+    key: str
+    name: str
+    period: str
+    legal_source: str
+    statutory: bool
+
+
+@dataclass(frozen=True)
+class RecipientView:
+    name: str
+    role: str
+    service: str
+    country: str
+    in_eea: bool
+    safeguard: str
+    safeguard_date: str
+    activities: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ActivityView:
+    key: str
+    name: str
+    purpose: str
+    legal_basis: str
+    legitimate_interest: str
+    special_condition: str
+    subject_groups: tuple[str, ...]
+    data_categories: tuple[str, ...]
+    recipient_categories: str
+    recipients: tuple[RecipientView, ...]
+    retention: RetentionView
+    provision: str
+
+    @property
+    def transfers(self) -> tuple[RecipientView, ...]:
+        return tuple(recipient for recipient in self.recipients if not recipient.in_eea)
+
+
+def _pick(row: Any, name: str, lang: str) -> str:
+    return str(getattr(row, f"{name}_{lang}"))
+
+
+def _check_language(lang: str) -> None:
+    if lang not in labels.LANGUAGES:
+        raise DocumentError(f"Unknown language {lang!r}; use one of {', '.join(labels.LANGUAGES)}.")
+
+
+def subject_group_name(key: str, lang: str) -> str:
+    preset = SUBJECT_GROUP_PRESETS[key]
+    return preset.name_de if lang == "de" else preset.name_en
+
+
+def _category_names(keys: Iterable[str], lang: str) -> tuple[str, ...]:
+    """Category names, leaving out a key whose broader category is listed as well."""
+    chosen = set(keys)
+    kept = {key for key in chosen if not any(key.startswith(other + ".") for other in chosen)}
+    return tuple(sorted({labels.data_category_text(key, lang) for key in kept}))
+
+
+def _retention_view(rule: RetentionRule, lang: str) -> RetentionView:
+    return RetentionView(
+        key=rule.key,
+        name=_pick(rule, "name", lang),
+        period=labels.retention_text(rule, lang),
+        legal_source=_pick(rule, "legal_source", lang),
+        statutory=rule.statutory,
+    )
+
+
+def _recipient_view(recipient: Recipient, activity_names: dict[str, str], lang: str) -> RecipientView:
+    return RecipientView(
+        name=recipient.name,
+        role=labels.role_text(recipient.role, lang),
+        service=_pick(recipient, "service", lang),
+        country=labels.country_text(recipient.country, lang),
+        in_eea=recipient.in_eea,
+        safeguard=labels.safeguard_text(recipient.safeguard, lang),
+        safeguard_date=recipient.safeguard_date.isoformat() if recipient.safeguard_date else "",
+        activities=tuple(
+            activity_names[activity.key]
+            for activity in recipient.activities.all()
+            if activity.key in activity_names
+        ),
+    )
+
+
+def _activity_views(snapshot: RegisterSnapshot, lang: str, subject: str | None) -> list[ActivityView]:
+    activities: list[ProcessingActivity] = [
+        activity
+        for activity in snapshot.activities
+        if subject is None or subject in activity.subject_categories
+    ]
+    names = {activity.key: _pick(activity, "name", lang) for activity in activities}
+    if subject is None:
+        declared = register.categories_by_activity()
+    else:
+        declared = register.categories_by_activity(subject_kind="employee" if subject == STAFF else "contact")
+    recipients = {recipient.pk: _recipient_view(recipient, names, lang) for recipient in snapshot.recipients}
+    views = [
+        ActivityView(
+            key=activity.key,
+            name=names[activity.key],
+            purpose=_pick(activity, "purpose", lang),
+            legal_basis=labels.legal_basis_text(activity.legal_basis, lang),
+            legitimate_interest=_pick(activity, "legitimate_interest", lang)
+            if activity.legal_basis == "f"
+            else "",
+            special_condition=labels.special_condition_text(activity.special_category_condition, lang),
+            subject_groups=tuple(subject_group_name(key, lang) for key in activity.subject_categories),
+            data_categories=_category_names(
+                [*activity.data_categories, *declared.get(activity.key, ())], lang
+            ),
+            recipient_categories=_pick(activity, "recipient_categories", lang),
+            recipients=tuple(recipients[recipient.pk] for recipient in activity.recipients.all()),
+            retention=_retention_view(activity.retention, lang),
+            provision=_pick(activity, "provision", lang),
+        )
+        for activity in activities
+    ]
+    return sorted(views, key=lambda view: view.name.casefold())
+
+
+def _unique_recipients(activities: list[ActivityView]) -> list[RecipientView]:
+    seen: dict[str, RecipientView] = {}
+    for activity in activities:
+        for recipient in activity.recipients:
+            seen.setdefault(recipient.name, recipient)
+    return sorted(seen.values(), key=lambda recipient: recipient.name.casefold())
+
+
+def _unique_retention(activities: list[ActivityView]) -> list[RetentionView]:
+    seen: dict[str, RetentionView] = {}
+    for activity in activities:
+        seen.setdefault(activity.retention.key, activity.retention)
+    return sorted(seen.values(), key=lambda rule: rule.name.casefold())
+
+
+def _controller(snapshot: RegisterSnapshot, lang: str) -> dict[str, str]:
+    workspace = snapshot.workspace
+    return {
+        "name": workspace.legal_name or workspace.name,
+        "street": workspace.street,
+        "city": " ".join(part for part in (workspace.postal_code, workspace.city) if part),
+        "country": labels.country_text(workspace.country, lang) if workspace.country else "",
+        "email": workspace.email,
+        "phone": workspace.phone,
+        "website": workspace.website,
+        "dpo_name": workspace.dpo_name,
+        "dpo_email": workspace.dpo_email,
+        "dpo_phone": workspace.dpo_phone,
+        "authority": workspace.supervisory_authority,
+        "authority_url": workspace.supervisory_authority_url,
+    }
+
+
+def ropa_context(snapshot: RegisterSnapshot, *, lang: str) -> dict[str, Any]:
+    """What the records of processing show, in ``lang``."""
+    _check_language(lang)
+    activities = _activity_views(snapshot, lang, subject=None)
+    return {
+        "lang": lang,
+        "t": labels.texts(lang),
+        "controller": _controller(snapshot, lang),
+        "activities": activities,
+        "transfers": [recipient for recipient in _unique_recipients(activities) if not recipient.in_eea],
+        "recipients": _unique_recipients(activities),
+        "security_measures": [
+            {"title": _pick(measure, "title", lang), "description": _pick(measure, "description", lang)}
+            for measure in snapshot.security_measures
+        ],
+        "ref": {letter: labels.article_30_text(letter, lang) for letter in "abcdefg"},
+        "as_of": snapshot.taken_on.isoformat(),
+    }
+
+
+def notice_context(snapshot: RegisterSnapshot, *, subject: str, lang: str) -> dict[str, Any]:
+    """What the privacy notice for data-subject group ``subject`` shows, in ``lang``."""
+    _check_language(lang)
+    if subject not in NOTICE_SUBJECTS:
+        raise DocumentError(
+            f"Unknown data-subject group {subject!r}; use one of {', '.join(NOTICE_SUBJECTS)}."
+        )
+    activities = _activity_views(snapshot, lang, subject=subject)
+    recipients = _unique_recipients(activities)
+    preset = SUBJECT_GROUP_PRESETS[subject]
+    text = labels.texts(lang)
+    return {
+        "lang": lang,
+        "t": text,
+        "subject": subject,
+        "subject_name": subject_group_name(subject, lang),
+        "controller": _controller(snapshot, lang),
+        "activities": activities,
+        "data_categories": sorted({name for activity in activities for name in activity.data_categories}),
+        "source": preset.source_de if lang == "de" else preset.source_en,
+        "recipients": recipients,
+        "recipient_categories": sorted(
+            {a.recipient_categories for a in activities if a.recipient_categories}
+        ),
+        "transfers": [recipient for recipient in recipients if not recipient.in_eea],
+        "retention_rules": _unique_retention(activities),
+        "provisions": [(activity.name, activity.provision) for activity in activities if activity.provision],
+        "rights": [text[key] for key in labels.RIGHTS],
+        "as_of": snapshot.taken_on.isoformat(),
+    }
+
+
+def _render(template: str, context: dict[str, Any], fmt: str) -> str | bytes:
+    try:
+        document_format = DocumentFormat(fmt)
+    except ValueError as error:
+        raise DocumentError(f"Unknown format {fmt!r}; use html, md or pdf.") from error
+    with translation.override(context["lang"]):
+        if document_format is DocumentFormat.MARKDOWN:
+            markdown = render_to_string(f"privacy/{template}.md", context)
+            # Template tags leave runs of blank lines behind; Markdown needs one at most.
+            return re.sub(r"\n{3,}", "\n\n", markdown).strip() + "\n"
+        html = render_to_string(f"privacy/{template}.html", context)
+    if document_format is DocumentFormat.HTML:
+        return html
+    from weasyprint import HTML
+
+    return bytes(HTML(string=html).write_pdf())
+
+
+def ropa_document(snapshot: RegisterSnapshot, *, lang: str = "de", fmt: str = "html") -> str | bytes:
+    """The records of processing activities: text for html/md, bytes for pdf."""
+    return _render("ropa", ropa_context(snapshot, lang=lang), fmt)
+
+
+def notice_document(
+    snapshot: RegisterSnapshot, *, subject: str, lang: str = "de", fmt: str = "html"
+) -> str | bytes:
+    """The privacy notice for one data-subject group: text for html/md, bytes for pdf."""
+    return _render("notice", notice_context(snapshot, subject=subject, lang=lang), fmt)
+
+
+def media_type(fmt: str) -> str:
+    return {
+        "html": "text/html; charset=utf-8",
+        "md": "text/markdown; charset=utf-8",
+        "pdf": "application/pdf",
+    }[fmt]
