@@ -36,4 +36,14 @@ def token_list(*, actor: Actor) -> QuerySet[ApiToken]:
     tokens = ApiToken.objects.filter(workspace_id=actor.workspace_id)
     if not actor.can(Permission.MEMBER_MANAGE):
         tokens = tokens.filter(user=actor.user)
-    return tokens.order_by("-created_at")
+    return tokens.order_by("-created_at", "-id")
+
+
+def workspace_get_by_slug(*, slug: str) -> Workspace | None:
+    """A workspace by its short name, for operators' commands; ``None`` when there is none."""
+    return Workspace.objects.filter(slug=slug).first()
+
+
+def user_get_by_email(*, email: str) -> User | None:
+    """A login by email address (compared case-insensitively, as stored lower-cased)."""
+    return User.objects.filter(email=email.strip().lower()).first()

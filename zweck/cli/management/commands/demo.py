@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from zweck.accounts.permissions import Role
+from zweck.cli.demo import DEMO_LOGINS, demo_load, demo_workspace
+from zweck.cli.server import serve
+
+
+def password_file() -> Path:
+    """Where the demo's password is kept, so a second run can print it again."""
+    return Path(settings.DATA_DIR) / "demo-password.txt"
+
+
+class Command(BaseCommand):
+    help = gettext_noop("Start the demo: migrate, load a sample workspace once, print the logins, serve.")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1", help=gettext_noop("Address to listen on."))
+        parser.add_argument("--port", type=int, default=8000, help=gettext_noop("Port to listen on."))
+        parser.add_argument(
+            "--no-serve", action="store_true", help=gettext_noop("Prepare the data and logins, do not serve.")
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.stdout.write(_("Preparing the database …"))
+        call_command("migrate", interactive=False, verbosity=0)
+        password = self._load_once()
+        base_url = f"http://{options['host']}:{options['port']}"
+        self._print_logins(base_url, password)
+        if not options["no_serve"]:
+            self.stdout.write(_("Serving on %(url)s/ — press Ctrl+C to stop.") % {"url": base_url})
+            serve(host=options["host"], port=options["port"], workers=1, threads=8)
+
+    def _load_once(self) -> str | None:
+        if demo_workspace() is not None:
+            self.stdout.write(_("The demo workspace is loaded already; its data is left as it is."))
+            stored = password_file()
+            return stored.read_text().strip() if stored.exists() else None
+        self.stdout.write(_("Loading the sample workspace …"))
+        password = secrets.token_urlsafe(9)
+        demo_load(password=password)
+        stored = password_file()
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        stored.touch(mode=0o600)
+        stored.write_text(password + "\n")
+        return password
+
+    def _print_logins(self, base_url: str, password: str | None) -> None:
+        roles = dict(Role.choices)
+        width = max(len(login.email) for login in DEMO_LOGINS)
+        lines = [
+            "",
+            _("Zweck demo"),
+            f"  {_('Web app:')}  {base_url}/app/",
+            f"  {_('API docs:')} {base_url}/api/v1/docs",
+            "",
+            _("Logins (the owner first, then one per role):"),
+            *(f"  {login.email.ljust(width)}  {roles[login.role]}" for login in DEMO_LOGINS),
+            "",
+            f"  {_('Password for every login:')} {password}"
+            if password
+            else "  "
+            + _(
+                "The password was printed when the demo was first loaded; delete %(file)s's folder to start over."
+            )
+            % {"file": password_file()},
+            "",
+        ]
+        self.stdout.write("\n".join(lines))
