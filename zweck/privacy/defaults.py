@@ -285,7 +285,8 @@ ACTIVITY_PRESETS: dict[str, ActivityPreset] = {
             "companies and the people who work for them.",
             legitimate_interest_de="Pflege und Entwicklung unserer Geschäftsbeziehungen zu "
             "Unternehmen und den Menschen, die dort arbeiten.",
-            subject_categories=(*_CONTACTS, SubjectCategory.OTHER_CONTACT),
+            # People who merely write to us are answered, not kept as contacts.
+            subject_categories=_CONTACTS,
             data_categories=(*_CONTACT_DATA, "user.demographic.language"),
             recipient_categories_en=_STAFF_ONLY_EN,
             recipient_categories_de=_STAFF_ONLY_DE,

@@ -28,7 +28,10 @@ _LEGAL_BASES = {
 }
 # Art. 9(2)(a)–(j) in the order fideslang lists them.
 _SPECIAL_BASES = dict(zip("abcdefghij", SpecialCategoryLegalBasisEnum, strict=True))
-_TRANSFER_BASES: dict[str, str] = {TransferSafeguard.ADEQUACY: "Adequacy Decision", TransferSafeguard.SCC: "SCCs"}
+_TRANSFER_BASES: dict[str, str] = {
+    TransferSafeguard.ADEQUACY: "Adequacy Decision",
+    TransferSafeguard.SCC: "SCCs",
+}
 
 
 def _fides_key(text: str) -> str:

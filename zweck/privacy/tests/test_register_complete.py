@@ -58,3 +58,44 @@ def test_new_model_without_declaration_fails_completeness() -> None:
         "crm.Unregistered.id (declare it in zweck/crm/privacy.py)",
         "crm.Unregistered.secret (declare it in zweck/crm/privacy.py)",
     ]
+
+
+def test_every_declared_activity_and_retention_rule_is_a_shipped_default() -> None:
+    problems = [problem for declaration in register for problem in declaration.reference_errors()]
+    assert problems == []
+
+
+def test_an_unknown_activity_is_refused_naming_the_declaration() -> None:
+    with pytest.raises(
+        RegisterError,
+        match=r"crm.Person: processing activity 'cold_calling' is not a shipped default "
+        r"\(add it to zweck/privacy/defaults.py\)",
+    ):
+        Register().declare(Person, fields={}, activities=("contact_management", "cold_calling"))
+
+
+def test_an_unknown_retention_rule_is_refused_naming_the_declaration() -> None:
+    with pytest.raises(RegisterError, match=r"crm.Person: retention rule 'forever' is not a shipped default"):
+        Register().declare(Person, fields={}, retention="forever")
+
+
+def test_every_data_category_in_use_has_written_names_in_both_languages() -> None:
+    from zweck.privacy.defaults import ACTIVITY_PRESETS
+    from zweck.privacy.labels import DATA_CATEGORY_NAMES
+
+    in_use = {
+        personal.category for declaration in register for personal in declaration.personal_fields().values()
+    }
+    in_use |= {key for preset in ACTIVITY_PRESETS.values() for key in preset.data_categories}
+    assert sorted(in_use - set(DATA_CATEGORY_NAMES)) == []
+
+
+def test_staff_references_in_contact_rows_are_not_the_contacts_data() -> None:
+    declaration = register.get(Person)
+    assert declaration is not None
+    assert "owner" in declaration.personal_fields()
+    assert sorted(set(declaration.personal_fields()) - set(declaration.subject_fields())) == [
+        "created_by",
+        "owner",
+        "updated_by",
+    ]
