@@ -154,3 +154,18 @@ def token_authenticate(*, plain: str) -> Actor | None:
         # Bookkeeping, not a change of personal data: no audit event.
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return Actor.for_membership(membership)
+
+
+@transaction.atomic
+def user_set_language(*, actor: Actor, language: str) -> User:
+    """Remember the acting user's interface language for their next sign-in."""
+    if actor.user is None:
+        raise ValueError("The system actor has no language preference.")
+    user = User.objects.select_for_update().get(pk=actor.user.pk)
+    if user.language == language:
+        return user
+    user.language = language
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["language"])
+    audit_record(actor=actor, action="user.update", instance=user, changed_fields=["language"])
+    return user

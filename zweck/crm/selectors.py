@@ -203,3 +203,14 @@ def open_deal_value_by_stage(*, actor: Actor) -> list[dict[str, Any]]:
         .order_by("stage__position", "currency")
     )
     return [dict(row) for row in rows]
+
+
+def recently_changed(*, actor: Actor, limit: int = 10) -> list[Person | Organization | Deal]:
+    """The workspace's persons, organizations and deals changed last, newest first (for the dashboard)."""
+    changed: list[Person | Organization | Deal] = [
+        *person_list(actor=actor).order_by("-updated_at")[:limit],
+        *organization_list(actor=actor).order_by("-updated_at")[:limit],
+    ]
+    if actor.can(Permission.DEAL_VIEW):
+        changed.extend(deal_list(actor=actor).order_by("-updated_at")[:limit])
+    return sorted(changed, key=lambda row: row.updated_at, reverse=True)[:limit]

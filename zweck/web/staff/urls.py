@@ -1,8 +1,61 @@
 from django.urls import path
-from django.views.generic import RedirectView
+
+from zweck.web.staff import activities, auth, dashboard, deals, organizations, persons
 
 app_name = "staff"
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="home"),
+    path("", dashboard.dashboard, name="dashboard"),
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("password-reset/", auth.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/sent/", auth.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("password-reset/done/", auth.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("language/", auth.language_switch, name="language"),
+    path("workspace/", auth.workspace_switch, name="workspace_switch"),
+    path("organizations/", organizations.organization_list, name="organization_list"),
+    path("organizations/new/", organizations.organization_create, name="organization_create"),
+    path(
+        "organizations/<int:organization_id>/", organizations.organization_detail, name="organization_detail"
+    ),
+    path(
+        "organizations/<int:organization_id>/edit/", organizations.organization_edit, name="organization_edit"
+    ),
+    path(
+        "organizations/<int:organization_id>/archive/",
+        organizations.organization_archive_toggle,
+        name="organization_archive",
+    ),
+    path(
+        "organizations/<int:organization_id>/delete/",
+        organizations.organization_delete_confirm,
+        name="organization_delete",
+    ),
+    path("contacts/", persons.person_list, name="person_list"),
+    path("contacts/new/", persons.person_create, name="person_create"),
+    path("contacts/<int:person_id>/", persons.person_detail, name="person_detail"),
+    path("contacts/<int:person_id>/edit/", persons.person_edit, name="person_edit"),
+    path("contacts/<int:person_id>/archive/", persons.person_archive_toggle, name="person_archive"),
+    path("contacts/<int:person_id>/delete/", persons.person_delete_confirm, name="person_delete"),
+    path("contacts/<int:person_id>/vcard/", persons.person_vcard, name="person_vcard"),
+    path("deals/", deals.deal_list, name="deal_list"),
+    path("deals/board/", deals.deal_board, name="deal_board"),
+    path("deals/new/", deals.deal_create, name="deal_create"),
+    path("deals/<int:deal_id>/", deals.deal_detail, name="deal_detail"),
+    path("deals/<int:deal_id>/edit/", deals.deal_edit, name="deal_edit"),
+    path("deals/<int:deal_id>/move/", deals.deal_move_view, name="deal_move"),
+    path("deals/<int:deal_id>/close/", deals.deal_close_view, name="deal_close"),
+    path("deals/<int:deal_id>/reopen/", deals.deal_reopen_view, name="deal_reopen"),
+    path("deals/<int:deal_id>/archive/", deals.deal_archive_toggle, name="deal_archive"),
+    path("deals/<int:deal_id>/delete/", deals.deal_delete_confirm, name="deal_delete"),
+    path("activities/new/", activities.activity_create, name="activity_create"),
+    path("activities/<int:activity_id>/done/", activities.activity_toggle_done, name="activity_done"),
+    path("activities/<int:activity_id>/ics/", activities.activity_ics, name="activity_ics"),
+    path("tasks/", activities.task_list, name="task_list"),
+    path("calendar/", activities.week, name="week"),
 ]

@@ -1,0 +1,126 @@
+"""Organization pages: list with search and filters, detail with timeline, forms, archive, delete."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zweck.accounts.permissions import Permission
+from zweck.crm import selectors
+from zweck.crm.choices import RelationshipType
+from zweck.crm.models import Organization
+from zweck.crm.services import organization_archive, organization_delete
+from zweck.web.staff.access import StaffRequest, render_page, staff_view
+from zweck.web.staff.activities import activity_panel_context
+from zweck.web.staff.forms import OrganizationForm
+from zweck.web.staff.listing import list_template, paginate, sort_by
+from zweck.web.staff.pages import archive_toggle, delete_page, form_page
+
+SORTS = {"name": "name", "-name": "-name", "updated": "updated_at", "-updated": "-updated_at"}
+
+
+@staff_view(Permission.CRM_VIEW)
+def organization_list(request: StaffRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    relationship = request.GET.get("relationship", "")
+    include_archived = request.GET.get("archived") == "1"
+    organizations = selectors.organization_list(
+        actor=request.actor,
+        query=query or None,
+        relationship_type=relationship if relationship in RelationshipType.values else None,
+        include_archived=include_archived,
+    )
+    page = paginate(request, sort_by(request, organizations, SORTS))
+    return render_page(
+        request,
+        list_template(request, "staff/organizations/list.html"),
+        {
+            "heading": _("Organizations"),
+            "search_hint": _("Name or email"),
+            "page": page,
+            "query": query,
+            "relationship": relationship,
+            "relationship_choices": RelationshipType.choices,
+            "include_archived": include_archived,
+            "sort": request.GET.get("sort", ""),
+        },
+    )
+
+
+@staff_view(Permission.CRM_VIEW)
+def organization_detail(request: StaffRequest, organization_id: int) -> HttpResponse:
+    actor = request.actor
+    organization = selectors.organization_get(actor=actor, organization_id=organization_id)
+    return render_page(
+        request,
+        "staff/organizations/detail.html",
+        {
+            "organization": organization,
+            "persons": selectors.person_list(actor=actor, organization_id=organization.pk)[:50],
+            "deals": selectors.deal_list(actor=actor, organization_id=organization.pk)[:50],
+            **activity_panel_context(request, organization=organization),
+        },
+    )
+
+
+def _detail_url(organization: Organization) -> str:
+    return reverse("staff:organization_detail", args=[organization.pk])
+
+
+@staff_view(Permission.CRM_CHANGE)
+def organization_create(request: StaffRequest) -> HttpResponse:
+    return form_page(
+        request,
+        OrganizationForm(request.POST or None, actor=request.actor),
+        heading=_("New organization"),
+        done=lambda created: (
+            _("Organization %(name)s created.") % {"name": created.name},
+            _detail_url(created),
+        ),
+    )
+
+
+@staff_view(Permission.CRM_CHANGE)
+def organization_edit(request: StaffRequest, organization_id: int) -> HttpResponse:
+    organization = selectors.organization_get(actor=request.actor, organization_id=organization_id)
+    return form_page(
+        request,
+        OrganizationForm(request.POST or None, actor=request.actor, organization=organization),
+        heading=_("Edit %(name)s") % {"name": organization.name},
+        done=lambda saved: (_("Changes saved."), _detail_url(saved)),
+        cancel_url=_detail_url(organization),
+    )
+
+
+@require_POST
+@staff_view(Permission.CRM_CHANGE)
+def organization_archive_toggle(request: StaffRequest, organization_id: int) -> HttpResponse:
+    organization = selectors.organization_get(actor=request.actor, organization_id=organization_id)
+    return archive_toggle(
+        request,
+        archived=organization.archived_at is not None,
+        archive=lambda archived: organization_archive(
+            actor=request.actor, organization=organization, archived=archived
+        ),
+        messages_for=(_("Organization archived."), _("Organization restored.")),
+        url=_detail_url(organization),
+    )
+
+
+@staff_view(Permission.CRM_DELETE)
+def organization_delete_confirm(request: StaffRequest, organization_id: int) -> HttpResponse:
+    organization = selectors.organization_get(actor=request.actor, organization_id=organization_id)
+    return delete_page(
+        request,
+        delete=lambda: organization_delete(actor=request.actor, organization=organization),
+        heading=_("Delete organization %(name)s?") % {"name": organization.name},
+        explanation=_(
+            "The organization, its addresses and its contacts' memberships are deleted. "
+            "The contacts themselves and the logged activities stay."
+        ),
+        cancel_url=_detail_url(organization),
+        deleted_message=_("Organization deleted."),
+        deleted_url=reverse("staff:organization_list"),
+    )

@@ -1,0 +1,36 @@
+"""Formatting helpers for the staff templates: money per language, permission checks."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.utils import formats, translation
+
+from zweck.crm.choices import RelationshipType
+
+register = template.Library()
+
+# Where the currency sign goes in each interface language: German writes "1.234,50 €",
+# English "€1,234.50". Codes without a sign are written out ("CHF 1.234,50").
+_SIGNS = {"EUR": "€", "USD": "$", "GBP": "£"}
+
+
+@register.filter
+def money(amount: Decimal | int | float | None, currency: str = "EUR") -> str:
+    """An amount with two decimals, grouped and signed the way the active language writes money."""
+    if amount is None:
+        return ""
+    number = formats.number_format(Decimal(amount), decimal_pos=2, use_l10n=True, force_grouping=True)
+    sign = _SIGNS.get(currency, currency)
+    if (translation.get_language() or "").startswith("de"):
+        return f"{number}\N{NO-BREAK SPACE}{sign}"
+    separator = "" if currency in _SIGNS else "\N{NO-BREAK SPACE}"
+    return f"{sign}{separator}{number}"
+
+
+@register.filter
+def relationship_labels(values: list[str]) -> str:
+    """The organization's relationship types in the interface language."""
+    labels = dict(RelationshipType.choices)
+    return ", ".join(str(labels.get(value, value)) for value in values or [])
