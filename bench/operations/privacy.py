@@ -1,0 +1,178 @@
+"""What the privacy officer does while the requester is on the phone: access export, erasure.
+
+Both run in this process through the product's own function (as the CLI and the staff
+UI call it), timed end to end: find the person, collect or erase, write the audit
+event, serialise the export. Peak memory is this process's peak RSS.
+
+The floors are the SQL a database needs for the same answer: every row about the
+person (person, emails, phones, organizations, activities and deals they took part in)
+plus the free-text mentions of their name in activity descriptions and in notes, which
+the architecture promises both operations include. Erasure's floor deletes the person's
+rows and blanks the mentions in one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from typing import Any
+
+from bench import floors
+from bench.context import Context, Subject
+from bench.measure import Stats, alternate, peak_rss
+from bench.operations import Outcome, Target, call_product, first_product, operation
+from zweck.crm.models import Activity, ActivityParticipant, Deal, DealContact, Person
+
+ACCESS_EXPORT = (
+    ("zweck.privacy.access", "access_export"),
+    ("zweck.privacy.exports", "access_export"),
+    ("zweck.privacy.services", "access_export"),
+    ("zweck.privacy.dsr", "access_export"),
+)
+ERASURE = (
+    ("zweck.privacy.erasure", "person_erase"),
+    ("zweck.privacy.services", "person_erase"),
+    ("zweck.privacy.dsr", "person_erase"),
+)
+
+ACTIVITY = Activity._meta.db_table
+PARTICIPANT = ActivityParticipant._meta.db_table
+DEAL = Deal._meta.db_table
+DEAL_CONTACT = DealContact._meta.db_table
+
+
+def consume(result: Any) -> int:
+    """Turn whatever the product returned into bytes, as sending it to the requester would."""
+    if result is None:
+        return 0
+    if isinstance(result, bytes | str):
+        return len(result)
+    if isinstance(result, dict | list | tuple):
+        return len(json.dumps(result, default=str))
+    for reader in ("getvalue", "read"):
+        if hasattr(result, reader):
+            return len(getattr(result, reader)())
+    if hasattr(result, "__iter__"):
+        return sum(len(chunk) for chunk in result)
+    return len(json.dumps(getattr(result, "__dict__", str(result)), default=str))
+
+
+def _mention(subject: Subject) -> str:
+    return f"{subject.first_name} {subject.last_name}".strip()
+
+
+def access_floor(context: Context, subject: Subject) -> int:
+    person = floors.person_rows_sql(
+        f"SELECT id, first_name, last_name, position FROM {floors.PERSON} WHERE id = %s AND workspace_id = %s"
+    )
+    rows = context.fetch(person, [subject.id, context.workspace_id])
+    rows += context.fetch(
+        f"SELECT a.id, a.kind, a.subject, a.body, a.starts_at FROM {ACTIVITY} a "
+        f"JOIN {PARTICIPANT} ap ON ap.activity_id = a.id WHERE ap.person_id = %s",
+        [subject.id],
+    )
+    rows += context.fetch(
+        f"SELECT d.id, d.title, d.amount, dc.role FROM {DEAL} d JOIN {DEAL_CONTACT} dc ON dc.deal_id = d.id "
+        "WHERE dc.person_id = %s",
+        [subject.id],
+    )
+    pattern = f"%{_mention(subject)}%"
+    rows += context.fetch(
+        f"SELECT id, subject, body FROM {ACTIVITY} WHERE workspace_id = %s AND body LIKE %s",
+        [context.workspace_id, pattern],
+    )
+    rows += context.fetch(
+        f"SELECT id, notes FROM {floors.PERSON} WHERE workspace_id = %s AND notes LIKE %s AND id <> %s",
+        [context.workspace_id, pattern, subject.id],
+    )
+    return len(json.dumps(rows, default=str))
+
+
+@operation(
+    "privacy.access_export",
+    "Access export for one subject (Art. 15)",
+    targets=(Target("p50_ms", 100, "access export p50 ≤ 100 ms"),),
+)
+def access_export(context: Context) -> Outcome:
+    export = first_product(*ACCESS_EXPORT)
+    sizes: dict[str, int] = {}
+
+    def ours(index: int) -> None:
+        subject = context.subject("read", index)
+        person = Person.objects.get(pk=subject.id, workspace_id=context.workspace_id)
+        sizes["ours"] = consume(
+            call_product(export, actor=context.actor, person=person, person_id=subject.id, subject=person)
+        )
+
+    def floor(index: int) -> None:
+        sizes["floor"] = access_floor(context, context.subject("read", index))
+
+    with peak_rss([os.getpid()]) as memory:
+        samples = alternate(
+            {"ours": ours, "floor": floor}, repetitions=context.repetitions, warmup=context.warmup
+        )
+    return Outcome(
+        ours=Stats(
+            samples["ours"],
+            peak_rss_bytes=memory.peak_bytes,
+            memory_method=memory.method + " of the benchmark process",
+        ),
+        floor=Stats(samples["floor"]),
+        floor_sql="the person with emails, phones, organizations; activities and deals they took part in; "
+        "activity descriptions and other persons' notes that mention their name (LIKE '%First Last%')",
+        peer_reason="the peer has no access export",
+        notes=[
+            f"last export: {sizes.get('ours', 0):,} bytes (floor rows as JSON: {sizes.get('floor', 0):,} bytes)"
+        ],
+    )
+
+
+def erasure_floor(context: Context, subject: Subject) -> None:
+    with context.raw_transaction() as cursor:
+        cursor.execute(
+            context.sql(
+                f"UPDATE {ACTIVITY} SET body = REPLACE(body, %s, %s) WHERE workspace_id = %s AND body LIKE %s"
+            ),
+            [_mention(subject), "[erased]", context.workspace_id, f"%{_mention(subject)}%"],
+        )
+        for statement in floors.person_dependent_deletes():
+            cursor.execute(context.sql(statement), [subject.id])
+
+
+@operation(
+    "privacy.erasure",
+    "Erasure of one subject (Art. 17)",
+    targets=(Target("p50_ms", 200, "erasure p50 ≤ 200 ms"),),
+)
+def erasure(context: Context) -> Outcome:
+    erase = first_product(*ERASURE)
+    # Zweck and the floor each erase their own persons: even ones for Zweck, odd for the floor.
+    subjects = context.subjects("erase", 2 * context.samples_needed)
+
+    def pick(system: int, index: int) -> Subject:
+        return subjects[(2 * (index % context.samples_needed) + system) % len(subjects)]
+
+    def ours(index: int) -> None:
+        subject = pick(0, index)
+        person = Person.objects.get(pk=subject.id, workspace_id=context.workspace_id)
+        call_product(erase, actor=context.actor, person=person, person_id=subject.id, subject=person)
+
+    calls: dict[str, Callable[[int], object]] = {
+        "ours": ours,
+        "floor": lambda i: erasure_floor(context, pick(1, i)),
+    }
+    with peak_rss([os.getpid()]) as memory:
+        samples = alternate(calls, repetitions=context.repetitions, warmup=context.warmup)
+    return Outcome(
+        ours=Stats(
+            samples["ours"],
+            peak_rss_bytes=memory.peak_bytes,
+            memory_method=memory.method + " of the benchmark process",
+        ),
+        floor=Stats(samples["floor"]),
+        floor_sql="in one transaction: blank the name in activity descriptions that mention it, "
+        "DELETE the person's participations, deal links, emails, phones, memberships and the person",
+        peer_reason="the peer has no erasure; deleting a contact is not the same answer",
+        notes=["each repetition erases a different seeded person (top fifth of the id range)"],
+    )
