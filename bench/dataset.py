@@ -121,9 +121,14 @@ def ensure(*, persons: int, seed_value: int = 1, progress: Callable[[str], None]
     workspace, owner = create_owner_workspace()
     progress(f"seeding {persons:,} persons …")
 
-    def report(*args: Any, **kwargs: Any) -> None:
-        if args or kwargs:
-            progress("  " + " ".join(str(a) for a in args) + " ".join(f"{k}={v}" for k, v in kwargs.items()))
+    shown: dict[str, int] = {}
+
+    def report(label: str, done: int, total: int) -> None:
+        # Every tenth of each table, not every chunk.
+        step = total // 10 or 1
+        if done // step > shown.get(label, -1) or done == total:
+            shown[label] = done // step
+            progress(f"  {label}: {done:,} of {total:,}")
 
     seconds = seed(workspace=workspace, persons=persons, seed_value=seed_value, progress=report)
     progress(f"seeded in {seconds:.1f} s")
