@@ -117,6 +117,7 @@ def activity_list(
     starts_after: datetime | None = None,
     starts_before: datetime | None = None,
     due_before: datetime | None = None,
+    query: str | None = None,
 ) -> QuerySet[Activity]:
     """Activities of the workspace; those whose only participants are restricted are left out."""
     actor.require(Permission.CRM_VIEW)
@@ -143,6 +144,8 @@ def activity_list(
         activities = activities.filter(starts_at__lt=starts_before)
     if due_before is not None:
         activities = activities.filter(due_at__lt=due_before)
+    if query:
+        activities = activities.filter(subject__icontains=query)
     visible_people = _persons_visible(actor)
     return activities.prefetch_related(Prefetch("participants", queryset=visible_people))
 

@@ -6,6 +6,7 @@ import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from stdnum.eu import vat as eu_vat
+from stdnum.exceptions import ValidationError as StdnumValidationError
 
 from zweck.crm.choices import RelationshipType
 
@@ -13,7 +14,14 @@ DEFAULT_PHONE_REGION = "DE"
 
 
 def normalize_vat_id(value: str) -> str:
-    return eu_vat.compact(value) if value else ""
+    """The compact form (``DE 136 695 976`` → ``DE136695976``); unparseable input is
+    returned trimmed, so ``validate_vat_id`` reports it instead of an exception escaping."""
+    if not value:
+        return ""
+    try:
+        return eu_vat.compact(value)
+    except StdnumValidationError:
+        return value.strip()
 
 
 def validate_vat_id(value: str) -> None:

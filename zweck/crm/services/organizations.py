@@ -48,7 +48,10 @@ def _normalize(details: dict[str, object]) -> dict[str, object]:
     if isinstance(normalized.get("vat_id"), str):
         normalized["vat_id"] = normalize_vat_id(str(normalized["vat_id"]))
     if normalized.get("phone"):
-        normalized["phone"] = normalize_phone(str(normalized["phone"]))
+        try:
+            normalized["phone"] = normalize_phone(str(normalized["phone"]))
+        except ValidationError as error:
+            raise ValidationError({"phone": error.messages}) from error
     types = normalized.get("relationship_types")
     if isinstance(types, list | tuple):
         normalized["relationship_types"] = sorted({str(item) for item in types})

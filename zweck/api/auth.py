@@ -1,0 +1,32 @@
+"""Bearer-token authentication: every API call acts as the token's member in its workspace."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from ninja.security import HttpBearer
+
+from zweck.accounts.actors import Actor
+from zweck.accounts.permissions import Permission
+from zweck.accounts.services import token_authenticate
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer zk_…`` → the ``Actor`` on ``request.auth``.
+
+    An unknown, revoked or expired token is unauthenticated (401). A member whose role no
+    longer grants API use is known but refused (403), so their client can tell the two apart.
+    """
+
+    def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
+        actor = token_authenticate(plain=token)
+        if actor is not None and not actor.can(Permission.TOKEN_USE):
+            raise PermissionDenied
+        return actor
+
+
+def actor_of(request: HttpRequest) -> Actor:
+    """The authenticated actor of an API request (set by ``TokenAuth``)."""
+    actor = request.auth  # type: ignore[attr-defined]
+    assert isinstance(actor, Actor)
+    return actor
