@@ -91,10 +91,7 @@ def subject_group_name(key: str, lang: str) -> str:
 
 
 def _category_names(keys: Iterable[str], lang: str) -> tuple[str, ...]:
-    """Category names, leaving out a key whose broader category is listed as well."""
-    chosen = set(keys)
-    kept = {key for key in chosen if not any(key.startswith(other + ".") for other in chosen)}
-    return tuple(sorted({labels.data_category_text(key, lang) for key in kept}))
+    return tuple(sorted({labels.data_category_text(key, lang) for key in keys}, key=str.casefold))
 
 
 def _retention_view(rule: RetentionRule, lang: str) -> RetentionView:
@@ -231,7 +228,9 @@ def notice_context(snapshot: RegisterSnapshot, *, subject: str, lang: str) -> di
         "subject_name": subject_group_name(subject, lang),
         "controller": _controller(snapshot, lang),
         "activities": activities,
-        "data_categories": sorted({name for activity in activities for name in activity.data_categories}),
+        "data_categories": sorted(
+            {name for activity in activities for name in activity.data_categories}, key=str.casefold
+        ),
         "source": preset.source_de if lang == "de" else preset.source_en,
         "recipients": recipients,
         "recipient_categories": sorted(
