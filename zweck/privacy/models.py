@@ -237,3 +237,26 @@ class SecurityMeasure(WorkspaceScopedModel):
 
     def __str__(self) -> str:
         return self.key
+
+
+from zweck.privacy.request_models import (  # noqa: E402  (models of the request engine)
+    DataSubjectRequest,
+    ErasureTombstone,
+    MarketingSuppression,
+    RecipientNotification,
+    RecordHold,
+    RequestAction,
+)
+
+__all__ = [
+    "DataSubjectRequest",
+    "ErasureTombstone",
+    "MarketingSuppression",
+    "ProcessingActivity",
+    "Recipient",
+    "RecipientNotification",
+    "RecordHold",
+    "RequestAction",
+    "RetentionRule",
+    "SecurityMeasure",
+]

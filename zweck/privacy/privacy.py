@@ -2,7 +2,7 @@
 one's personal data beyond the staff author stamps every workspace row carries."""
 
 from zweck.privacy import models as privacy
-from zweck.privacy.register import NOT_PERSONAL, base_fields, register
+from zweck.privacy.register import NOT_PERSONAL, Erasure, Mask, Personal, base_fields, register
 
 register.declare(
     privacy.RetentionRule,
@@ -68,4 +68,109 @@ register.declare(
         description_en=NOT_PERSONAL,
         description_de=NOT_PERSONAL,
     ),
+)
+
+# Data-subject requests: the requester's details are kept with the request record, as proof
+# that the request was answered (Art. 5(2), 12 GDPR), for as long as the audit trail.
+register.declare(
+    privacy.DataSubjectRequest,
+    subject="persons",
+    fields=base_fields(
+        kind=NOT_PERSONAL,
+        channel=NOT_PERSONAL,
+        status=NOT_PERSONAL,
+        received_at=NOT_PERSONAL,
+        due_on=NOT_PERSONAL,
+        extended_due_on=NOT_PERSONAL,
+        extension_reason=NOT_PERSONAL,
+        extension_notified_at=NOT_PERSONAL,
+        verification=NOT_PERSONAL,
+        verified_at=NOT_PERSONAL,
+        requester_email=Personal("user.contact.email", provided=True, mask=Mask.HASH),
+        requester_name=Personal("user.name", provided=True, mask=Mask.REDACT),
+        requester_phone=Personal("user.contact.phone_number", provided=True),
+        requester_organization=Personal("user.workplace", provided=True),
+        details=Personal("user.content.private", provided=True, free_text=True),
+        objection_scope=NOT_PERSONAL,
+        assignee=Personal("user.unique_id", mask=Mask.NONE),
+        decision=NOT_PERSONAL,
+        decision_reason=Personal("user.content.private", free_text=True),
+        completed_at=NOT_PERSONAL,
+    ),
+    activities=("legal_obligations",),
+    retention="audit_trail",
+    erasure=Erasure.HOLD,
+    hold_reason="Proof that the request was answered (Art. 5(2), Art. 12 GDPR; Art. 17(3)(b), (e) GDPR).",
+)
+register.declare(
+    privacy.DataSubjectRequest.persons.through,
+    subject="person",
+    fields={"id": NOT_PERSONAL, "datasubjectrequest": NOT_PERSONAL, "person": NOT_PERSONAL},
+    activities=("legal_obligations",),
+    retention="audit_trail",
+)
+register.declare(
+    privacy.RequestAction,
+    subject="request__persons",
+    fields={
+        "id": NOT_PERSONAL,
+        "workspace": NOT_PERSONAL,
+        "request": NOT_PERSONAL,
+        "occurred_at": NOT_PERSONAL,
+        "actor": Personal("user.unique_id", mask=Mask.NONE),
+        "action": NOT_PERSONAL,
+        "note": Personal("user.content.private", free_text=True),
+    },
+    activities=("legal_obligations",),
+    retention="audit_trail",
+    erasure=Erasure.HOLD,
+    hold_reason="Proof that the request was answered (Art. 5(2), Art. 12 GDPR; Art. 17(3)(b), (e) GDPR).",
+)
+register.declare(
+    privacy.RecordHold,
+    fields=base_fields(
+        object_type=NOT_PERSONAL,
+        object_id=NOT_PERSONAL,
+        reason=NOT_PERSONAL,
+        ends_on=NOT_PERSONAL,
+        request=NOT_PERSONAL,
+        released_at=NOT_PERSONAL,
+    ),
+)
+register.declare(
+    privacy.ErasureTombstone,
+    # A keyed hash is pseudonymous data: only the holder of the key can test a guess against it.
+    fields=base_fields(
+        digest=Personal("user.unique_id.pseudonymous", mask=Mask.NONE),
+        identifier_kind=NOT_PERSONAL,
+        erased_at=NOT_PERSONAL,
+        request=NOT_PERSONAL,
+    ),
+    activities=("legal_obligations",),
+    retention="audit_trail",
+)
+register.declare(
+    privacy.RecipientNotification,
+    subject="subject_id",
+    fields=base_fields(
+        recipient=NOT_PERSONAL,
+        request=NOT_PERSONAL,
+        subject_id=Personal("user.unique_id.pseudonymous"),
+        action=NOT_PERSONAL,
+        status=NOT_PERSONAL,
+        confirmed_at=NOT_PERSONAL,
+    ),
+    activities=("legal_obligations",),
+    retention="audit_trail",
+    erasure=Erasure.HOLD,
+    hold_reason="Proof that recipients were told (Art. 19 GDPR, Art. 5(2) GDPR).",
+)
+register.declare(
+    privacy.MarketingSuppression,
+    fields=base_fields(
+        digest=Personal("user.unique_id.pseudonymous", mask=Mask.NONE),
+        request=NOT_PERSONAL,
+    ),
+    activities=("legal_obligations",),
+    retention="consent_proof",
 )

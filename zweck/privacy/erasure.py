@@ -1,0 +1,469 @@
+"""Erasure of a data subject (Art. 17 GDPR): a plan the privacy officer reads, then its execution.
+
+Invariants:
+- the plan and the execution are derived from the register only: every row of every contact
+  declaration reached through the subject path is deleted, anonymized field by field (its
+  declared masks), stripped of the subject's mentions, or kept under a hold — never skipped;
+- a row is kept when a ``RecordHold`` covers it (a legal hold the privacy officer placed), when
+  its declaration is ``Erasure.HOLD`` (until its retention rule's end), or when its table refuses
+  deletion (the append-only audit trail, which holds ids, never values); kept rows other than
+  audit rows get a ``RecordHold`` with the reason and end date and are restricted meanwhile;
+  ``holds_release`` erases them once the date has passed;
+- the subject's emails, phone numbers and full name are replaced in every free-text field of
+  the workspace that still mentions them;
+- execution runs in one transaction and writes one audit event with ids and data-set names
+  only, so no erased value survives in the audit trail;
+- a tombstone of keyed hashes (HMAC with the installation's secret key) of the subject's
+  emails and phone numbers is written, so ``erasure_reapply`` erases them again after an older
+  backup is restored; a tombstone never holds a plain value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.apps import apps
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from zweck.accounts.actors import Actor
+from zweck.accounts.permissions import Permission
+from zweck.audit.services import audit_record, object_type_of
+from zweck.privacy.choices import RetentionEvent
+from zweck.privacy.models import DataSubjectRequest, ErasureTombstone, RecordHold, RetentionRule
+from zweck.privacy.notifications import recipient_notifications_create
+from zweck.privacy.register import Erasure, Mask, ModelDeclaration, register
+from zweck.privacy.restriction import RESTRICTED_FIELD
+from zweck.privacy.subjects import (
+    EMAIL_CATEGORY,
+    PHONE_CATEGORY,
+    Identifiers,
+    contact_declarations,
+    has_field,
+    identifiers_of,
+    in_workspace,
+    is_shared,
+    mention_rows,
+    rows_of,
+    subject_declaration,
+    subject_ids_of_rows,
+    subject_path,
+)
+
+ERASED = "[erased]"
+DELETE, ANONYMIZE, REDACT, KEEP = "delete", "anonymize", "redact_mentions", "keep"
+MENTIONS = "mentions"
+
+
+def keyed_digest(kind: str, value: str) -> str:
+    """A keyed hash of one identifier: equal inputs give equal digests, and without the
+    installation's secret key no one can test a guess against it."""
+    return salted_hmac(
+        "zweck.privacy.erasure", f"{kind}:{value.strip().lower()}", algorithm="sha256"
+    ).hexdigest()
+
+
+@dataclass
+class PlannedRow:
+    """What erasure does to one row."""
+
+    data_set: str
+    row_id: int
+    action: str
+    fields: dict[str, str] = field(default_factory=dict)
+    reason: str = ""
+    held_until: date | None = None
+    audit_only: bool = False
+
+
+@dataclass
+class ErasurePlan:
+    """The whole plan for one subject (one or several person records)."""
+
+    workspace_id: int
+    person_ids: list[int]
+    rows: list[PlannedRow]
+    identifiers: Identifiers
+
+    def by_action(self, action: str) -> list[PlannedRow]:
+        return [row for row in self.rows if row.action == action]
+
+    @property
+    def summary(self) -> dict[str, int]:
+        counts: dict[str, int] = defaultdict(int)
+        for row in self.rows:
+            counts[row.action] += 1
+        return dict(counts)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "person_ids": self.person_ids,
+            "summary": self.summary,
+            "rows": [
+                {
+                    "data_set": row.data_set,
+                    "id": row.row_id,
+                    "action": row.action,
+                    "fields": row.fields,
+                    "reason": row.reason,
+                    "held_until": row.held_until.isoformat() if row.held_until else None,
+                }
+                for row in self.rows
+            ],
+        }
+
+
+def append_only(model: type[models.Model]) -> bool:
+    """A table whose queryset refuses deletion (the audit trail)."""
+    queryset_class = type(model._default_manager.all())
+    return queryset_class.delete is not models.QuerySet.delete
+
+
+def _retention_end(rule: RetentionRule | None, created: Any, today: date) -> date:
+    if rule is None:
+        return today
+    event = today
+    if rule.counts_from == RetentionEvent.RECORD_CREATED and created is not None:
+        event = timezone.localdate(created) if hasattr(created, "tzinfo") else created
+    return rule.ends_on(event)
+
+
+def _field_masks(declaration: ModelDeclaration) -> dict[str, str]:
+    """Each of the subject's fields with the mask the register declares for it."""
+    return {
+        name: personal.mask.value
+        for name, personal in declaration.subject_fields().items()
+        if personal.mask is not Mask.NONE
+    }
+
+
+def build_plan(*, workspace_id: int, person_ids: Iterable[int], today: date | None = None) -> ErasurePlan:
+    """The erasure plan for ``person_ids``, read from the register and the workspace's holds."""
+    today = today or timezone.localdate()
+    ids = sorted(set(person_ids))
+    identifiers = identifiers_of(workspace_id=workspace_id, person_ids=ids)
+    rules = {rule.key: rule for rule in RetentionRule.objects.filter(workspace_id=workspace_id)}
+    holds = {
+        (hold.object_type, hold.object_id): hold
+        for hold in RecordHold.objects.filter(
+            workspace_id=workspace_id, released_at__isnull=True, ends_on__gte=today
+        )
+    }
+    planned: list[PlannedRow] = []
+    covered: set[tuple[str, int]] = set()
+    for declaration in contact_declarations():
+        label = object_type_of(declaration.model)
+        queryset = rows_of(declaration, workspace_id=workspace_id, person_ids=ids)
+        created_field = "created_at" if has_field(declaration.model, "created_at") else None
+        rows = list(
+            queryset.values_list("pk", created_field) if created_field else queryset.values_list("pk", "pk")
+        )
+        if not rows:
+            continue
+        shared = (
+            subject_ids_of_rows(declaration, workspace_id=workspace_id, row_ids=[pk for pk, _ in rows])
+            if is_shared(declaration)
+            else {}
+        )
+        rule = rules.get(declaration.retention or "")
+        for pk, created in rows:
+            covered.add((label, pk))
+            hold = holds.get((label, pk))
+            if hold is not None:
+                planned.append(PlannedRow(label, pk, KEEP, reason=hold.reason, held_until=hold.ends_on))
+            elif declaration.erasure is Erasure.HOLD:
+                until = _retention_end(rule, created if created_field else None, today)
+                planned.append(PlannedRow(label, pk, KEEP, reason=declaration.hold_reason, held_until=until))
+            elif append_only(declaration.model):
+                until = _retention_end(rule, created if created_field else None, today)
+                reason = (rule.legal_source_en if rule else "") or "Append-only audit trail (Art. 5(2) GDPR)."
+                planned.append(PlannedRow(label, pk, KEEP, reason=reason, held_until=until, audit_only=True))
+            elif declaration.erasure is Erasure.DELETE:
+                planned.append(PlannedRow(label, pk, DELETE))
+            elif shared.get(pk, set()) - set(ids):
+                # Other people's row too: only the subject's mentions go; their link row is deleted.
+                fields = {name: MENTIONS for name in declaration.free_text_fields()}
+                planned.append(PlannedRow(label, pk, REDACT, fields=fields))
+            else:
+                planned.append(PlannedRow(label, pk, ANONYMIZE, fields=_field_masks(declaration)))
+    for mention in mention_rows(workspace_id=workspace_id, identifiers=identifiers):
+        label = object_type_of(mention.declaration.model)
+        key = (label, mention.row_id)
+        if key in covered:
+            continue
+        hold = holds.get(key)
+        existing = next((row for row in planned if (row.data_set, row.row_id) == key), None)
+        if hold is not None:
+            if existing is None:
+                planned.append(
+                    PlannedRow(label, mention.row_id, KEEP, reason=hold.reason, held_until=hold.ends_on)
+                )
+            continue
+        if existing is None:
+            existing = PlannedRow(label, mention.row_id, REDACT)
+            planned.append(existing)
+        existing.fields[mention.field] = MENTIONS
+    _keep_person_for_holds(planned, ids)
+    return ErasurePlan(workspace_id=workspace_id, person_ids=ids, rows=planned, identifiers=identifiers)
+
+
+def _keep_person_for_holds(planned: list[PlannedRow], ids: list[int]) -> None:
+    """A held row that points at the person with a plain foreign key would be deleted with the
+    person (cascade): then the person record is kept too, restricted, until the last such hold."""
+    own_label = object_type_of(subject_declaration().model)
+    until: date | None = None
+    for row in planned:
+        if row.action != KEEP or row.audit_only:
+            continue
+        declaration = register.get(apps.get_model(row.data_set))
+        if declaration is None or declaration.subject in ("self", None) or is_shared(declaration):
+            continue
+        model_field = declaration.model._meta.get_field(declaration.subject.split("__")[0])
+        if model_field.is_relation and not model_field.many_to_many:
+            until = max(until, row.held_until) if until and row.held_until else (row.held_until or until)
+    if until is None:
+        return
+    for row in planned:
+        if row.data_set == own_label and row.row_id in ids and row.action != KEEP:
+            row.action, row.fields = KEEP, {}
+            row.reason, row.held_until = "Kept while records held about this person refer to it.", until
+
+
+def erasure_plan(*, actor: Actor, person_ids: Iterable[int], today: date | None = None) -> ErasurePlan:
+    """The plan for erasing ``person_ids``: per row delete, anonymize which fields how, or keep
+    under which hold until which date. Reads only."""
+    actor.require(Permission.PRIVACY_VIEW)
+    ids = sorted(set(person_ids))
+    own = subject_declaration()
+    if in_workspace(own, actor.workspace_id).filter(pk__in=ids).count() != len(ids):
+        raise own.model.DoesNotExist  # type: ignore[attr-defined]
+    return build_plan(workspace_id=actor.workspace_id, person_ids=ids, today=today)
+
+
+def _redact_terms(text: str, identifiers: Identifiers) -> str:
+    for term in sorted(identifiers.terms, key=len, reverse=True):
+        text = re.sub(re.escape(term), ERASED, text, flags=re.IGNORECASE)
+    return text
+
+
+def _masked(model_field: Any, mask: str, value: Any, identifiers: Identifiers) -> Any:
+    if mask == MENTIONS:
+        return _redact_terms(value, identifiers) if isinstance(value, str) else value
+    if mask == Mask.REDACT.value:
+        return ERASED[: model_field.max_length] if model_field.max_length else ERASED
+    if mask == Mask.HASH.value and value:
+        digest = keyed_digest("field", str(value))
+        return digest[: model_field.max_length] if model_field.max_length else digest
+    if model_field.null:
+        return None
+    return "" if isinstance(value, str) or value is None else model_field.get_default()
+
+
+def _apply_fields(
+    model: type[models.Model], row_id: int, fields: dict[str, str], identifiers: Identifiers
+) -> None:
+    attnames: dict[str, Any] = {name: model._meta.get_field(name) for name in fields}
+    current = model._default_manager.filter(pk=row_id).values(*[f.attname for f in attnames.values()]).first()
+    if current is None:
+        return
+    changes = {
+        model_field.attname: _masked(model_field, fields[name], current[model_field.attname], identifiers)
+        for name, model_field in attnames.items()
+    }
+    changes = {name: value for name, value in changes.items() if value != current[name]}
+    if changes:
+        model._default_manager.filter(pk=row_id).update(**changes)
+
+
+@dataclass(frozen=True)
+class ErasureResult:
+    plan: ErasurePlan
+    deleted: int
+    anonymized: int
+    redacted: int
+    kept: int
+
+
+def _tombstones(actor: Actor, identifiers: Identifiers, request: DataSubjectRequest | None) -> None:
+    digests = {("email", keyed_digest("email", e)) for e in identifiers.emails}
+    digests |= {("phone", keyed_digest("phone", p)) for p in identifiers.phones}
+    known = set(
+        ErasureTombstone.objects.filter(
+            workspace_id=actor.workspace_id, digest__in=[d for _, d in digests]
+        ).values_list("digest", flat=True)
+    )
+    ErasureTombstone.objects.bulk_create(
+        ErasureTombstone(
+            workspace_id=actor.workspace_id,
+            created_by_id=actor.user_id,
+            updated_by_id=actor.user_id,
+            digest=digest,
+            identifier_kind=kind,
+            request=request,
+        )
+        for kind, digest in sorted(digests)
+        if digest not in known
+    )
+
+
+@transaction.atomic
+def person_erase(
+    *,
+    actor: Actor,
+    person_ids: Iterable[int],
+    request: DataSubjectRequest | None = None,
+    today: date | None = None,
+) -> ErasureResult:
+    """Erase the subject ``person_ids`` as ``erasure_plan`` describes, in one transaction."""
+    actor.require(Permission.PRIVACY_MANAGE)
+    ids = sorted(set(person_ids))
+    own = subject_declaration()
+    locked = list(
+        in_workspace(own, actor.workspace_id)
+        .filter(pk__in=ids)
+        .select_for_update()
+        .values_list("pk", flat=True)
+    )
+    if len(locked) != len(ids):
+        raise own.model.DoesNotExist  # type: ignore[attr-defined]
+    plan = build_plan(workspace_id=actor.workspace_id, person_ids=ids, today=today)
+    _tombstones(actor, plan.identifiers, request)
+    own_label = object_type_of(own.model)
+    deletions: dict[str, list[int]] = defaultdict(list)
+    counts: dict[str, int] = defaultdict(int)
+    for row in plan.rows:
+        model = apps.get_model(row.data_set)
+        counts[row.action] += 1
+        if row.action in (ANONYMIZE, REDACT):
+            _apply_fields(model, row.row_id, row.fields, plan.identifiers)
+        elif row.action == DELETE:
+            deletions[row.data_set].append(row.row_id)
+        elif row.action == KEEP and not row.audit_only:
+            assert row.held_until is not None
+            RecordHold.objects.get_or_create(
+                workspace_id=actor.workspace_id,
+                object_type=row.data_set,
+                object_id=row.row_id,
+                released_at=None,
+                defaults={
+                    "reason": row.reason,
+                    "ends_on": row.held_until,
+                    "request": request,
+                    "created_by_id": actor.user_id,
+                    "updated_by_id": actor.user_id,
+                },
+            )
+            if row.data_set == own_label:
+                own.model._default_manager.filter(
+                    pk=row.row_id, **{f"{RESTRICTED_FIELD}__isnull": True}
+                ).update(**{RESTRICTED_FIELD: timezone.now()})
+    # Link rows before the rows they link, the person record last.
+    for label in sorted(deletions, key=lambda item: item == own_label):
+        apps.get_model(label)._default_manager.filter(pk__in=deletions[label]).delete()
+    affected = [register.get(apps.get_model(label)) for label in {row.data_set for row in plan.rows}]
+    recipient_notifications_create(
+        actor=actor,
+        declarations=[d for d in affected if d is not None],
+        person_ids=ids,
+        action="erasure",
+        request=request,
+    )
+    audit_record(
+        actor=actor,
+        action="person.erase",
+        object_type=own_label,
+        object_id=",".join(map(str, ids)),
+        subject_ids=ids,
+        changed_fields=sorted({row.data_set for row in plan.rows if row.action != KEEP}),
+    )
+    if request is not None:
+        from zweck.privacy.dsr import request_log
+
+        request_log(request=request, actor=actor, action="person.erase", note=_summary_note(plan))
+    return ErasureResult(
+        plan=plan,
+        deleted=counts[DELETE],
+        anonymized=counts[ANONYMIZE],
+        redacted=counts[REDACT],
+        kept=counts[KEEP],
+    )
+
+
+def _summary_note(plan: ErasurePlan) -> str:
+    return ", ".join(f"{action}: {count}" for action, count in sorted(plan.summary.items()))
+
+
+@transaction.atomic
+def holds_release(*, actor: Actor, today: date | None = None) -> int:
+    """Erase the rows whose hold has ended (Art. 17(3): deleted once the exception ends)."""
+    actor.require(Permission.PRIVACY_MANAGE)
+    today = today or timezone.localdate()
+    ended = list(
+        RecordHold.objects.select_for_update()
+        .filter(workspace_id=actor.workspace_id, released_at__isnull=True, ends_on__lt=today)
+        .order_by("pk")
+    )
+    for hold in ended:
+        model = apps.get_model(hold.object_type)
+        model._default_manager.filter(pk=hold.object_id).delete()
+        audit_record(
+            actor=actor, action="hold.release", object_type=hold.object_type, object_id=hold.object_id
+        )
+    RecordHold.objects.filter(pk__in=[hold.pk for hold in ended]).update(released_at=timezone.now())
+    return len(ended)
+
+
+@transaction.atomic
+def record_hold_place(*, actor: Actor, instance: models.Model, reason: str, ends_on: date) -> RecordHold:
+    """Place a legal hold on one row (for example for a legal claim, Art. 17(3)(e) GDPR): an
+    erasure keeps it, restricted, until ``ends_on``."""
+    actor.require(Permission.PRIVACY_MANAGE)
+    if getattr(instance, "workspace_id", actor.workspace_id) != actor.workspace_id:
+        raise type(instance).DoesNotExist  # type: ignore[attr-defined]
+    hold = RecordHold(
+        workspace_id=actor.workspace_id,
+        created_by_id=actor.user_id,
+        updated_by_id=actor.user_id,
+        object_type=object_type_of(instance),
+        object_id=instance.pk,
+        reason=reason,
+        ends_on=ends_on,
+    )
+    hold.full_clean()
+    hold.save()
+    audit_record(actor=actor, action="hold.place", instance=hold)
+    return hold
+
+
+def erasure_reapply(*, actor: Actor) -> list[int]:
+    """After a backup is restored: erase again every person whose email or phone number matches
+    a tombstone. Returns the person ids erased again."""
+    actor.require(Permission.PRIVACY_MANAGE)
+    digests = set(
+        ErasureTombstone.objects.filter(workspace_id=actor.workspace_id).values_list("digest", flat=True)
+    )
+    if not digests:
+        return []
+    matched: set[int] = set()
+    for declaration in contact_declarations():
+        for name, personal in declaration.personal_fields().items():
+            kind = {EMAIL_CATEGORY: "email", PHONE_CATEGORY: "phone"}.get(personal.category)
+            if kind is None or declaration.model._meta.get_field(name).is_relation:
+                continue
+            rows = in_workspace(declaration, actor.workspace_id).exclude(**{name: ""})
+            for subject_id, value in rows.values_list(subject_path(declaration), name).iterator():
+                if subject_id is not None and value and keyed_digest(kind, str(value)) in digests:
+                    matched.add(int(subject_id))
+    own = subject_declaration()
+    existing = sorted(
+        in_workspace(own, actor.workspace_id).filter(pk__in=matched).values_list("pk", flat=True)
+    )
+    for person_id in existing:
+        person_erase(actor=actor, person_ids=[person_id])
+    return existing

@@ -1,0 +1,321 @@
+"""The access export (Art. 15 GDPR) and the portability export (Art. 20 GDPR), derived from the
+register for every app.
+
+Invariants:
+- every row of every contact declaration whose subject path leads to one of the subject's
+  person records is in the access export, with every field the register declares as the
+  subject's (staff references are the employees' data and left out);
+- free-text fields of the workspace that name the subject's email, phone or full name appear
+  as excerpts, with other people's addresses, numbers and names masked;
+- rows shared with other subjects keep their other subjects' identities out: free text is
+  passed through ``redact_others`` with the names of the other people on the row;
+- each data set carries the Art. 15(1)(a)–(h) facts read from the workspace's register rows;
+- the portability export holds only fields declared ``provided`` in data sets whose every
+  processing activity rests on consent or contract.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from zweck.accounts.models import Workspace
+from zweck.privacy import labels
+from zweck.privacy.choices import LegalBasis
+from zweck.privacy.models import ProcessingActivity, RetentionRule
+from zweck.privacy.register import ModelDeclaration, Personal
+from zweck.privacy.subjects import (
+    Identifiers,
+    contact_declarations,
+    excerpt,
+    identifiers_of,
+    in_workspace,
+    is_shared,
+    mention_rows,
+    personal_value,
+    redact_others,
+    rows_of,
+    subject_declaration,
+    subject_ids_of_rows,
+)
+
+FORMATS = ("json", "html", "pdf", "zip")
+PORTABILITY_FORMATS = ("json", "csv")
+PORTABLE_BASES = frozenset({LegalBasis.CONSENT, LegalBasis.CONTRACT})
+
+
+class ExportError(ValueError):
+    """The export cannot be produced as asked (an unknown format)."""
+
+
+@dataclass(frozen=True)
+class RegisterRows:
+    activities: dict[str, ProcessingActivity]
+    retention: dict[str, RetentionRule]
+
+
+def _register_rows(workspace_id: int) -> RegisterRows:
+    activities = (
+        ProcessingActivity.objects.filter(workspace_id=workspace_id)
+        .select_related("retention")
+        .prefetch_related("recipients")
+    )
+    return RegisterRows(
+        activities={activity.key: activity for activity in activities},
+        retention={rule.key: rule for rule in RetentionRule.objects.filter(workspace_id=workspace_id)},
+    )
+
+
+def _pick(row: Any, name: str, lang: str) -> str:
+    return str(getattr(row, f"{name}_{lang}", "") or getattr(row, f"{name}_en", ""))
+
+
+def data_set_facts(declaration: ModelDeclaration, rows: RegisterRows, lang: str) -> dict[str, Any]:
+    """Art. 15(1)(a)–(h) for one data set: purposes, categories, recipients, storage, ..."""
+    activities = [rows.activities[key] for key in declaration.activities if key in rows.activities]
+    rule = rows.retention.get(declaration.retention or "")
+    recipients: dict[str, dict[str, str]] = {}
+    for activity in activities:
+        for recipient in activity.recipients.all():
+            recipients[recipient.name] = {
+                "name": recipient.name,
+                "role": labels.role_text(recipient.role, lang),
+                "country": labels.country_text(recipient.country, lang),
+                "safeguard": labels.safeguard_text(recipient.safeguard, lang) if recipient.safeguard else "",
+            }
+    categories = sorted({personal.category for personal in declaration.subject_fields().values()})
+    return {
+        "purposes": [
+            {
+                "name": _pick(activity, "name", lang),
+                "purpose": _pick(activity, "purpose", lang),
+                "legal_basis": labels.legal_basis_text(activity.legal_basis, lang),
+                "legitimate_interest": _pick(activity, "legitimate_interest", lang),
+            }
+            for activity in activities
+        ],
+        "categories": [labels.data_category_text(key, lang) for key in categories],
+        "recipients": sorted(recipients.values(), key=lambda r: r["name"]),
+        "recipient_categories": sorted(
+            {_pick(activity, "recipient_categories", lang) for activity in activities} - {""}
+        ),
+        "retention": labels.retention_text(rule, lang) if rule else "",
+        "retention_source": _pick(rule, "legal_source", lang) if rule else "",
+    }
+
+
+def _other_names(
+    declaration: ModelDeclaration, workspace_id: int, row_ids: list[int], own: set[int]
+) -> dict[int, list[str]]:
+    """For shared rows, the names of the other subjects on each row (to mask them in free text)."""
+    if not is_shared(declaration) or not declaration.free_text_fields():
+        return {}
+    subjects = subject_ids_of_rows(declaration, workspace_id=workspace_id, row_ids=row_ids)
+    others = {pk for ids in subjects.values() for pk in ids} - own
+    if not others:
+        return {}
+    people = {p.pk: str(p) for p in in_workspace(subject_declaration(), workspace_id).filter(pk__in=others)}
+    return {row_id: [people[pk] for pk in ids - own if pk in people] for row_id, ids in subjects.items()}
+
+
+def _row_record(
+    row: Any,
+    declaration: ModelDeclaration,
+    names: list[str],
+    identifiers: Identifiers,
+    other_names: list[str],
+) -> dict[str, Any]:
+    record: dict[str, Any] = {"id": row.pk}
+    free_text = set(declaration.free_text_fields())
+    for name in names:
+        value = personal_value(row, name, declaration)
+        if name in free_text and isinstance(value, str) and value:
+            value = redact_others(value, identifiers=identifiers, other_names=other_names)
+        record[name] = value
+    return record
+
+
+def _visible_fields(declaration: ModelDeclaration) -> list[str]:
+    """The fields an export shows: the subject's personal fields and the row's plain facts
+    (dates, amounts, states), but no staff references and no internal search documents."""
+    subject_fields = declaration.subject_fields()
+    names = []
+    for model_field in declaration.model._meta.concrete_fields:
+        name = model_field.name
+        declared = declaration.fields.get(name)
+        if name in ("id", "workspace"):
+            continue
+        if isinstance(declared, Personal):
+            if name in subject_fields and not name.endswith("search_text"):
+                names.append(name)
+        else:
+            names.append(name)
+    return names
+
+
+def _controller(workspace: Workspace) -> dict[str, str]:
+    return {
+        "name": workspace.legal_name or workspace.name,
+        "address": ", ".join(
+            p for p in (workspace.street, f"{workspace.postal_code} {workspace.city}".strip()) if p
+        ),
+        "email": workspace.email,
+        "dpo_name": workspace.dpo_name,
+        "dpo_email": workspace.dpo_email,
+        "supervisory_authority": workspace.supervisory_authority,
+        "supervisory_authority_url": getattr(workspace, "supervisory_authority_url", "") or "",
+    }
+
+
+def access_data(*, workspace: Workspace, person_ids: list[int], lang: str = "en") -> dict[str, Any]:
+    """The machine-readable access export of the subjects ``person_ids`` (several records of one
+    person where the register holds duplicates)."""
+    workspace_id = workspace.pk
+    own = set(person_ids)
+    identifiers = identifiers_of(workspace_id=workspace_id, person_ids=own)
+    register_rows = _register_rows(workspace_id)
+    data_sets = []
+    seen: set[tuple[str, int]] = set()
+    for declaration in contact_declarations():
+        rows = list(rows_of(declaration, workspace_id=workspace_id, person_ids=own))
+        if not rows:
+            continue
+        names = _visible_fields(declaration)
+        others = _other_names(declaration, workspace_id, [row.pk for row in rows], own)
+        records = []
+        for row in rows:
+            seen.add((declaration.label, row.pk))
+            records.append(_row_record(row, declaration, names, identifiers, others.get(row.pk, [])))
+        data_sets.append(
+            {
+                "data_set": declaration.label,
+                "name": str(declaration.model._meta.verbose_name_plural),
+                "facts": data_set_facts(declaration, register_rows, lang),
+                "fields": names,
+                "rows": records,
+            }
+        )
+    mentions = [
+        {
+            "data_set": mention.declaration.label,
+            "name": str(mention.declaration.model._meta.verbose_name),
+            "id": mention.row_id,
+            "field": mention.field,
+            "excerpt": excerpt(mention.text, identifiers=identifiers),
+        }
+        for mention in mention_rows(workspace_id=workspace_id, identifiers=identifiers)
+        if (mention.declaration.label, mention.row_id) not in seen
+    ]
+    own_model = subject_declaration().model
+    sources = sorted(
+        {
+            str(person.get_source_display()) if hasattr(person, "get_source_display") else ""
+            for person in in_workspace(subject_declaration(), workspace_id).filter(pk__in=own)
+        }
+        - {""}
+    )
+    with translation.override(lang):
+        rights = [labels.text(key, lang) for key in labels.RIGHTS]
+    return {
+        "generated_at": timezone.now().isoformat(),
+        "language": lang,
+        "controller": _controller(workspace),
+        "subject_records": sorted(own),
+        "subject_model": own_model._meta.label,
+        "sources": sources,
+        # Art. 15(1)(h): Zweck makes no automated decisions about anyone.
+        "automated_decision_making": "Keine" if lang == "de" else "None",
+        "rights": rights,
+        "data_sets": data_sets,
+        "mentions": mentions,
+    }
+
+
+def access_export(
+    *, workspace: Workspace, person_ids: list[int], fmt: str = "json", lang: str = "en"
+) -> bytes:
+    """The access export as bytes: ``json``, a readable ``html`` or ``pdf`` report, or a ``zip``
+    with the JSON and the PDF."""
+    if fmt not in FORMATS:
+        raise ExportError(f"Unknown format {fmt!r}; use {', '.join(FORMATS)}.")
+    data = access_data(workspace=workspace, person_ids=person_ids, lang=lang)
+    return render_access(data, fmt)
+
+
+def render_access(data: dict[str, Any], fmt: str) -> bytes:
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2).encode()
+    with translation.override(data["language"]):
+        html = render_to_string("privacy/access_export.html", {"data": data})
+    if fmt == "html":
+        return html.encode()
+    from weasyprint import HTML
+
+    pdf = bytes(HTML(string=html).write_pdf())
+    if fmt == "pdf":
+        return pdf
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("access-export.json", json.dumps(data, ensure_ascii=False, indent=2))
+        archive.writestr("access-export.html", html)
+        archive.writestr("access-export.pdf", pdf)
+    return buffer.getvalue()
+
+
+def portable(declaration: ModelDeclaration, register_rows: RegisterRows) -> bool:
+    """Art. 20(1)(a): the data set is processed on consent or on a contract, and nothing else."""
+    bases = {
+        register_rows.activities[key].legal_basis
+        for key in declaration.activities
+        if key in register_rows.activities
+    }
+    return bool(bases) and bool(bases & PORTABLE_BASES)
+
+
+def portability_data(*, workspace: Workspace, person_ids: list[int]) -> dict[str, list[dict[str, Any]]]:
+    """What the subject provided, in data sets processed on consent or contract (Art. 20 GDPR)."""
+    register_rows = _register_rows(workspace.pk)
+    result: dict[str, list[dict[str, Any]]] = {}
+    for declaration in contact_declarations():
+        provided = declaration.provided_fields()
+        if not provided or not portable(declaration, register_rows):
+            continue
+        rows = rows_of(declaration, workspace_id=workspace.pk, person_ids=person_ids)
+        records = [{name: personal_value(row, name, declaration) for name in provided} for row in rows]
+        if records:
+            result[declaration.label] = records
+    return result
+
+
+def portability_export(*, workspace: Workspace, person_ids: list[int], fmt: str = "json") -> bytes:
+    """The portability export: one JSON document, or a CSV of (data set, row, field, value)."""
+    if fmt not in PORTABILITY_FORMATS:
+        raise ExportError(f"Unknown format {fmt!r}; use json or csv.")
+    data = portability_data(workspace=workspace, person_ids=person_ids)
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2).encode()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["data_set", "row", "field", "value"])
+    for label, records in data.items():
+        for index, record in enumerate(records, start=1):
+            for name, value in record.items():
+                writer.writerow([label, index, name, "" if value is None else value])
+    return buffer.getvalue().encode()
+
+
+def media_type(fmt: str) -> str:
+    return {
+        "json": "application/json",
+        "html": "text/html; charset=utf-8",
+        "pdf": "application/pdf",
+        "zip": "application/zip",
+        "csv": "text/csv; charset=utf-8",
+    }[fmt]

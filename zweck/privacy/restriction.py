@@ -1,0 +1,163 @@
+"""Restriction of processing (Art. 18 GDPR): restricted data is stored, not used.
+
+Invariants:
+- a person is restricted when their record's ``restricted_at`` is set; a row of any app is
+  restricted when every subject it belongs to (through the register's subject path) is
+  restricted, or when a ``RecordHold`` keeps it after an erasure (Art. 17(3) with 18(1));
+- ``restriction_filter`` removes both from any queryset of a declared model; every selector
+  except storage and the privacy officer's views applies it (the CRM's selectors do);
+- lifting a restriction first records and sends a notice to the subject (Art. 18(3)).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zweck.accounts.actors import Actor
+from zweck.accounts.permissions import Permission
+from zweck.audit.services import audit_record, object_type_of
+from zweck.privacy.models import DataSubjectRequest, RecordHold
+from zweck.privacy.notifications import email_after_commit, recipient_notifications_create
+from zweck.privacy.register import register
+from zweck.privacy.subjects import (
+    contact_declarations,
+    identifiers_of,
+    in_workspace,
+    subject_declaration,
+    subject_path,
+)
+
+RESTRICTED_FIELD = "restricted_at"
+
+
+def held_ids(model: Any, workspace_id: int | None = None) -> QuerySet[RecordHold, Any]:
+    holds = RecordHold.objects.filter(object_type=object_type_of(model), released_at__isnull=True)
+    if workspace_id is not None:
+        holds = holds.filter(workspace_id=workspace_id)
+    return holds.values("object_id")
+
+
+def restriction_filter[Q_: QuerySet[Any]](queryset: Q_) -> Q_:
+    """``queryset`` without restricted rows: held after an erasure, or belonging only to
+    restricted subjects. Works for every model the register declares."""
+    model = queryset.model
+    queryset = queryset.exclude(pk__in=held_ids(model))
+    declaration = register.get(model)
+    if declaration is None or declaration.subject is None or declaration.subject_kind != "contact":
+        return queryset
+    own = subject_declaration()
+    if declaration is own:
+        return queryset.filter(**{f"{RESTRICTED_FIELD}__isnull": True})
+    people = own.model._default_manager
+    path = subject_path(declaration)
+    restricted = people.filter(**{f"{RESTRICTED_FIELD}__isnull": False}).values("pk")
+    unrestricted = people.filter(**{f"{RESTRICTED_FIELD}__isnull": True}).values("pk")
+    rows = model._default_manager
+    with_restricted = rows.filter(**{f"{path}__in": restricted}).values("pk")
+    with_unrestricted = rows.filter(**{f"{path}__in": unrestricted}).values("pk")
+    return queryset.exclude(Q(pk__in=with_restricted) & ~Q(pk__in=with_unrestricted))
+
+
+def _log(request: DataSubjectRequest | None, actor: Actor, action: str, note: str = "") -> None:
+    if request is not None:
+        from zweck.privacy.dsr import request_log
+
+        request_log(request=request, actor=actor, action=action, note=note)
+
+
+@transaction.atomic
+def person_restrict(
+    *,
+    actor: Actor,
+    person_ids: Iterable[int],
+    request: DataSubjectRequest | None = None,
+    reason: str = "",
+) -> int:
+    """Restrict processing of the person records ``person_ids``; returns how many were not
+    restricted before. Recipients of their data get a notification task (Art. 19 GDPR)."""
+    actor.require(Permission.PRIVACY_MANAGE)
+    own = subject_declaration()
+    ids = sorted(set(person_ids))
+    people = in_workspace(own, actor.workspace_id).filter(pk__in=ids)
+    found = list(people.select_for_update().values_list("pk", flat=True))
+    if len(found) != len(ids):
+        raise own.model.DoesNotExist  # type: ignore[attr-defined]
+    changed = people.filter(**{f"{RESTRICTED_FIELD}__isnull": True}).update(
+        **{RESTRICTED_FIELD: timezone.now()}
+    )
+    if changed:
+        audit_record(
+            actor=actor,
+            action="person.restrict",
+            object_type=object_type_of(own.model),
+            object_id=",".join(map(str, ids)),
+            subject_ids=ids,
+            changed_fields=[RESTRICTED_FIELD],
+        )
+        recipient_notifications_create(
+            actor=actor,
+            declarations=contact_declarations(),
+            person_ids=ids,
+            action="restriction",
+            request=request,
+        )
+    _log(request, actor, "person.restrict", reason)
+    return changed
+
+
+@transaction.atomic
+def person_restriction_lift(
+    *,
+    actor: Actor,
+    person_ids: Iterable[int],
+    request: DataSubjectRequest | None = None,
+    reason: str = "",
+) -> int:
+    """Lift the restriction of ``person_ids``. The subject is told first (Art. 18(3) GDPR): the
+    notice is recorded and sent to their addresses before the restriction ends."""
+    actor.require(Permission.PRIVACY_MANAGE)
+    own = subject_declaration()
+    ids = sorted(set(person_ids))
+    people = in_workspace(own, actor.workspace_id).filter(
+        pk__in=ids, **{f"{RESTRICTED_FIELD}__isnull": False}
+    )
+    restricted = list(people.select_for_update().values_list("pk", flat=True))
+    if not restricted:
+        return 0
+    identifiers = identifiers_of(workspace_id=actor.workspace_id, person_ids=restricted)
+    for address in identifiers.emails:
+        email_after_commit(
+            to=address,
+            subject=_("The restriction of processing of your data ends"),
+            body=_(
+                "We restricted the processing of your personal data at your request. We will lift "
+                "this restriction; from then on we process your data again as described in our "
+                "privacy notice (Art. 18(3) GDPR).\n\nReason: %(reason)s"
+            )
+            % {"reason": reason or "-"},
+        )
+    audit_record(
+        actor=actor,
+        action="person.restriction_notice",
+        object_type=object_type_of(own.model),
+        object_id=",".join(map(str, restricted)),
+        subject_ids=restricted,
+    )
+    _log(request, actor, "person.restriction_notice", reason)
+    changed = people.update(**{RESTRICTED_FIELD: None})
+    audit_record(
+        actor=actor,
+        action="person.restriction_lift",
+        object_type=object_type_of(own.model),
+        object_id=",".join(map(str, restricted)),
+        subject_ids=restricted,
+        changed_fields=[RESTRICTED_FIELD],
+    )
+    _log(request, actor, "person.restriction_lift", reason)
+    return changed

@@ -1,0 +1,396 @@
+"""Finding a data subject and collecting everything the register ties to them, in every app.
+
+Nothing here names a model: the register's ``subject`` paths lead from any declared model to
+the person (``"self"``, ``"person"``, ``"participants"``, ``"subject_id"``, ...), the data
+categories say which fields hold an email address, a phone number or a name, and the
+``free_text`` fields are where other records mention the subject. An app added later is
+covered the moment its ``privacy.py`` declares its models.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from zweck.accounts.actors import Actor
+from zweck.accounts.permissions import Permission
+from zweck.privacy.register import ModelDeclaration, Personal, register
+
+CONTACT = "contact"
+EMAIL_CATEGORY = "user.contact.email"
+PHONE_CATEGORY = "user.contact.phone_number"
+FIRST_NAME_CATEGORY = "user.name.first"
+LAST_NAME_CATEGORY = "user.name.last"
+ORGANIZATION_CATEGORY = "user.contact.organization"
+WORKPLACE_CATEGORY = "user.workplace"
+# Shorter terms would match too much text to be evidence of a mention.
+MINIMUM_TERM_LENGTH = 5
+
+
+class SubjectNotFound(LookupError):
+    """No person record matches what the request gives."""
+
+
+@cache
+def subject_declaration() -> ModelDeclaration:
+    """The declaration whose rows *are* the contacts (``subject="self"``)."""
+    for declaration in register:
+        if declaration.subject == "self" and declaration.subject_kind == CONTACT:
+            return declaration
+    raise LookupError("No model is declared as the contact data subject.")
+
+
+def subject_model() -> type[models.Model]:
+    return subject_declaration().model
+
+
+def subject_path(declaration: ModelDeclaration) -> str:
+    """The lookup from a row of ``declaration`` to the subject's primary key."""
+    assert declaration.subject is not None
+    return "pk" if declaration.subject == "self" else declaration.subject
+
+
+def contact_declarations() -> list[ModelDeclaration]:
+    """Every declaration whose rows belong to contacts, the subject's own model first."""
+    own = subject_declaration()
+    others = [d for d in register if d.subject is not None and d.subject_kind == CONTACT and d is not own]
+    return [own, *sorted(others, key=lambda d: d.label)]
+
+
+def has_field(model: type[models.Model], name: str) -> bool:
+    try:
+        model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+def in_workspace(declaration: ModelDeclaration, workspace_id: int) -> QuerySet[Any]:
+    rows = declaration.model._default_manager.all()
+    if has_field(declaration.model, "workspace"):
+        rows = rows.filter(workspace_id=workspace_id)
+    return rows
+
+
+def rows_of(declaration: ModelDeclaration, *, workspace_id: int, person_ids: Iterable[int]) -> QuerySet[Any]:
+    """The rows of ``declaration`` that belong to any of ``person_ids``."""
+    ids = sorted(set(person_ids))
+    rows = in_workspace(declaration, workspace_id).filter(**{f"{subject_path(declaration)}__in": ids})
+    if is_shared(declaration):
+        rows = rows.distinct()
+    return rows.order_by("pk")
+
+
+def is_shared(declaration: ModelDeclaration) -> bool:
+    """Whether the subject path crosses a to-many relation (a row may belong to several subjects)."""
+    if declaration.subject in ("self", None):
+        return False
+    model: Any = declaration.model
+    for part in declaration.subject.split("__"):
+        try:
+            model_field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return False
+        if model_field.many_to_many or model_field.one_to_many:
+            return True
+        if not model_field.is_relation:
+            return False
+        model = model_field.related_model
+    return False
+
+
+def subject_ids_of_rows(
+    declaration: ModelDeclaration, *, workspace_id: int, row_ids: Iterable[int]
+) -> dict[int, set[int]]:
+    """For each row id, the ids of every subject the row belongs to."""
+    path = subject_path(declaration)
+    found: dict[int, set[int]] = {}
+    pairs = in_workspace(declaration, workspace_id).filter(pk__in=list(row_ids)).values_list("pk", path)
+    for row_id, subject_id in pairs:
+        found.setdefault(row_id, set())
+        if subject_id is not None:
+            found[row_id].add(int(subject_id))
+    return found
+
+
+# ---------------------------------------------------------------- finding the subject
+
+
+@dataclass
+class Candidate:
+    """A person record that may be the requester, with the evidence of each match."""
+
+    person_id: int
+    display_name: str
+    evidence: list[str] = field(default_factory=list)
+
+    @property
+    def score(self) -> int:
+        return len(self.evidence)
+
+
+def _fields_with(declaration: ModelDeclaration, *categories: str) -> list[str]:
+    return [
+        name
+        for name, personal in declaration.personal_fields().items()
+        if personal.category in categories and not declaration.model._meta.get_field(name).is_relation
+    ]
+
+
+def _match(
+    workspace_id: int, categories: tuple[str, ...], value: str, lookup: str
+) -> Iterator[tuple[ModelDeclaration, str, int]]:
+    """(declaration, field, person id) for every contact row whose field of ``categories`` matches."""
+    for declaration in contact_declarations():
+        for name in _fields_with(declaration, *categories):
+            rows = in_workspace(declaration, workspace_id).filter(**{f"{name}__{lookup}": value})
+            for subject_id in rows.values_list(subject_path(declaration), flat=True)[:50]:
+                if subject_id is not None:
+                    yield declaration, name, int(subject_id)
+
+
+def normalized_phone(value: str) -> str:
+    from zweck.crm.validators import normalize_phone
+
+    try:
+        return normalize_phone(value)
+    except ValidationError:
+        return value.strip()
+
+
+def subject_candidates(
+    *,
+    actor: Actor,
+    email: str = "",
+    phone: str = "",
+    name: str = "",
+    organization: str = "",
+) -> list[Candidate]:
+    """Person records that may be the subject, best evidence first. Restricted persons are
+    included: a request is one of the purposes restricted data may still be used for."""
+    actor.require(Permission.PRIVACY_VIEW)
+    return find_candidates(
+        workspace_id=actor.workspace_id, email=email, phone=phone, name=name, organization=organization
+    )
+
+
+def find_candidates(
+    *, workspace_id: int, email: str = "", phone: str = "", name: str = "", organization: str = ""
+) -> list[Candidate]:
+    found: dict[int, list[str]] = {}
+
+    def note(person_id: int, evidence: str) -> None:
+        reasons = found.setdefault(person_id, [])
+        if evidence not in reasons:
+            reasons.append(evidence)
+
+    if email.strip():
+        for declaration, name_, person_id in _match(workspace_id, (EMAIL_CATEGORY,), email.strip(), "iexact"):
+            note(
+                person_id, _("email address matches (%(where)s)") % {"where": f"{declaration.label}.{name_}"}
+            )
+    if phone.strip():
+        number = normalized_phone(phone)
+        for declaration, name_, person_id in _match(workspace_id, (PHONE_CATEGORY,), number, "exact"):
+            note(person_id, _("phone number matches (%(where)s)") % {"where": f"{declaration.label}.{name_}"})
+    own = subject_declaration()
+    if name.strip():
+        words = name.split()
+        firsts, lasts = _fields_with(own, FIRST_NAME_CATEGORY), _fields_with(own, LAST_NAME_CATEGORY)
+        if firsts and lasts and len(words) >= 2:
+            condition = Q(**{f"{firsts[0]}__iexact": " ".join(words[:-1])}) & Q(
+                **{f"{lasts[0]}__iexact": words[-1]}
+            )
+        elif lasts:
+            condition = Q(**{f"{lasts[0]}__iexact": words[-1]})
+        else:
+            condition = Q(pk__in=[])
+        for person_id in in_workspace(own, workspace_id).filter(condition).values_list("pk", flat=True)[:50]:
+            note(person_id, _("name matches"))
+    if organization.strip():
+        for declaration in contact_declarations():
+            for name_, personal in declaration.personal_fields().items():
+                model_field = declaration.model._meta.get_field(name_)
+                if personal.category != WORKPLACE_CATEGORY or not model_field.is_relation:
+                    continue
+                related = register.get(model_field.related_model)  # type: ignore[arg-type]
+                if related is None:
+                    continue
+                for org_field in _fields_with(related, ORGANIZATION_CATEGORY):
+                    rows = in_workspace(declaration, workspace_id).filter(
+                        **{f"{name_}__{org_field}__icontains": organization.strip()}
+                    )
+                    for person_id in rows.values_list(subject_path(declaration), flat=True)[:50]:
+                        note(int(person_id), _("works at a matching organization"))
+    if not found:
+        return []
+    people = {p.pk: str(p) for p in in_workspace(own, workspace_id).filter(pk__in=list(found))}
+    candidates = [
+        Candidate(person_id=pk, display_name=people.get(pk, ""), evidence=reasons)
+        for pk, reasons in found.items()
+        if pk in people
+    ]
+    return sorted(candidates, key=lambda c: (-c.score, c.person_id))
+
+
+# ---------------------------------------------------------------- identifiers and mentions
+
+
+@dataclass(frozen=True)
+class Identifiers:
+    """What identifies the subjects in text: their addresses, numbers and full names."""
+
+    emails: tuple[str, ...]
+    phones: tuple[str, ...]
+    names: tuple[str, ...]
+
+    @property
+    def terms(self) -> list[str]:
+        seen: list[str] = []
+        for term in (*self.emails, *self.phones, *self.names):
+            if len(term) >= MINIMUM_TERM_LENGTH and term.lower() not in (s.lower() for s in seen):
+                seen.append(term)
+        return seen
+
+
+def _values(declaration: ModelDeclaration, rows: QuerySet[Any], names: Sequence[str]) -> list[str]:
+    values: list[str] = []
+    for row in rows.values_list(*names):
+        values.extend(str(value) for value in row if value)
+    return values
+
+
+def identifiers_of(*, workspace_id: int, person_ids: Iterable[int]) -> Identifiers:
+    """The subjects' emails, phone numbers and full names, read through the register."""
+    ids = sorted(set(person_ids))
+    emails: list[str] = []
+    phones: list[str] = []
+    for declaration in contact_declarations():
+        rows = rows_of(declaration, workspace_id=workspace_id, person_ids=ids)
+        email_fields = _fields_with(declaration, EMAIL_CATEGORY)
+        phone_fields = _fields_with(declaration, PHONE_CATEGORY)
+        # Only rows about one subject: a shared row's addresses may be someone else's.
+        if declaration.subject == "self" or not is_shared(declaration):
+            if email_fields:
+                emails.extend(_values(declaration, rows, email_fields))
+            if phone_fields:
+                phones.extend(_values(declaration, rows, phone_fields))
+    own = subject_declaration()
+    firsts, lasts = _fields_with(own, FIRST_NAME_CATEGORY), _fields_with(own, LAST_NAME_CATEGORY)
+    names: list[str] = []
+    for person in in_workspace(own, workspace_id).filter(pk__in=ids).values(*firsts, *lasts):
+        parts = [person[name] for name in (*firsts, *lasts) if person[name]]
+        if len(parts) >= 2:
+            names.append(" ".join(parts))
+    unique = lambda items: tuple(dict.fromkeys(items))  # noqa: E731
+    return Identifiers(emails=unique(emails), phones=unique(phones), names=unique(names))
+
+
+def free_text_declarations() -> list[ModelDeclaration]:
+    """Declarations of workspace rows with fields that may mention people."""
+    return [
+        d
+        for d in register
+        if d.free_text_fields() and has_field(d.model, "workspace") and d.subject_kind == CONTACT
+    ]
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A field of a row that names the subject in free text."""
+
+    declaration: ModelDeclaration
+    row_id: int
+    field: str
+    text: str
+
+
+def mention_rows(*, workspace_id: int, identifiers: Identifiers) -> list[Mention]:
+    """Every free-text field in the workspace that names one of the subject's identifiers.
+
+    One query per model: ``UPPER(field) LIKE UPPER('%term%')`` for each field and term, which
+    PostgreSQL answers from the trigram indexes of migration 0003; SQLite scans.
+    """
+    terms = identifiers.terms
+    if not terms:
+        return []
+    mentions: list[Mention] = []
+    for declaration in free_text_declarations():
+        names = declaration.free_text_fields()
+        condition = Q()
+        for name in names:
+            for term in terms:
+                condition |= Q(**{f"{name}__icontains": term})
+        rows = in_workspace(declaration, workspace_id).filter(condition).values_list("pk", *names)
+        for pk, *texts in rows.order_by("pk"):
+            for name, text in zip(names, texts, strict=True):
+                lowered = (text or "").lower()
+                if text and any(term.lower() in lowered for term in terms):
+                    mentions.append(Mention(declaration=declaration, row_id=pk, field=name, text=text))
+    return mentions
+
+
+# ---------------------------------------------------------------- redaction of other people
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"\+?\d[\d ()/.-]{6,}\d")
+OTHER_PERSON = "[…]"
+
+
+def redact_others(text: str, *, identifiers: Identifiers, other_names: Iterable[str] = ()) -> str:
+    """``text`` with every email and phone number that is not the subject's, and the names of
+    the other people known to the record, masked."""
+    own = {value.lower() for value in (*identifiers.emails, *identifiers.phones)}
+
+    def mask(match: re.Match[str]) -> str:
+        value = match.group(0)
+        digits = re.sub(r"[^\d+]", "", value)
+        if value.lower() in own or digits in own:
+            return value
+        return OTHER_PERSON
+
+    masked = _EMAIL.sub(mask, text)
+    masked = _PHONE.sub(mask, masked)
+    own_names = {name.lower() for name in identifiers.names}
+    for name in other_names:
+        if name and name.lower() not in own_names and len(name) >= 3:
+            masked = re.sub(re.escape(name), OTHER_PERSON, masked, flags=re.IGNORECASE)
+    return masked
+
+
+def excerpt(text: str, *, identifiers: Identifiers, width: int = 120) -> str:
+    """The part of ``text`` around the first mention of the subject, others masked."""
+    lowered = text.lower()
+    positions = [lowered.find(term.lower()) for term in identifiers.terms if term.lower() in lowered]
+    start = max(min(positions) - width, 0) if positions else 0
+    end = min((min(positions) if positions else 0) + width * 2, len(text))
+    piece = text[start:end]
+    piece = ("…" if start else "") + piece + ("…" if end < len(text) else "")
+    return redact_others(piece, identifiers=identifiers)
+
+
+def personal_value(row: models.Model, name: str, declaration: ModelDeclaration) -> Any:
+    """A field's value for an export: related rows by their name, dates as ISO text."""
+    model_field = row._meta.get_field(name)
+    if model_field.is_relation:
+        related = getattr(row, name)
+        if related is None:
+            return None
+        declared = declaration.fields.get(name)
+        if isinstance(declared, Personal):
+            return str(related)
+        return related.pk
+    value = getattr(row, getattr(model_field, "attname", name))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, (int, float, str, bool)) or value is None:
+        return value
+    return str(value)
