@@ -61,6 +61,8 @@ class ServiceForm(forms.Form):
     """A form whose ``submit`` calls one service as ``actor``."""
 
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
+        # Labels stand above their fields; a trailing colon would only be read aloud.
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.actor = actor
 

@@ -59,7 +59,9 @@ def organization_detail(request: StaffRequest, organization_id: int) -> HttpResp
         {
             "organization": organization,
             "persons": selectors.person_list(actor=actor, organization_id=organization.pk)[:50],
-            "deals": selectors.deal_list(actor=actor, organization_id=organization.pk)[:50],
+            "deals": selectors.deal_list(actor=actor, organization_id=organization.pk)[:50]
+            if actor.can(Permission.DEAL_VIEW)
+            else [],
             **activity_panel_context(request, organization=organization),
         },
     )
