@@ -16,6 +16,7 @@ from zweck.api.routers import (
     crm_organizations,
     crm_persons,
     crm_pipeline,
+    privacy_requests,
 )
 
 if TYPE_CHECKING:
@@ -60,3 +61,4 @@ def _mount_privacy_register() -> None:
 
 
 _mount_privacy_register()
+api.add_router("/privacy/requests", privacy_requests.router)

@@ -432,3 +432,49 @@ def dsr_get(*, actor: Actor, request_id: int) -> DataSubjectRequest:
         .prefetch_related("actions", "persons", "holds", "notifications")
         .get(pk=request_id)
     )
+
+
+# ---------------------------------------------------------------- by address (CLI and API)
+
+
+class SubjectNotFoundError(LookupError):
+    """No person record of the workspace has this email address."""
+
+
+def subject_ids_by_email(*, actor: Actor, email: str) -> list[int]:
+    """Every person record with ``email`` (duplicates included); ``SubjectNotFoundError`` when none."""
+    from zweck.privacy.subjects import subject_candidates
+
+    candidates = subject_candidates(actor=actor, email=email) if email.strip() else []
+    ids = sorted(candidate.person_id for candidate in candidates)
+    if not ids:
+        raise SubjectNotFoundError(_("No person record has this email address."))
+    return ids
+
+
+@transaction.atomic
+def subject_export_by_email(*, actor: Actor, email: str, fmt: str = "json", lang: str = "en") -> bytes:
+    """The access export for the person records with ``email``, recorded in the audit trail."""
+    actor.require(Permission.PRIVACY_MANAGE)
+    ids = subject_ids_by_email(actor=actor, email=email)
+    body = exports.access_export(workspace=actor.workspace, person_ids=ids, fmt=fmt, lang=lang)
+    audit_record(
+        actor=actor,
+        action="subject.export",
+        object_type="crm.person",
+        object_id=",".join(map(str, ids)),
+        subject_ids=ids,
+    )
+    return body
+
+
+def subject_erase_by_email(*, actor: Actor, email: str, dry_run: bool = True) -> dict[str, Any]:
+    """The erasure plan for the person records with ``email``, executed unless ``dry_run``."""
+    from zweck.privacy.erasure import erasure_plan
+
+    actor.require(Permission.PRIVACY_MANAGE)
+    ids = subject_ids_by_email(actor=actor, email=email)
+    if dry_run:
+        return {"executed": False, **erasure_plan(actor=actor, person_ids=ids).as_dict()}
+    result = person_erase(actor=actor, person_ids=ids)
+    return {"executed": True, **result.plan.as_dict()}

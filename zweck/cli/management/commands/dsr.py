@@ -1,0 +1,62 @@
+"""``zweck dsr``: data-subject requests from the command line (access export, erasure)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext_noop
+
+from zweck.accounts.actors import Actor
+from zweck.accounts.models import Workspace
+from zweck.privacy.dsr import SubjectNotFoundError, subject_erase_by_email, subject_export_by_email
+from zweck.privacy.exports import FORMATS
+from zweck.privacy.selectors import workspace_by_slug
+
+
+class Command(BaseCommand):
+    help = gettext_noop("Data-subject requests: export a subject's data, erase a subject.")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        commands = parser.add_subparsers(dest="action", required=True)
+        export = commands.add_parser("export", help=gettext_noop("The access export (Art. 15 GDPR)."))
+        erase = commands.add_parser("erase", help=gettext_noop("Erase a subject (Art. 17 GDPR)."))
+        for command in (export, erase):
+            command.add_argument("--email", required=True, help=gettext_noop("The subject's email address."))
+            command.add_argument(
+                "--workspace",
+                default=None,
+                help=gettext_noop("The workspace's short name (default: the only one)."),
+            )
+        export.add_argument("--format", choices=FORMATS, default="json")
+        export.add_argument("--lang", choices=("en", "de"), default="en")
+        export.add_argument("--out", type=Path, default=None, help=gettext_noop("Write to this file."))
+        erase.add_argument(
+            "--dry-run",
+            action="store_true",
+            help=gettext_noop("Show the erasure plan without changing anything."),
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            actor = Actor.system(workspace_by_slug(slug=options["workspace"]))
+        except Workspace.DoesNotExist as error:
+            raise CommandError("No such workspace; name it with --workspace.") from error
+        try:
+            if options["action"] == "export":
+                body = subject_export_by_email(
+                    actor=actor, email=options["email"], fmt=options["format"], lang=options["lang"]
+                )
+                if options["out"]:
+                    options["out"].write_bytes(body)
+                else:
+                    sys.stdout.buffer.write(body)
+                    sys.stdout.flush()
+                return
+            result = subject_erase_by_email(actor=actor, email=options["email"], dry_run=options["dry_run"])
+        except SubjectNotFoundError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))

@@ -1,0 +1,133 @@
+"""/api/v1/privacy/requests and ``zweck dsr`` / ``zweck privacy``: the permission matrix, the
+operations by address, and refused calls that change nothing."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+
+from zweck.accounts.actors import Actor
+from zweck.accounts.permissions import Role
+from zweck.accounts.services import token_create
+from zweck.crm.models import Person
+from zweck.crm.tests.factories import make_person
+from zweck.privacy.models import DataSubjectRequest
+
+BASE = "/api/v1/privacy/requests"
+EMAIL = "clara.test@example.com"
+
+
+def _headers(actor: Actor | None) -> dict[str, str]:
+    if actor is None:
+        return {}
+    _, plain = token_create(actor=actor, name="dsr test")
+    return {"Authorization": f"Bearer {plain}"}
+
+
+def _open_body() -> str:
+    return json.dumps({"kind": "access", "channel": "email", "requester_email": EMAIL})
+
+
+@pytest.mark.parametrize(
+    ("who", "list_status", "open_status"),
+    [("anonymous", 401, 401), ("sales", 403, 403), ("stranger", 200, 201), ("privacy_officer", 200, 201)],
+)
+def test_permission_matrix_of_the_queue(
+    who: str,
+    list_status: int,
+    open_status: int,
+    actor_with_role: Callable[[str], Actor],
+    stranger: Actor,
+    client: Client,
+) -> None:
+    actors = {
+        "anonymous": lambda: None,
+        "stranger": lambda: stranger,
+        "sales": lambda: actor_with_role(Role.SALES),
+        "privacy_officer": lambda: actor_with_role(Role.PRIVACY_OFFICER),
+    }
+    actor = actors[who]()
+    headers = _headers(actor)
+    listed = client.get(BASE, headers=headers)
+    opened = client.post(BASE, _open_body(), content_type="application/json", headers=headers)
+    assert (listed.status_code, opened.status_code) == (list_status, open_status)
+    expected = 1 if open_status == 201 else 0
+    assert DataSubjectRequest.objects.count() == expected
+
+
+def test_another_workspace_gets_404_and_changes_nothing(
+    actor_with_role: Callable[[str], Actor], stranger: Actor, client: Client
+) -> None:
+    officer = actor_with_role(Role.PRIVACY_OFFICER)
+    created = client.post(
+        BASE, _open_body(), content_type="application/json", headers=_headers(officer)
+    ).json()
+    headers = _headers(stranger)
+    read = client.get(f"{BASE}/{created['id']}", headers=headers)
+    verify = client.post(f"{BASE}/{created['id']}/verify", headers=headers)
+    assert (read.status_code, verify.status_code) == (404, 404)
+    assert DataSubjectRequest.objects.get(pk=created["id"]).verification == "pending"
+
+
+def test_request_flow_over_the_api(
+    actor_with_role: Callable[[str], Actor], owner: Actor, client: Client
+) -> None:
+    officer = actor_with_role(Role.PRIVACY_OFFICER)
+    clara = make_person(owner, first_name="Clara", last_name="Test", email=EMAIL)
+    headers = _headers(officer)
+    created = client.post(BASE, _open_body(), content_type="application/json", headers=headers).json()
+    again = client.post(BASE, _open_body(), content_type="application/json", headers=headers).json()
+    assert again["id"] == created["id"]
+    candidates = client.get(f"{BASE}/subjects", {"email": EMAIL.upper()}, headers=headers).json()
+    assert [c["person_id"] for c in candidates] == [clara.pk]
+    assert client.post(f"{BASE}/{created['id']}/verify", headers=headers).status_code == 200
+    linked = client.put(
+        f"{BASE}/{created['id']}/persons",
+        json.dumps({"person_ids": [clara.pk]}),
+        content_type="application/json",
+        headers=headers,
+    )
+    assert linked.json()["person_ids"] == [clara.pk]
+    export = client.get(f"{BASE}/{created['id']}/export", {"format": "json"}, headers=headers)
+    assert export.status_code == 200
+    assert EMAIL in export.content.decode()
+    plan = client.post(
+        f"{BASE}/subject-erase",
+        json.dumps({"email": EMAIL}),
+        content_type="application/json",
+        headers=headers,
+    )
+    assert plan.json()["executed"] is False
+    assert Person.objects.filter(pk=clara.pk).exists()
+    unknown = client.get(f"{BASE}/subject-export", {"email": "nobody@example.invalid"}, headers=headers)
+    assert unknown.status_code == 404
+
+
+def test_cli_exports_and_erases_by_email(owner: Actor, tmp_path: Path) -> None:
+    clara = make_person(owner, first_name="Clara", last_name="Test", email=EMAIL)
+    out = tmp_path / "export.json"
+    call_command("dsr", "export", "--email", EMAIL, "--workspace", owner.workspace.slug, "--out", str(out))
+    assert json.loads(out.read_text())["subject_records"] == [clara.pk]
+    dry = StringIO()
+    call_command(
+        "dsr", "erase", "--email", EMAIL, "--workspace", owner.workspace.slug, "--dry-run", stdout=dry
+    )
+    assert json.loads(dry.getvalue())["executed"] is False
+    assert Person.objects.filter(pk=clara.pk).exists()
+    call_command("dsr", "erase", "--email", EMAIL, "--workspace", owner.workspace.slug, stdout=StringIO())
+    assert not Person.objects.filter(pk=clara.pk).exists()
+    with pytest.raises(CommandError):
+        call_command("dsr", "export", "--email", EMAIL, "--workspace", owner.workspace.slug)
+    # a restore brings Clara back; reapplying the erasures removes her again
+    make_person(owner, first_name="Clara", last_name="Test", email=EMAIL)
+    result = StringIO()
+    call_command("privacy", "reapply-erasures", stdout=result)
+    assert result.getvalue() == f"{owner.workspace.slug}: 1\n"
+    assert not Person.objects.filter(emails__email=EMAIL).exists()
