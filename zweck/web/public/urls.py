@@ -1,10 +1,15 @@
 from django.urls import path
 
-from zweck.web.public import views
+from zweck.web.public import requests, views
 
 app_name = "public"
 
 urlpatterns: list = [
     path("notice/", views.notice_index, name="notice_index"),
     path("notice/<slug:subject>/", views.notice, name="notice"),
+    path("requests/", requests.request_index, name="request_index"),
+    path("requests/verify/<str:token>/", requests.request_verify, name="request_verify"),
+    path("requests/status/<str:token>/", requests.request_status, name="request_status"),
+    path("requests/status/<str:token>/<slug:fmt>/", requests.request_download, name="request_download"),
+    path("requests/<slug:kind>/", requests.request_form, name="request_form"),
 ]
