@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zweck.web.staff import activities, auth, dashboard, deals, organizations, persons
+from zweck.web.staff import activities, auth, dashboard, deals, organizations, persons, privacy_requests
 
 app_name = "staff"
 
@@ -58,4 +58,18 @@ urlpatterns = [
     path("activities/<int:activity_id>/ics/", activities.activity_ics, name="activity_ics"),
     path("tasks/", activities.task_list, name="task_list"),
     path("calendar/", activities.week, name="week"),
+    path("privacy/requests/", privacy_requests.request_queue, name="privacy_request_queue"),
+    path(
+        "privacy/requests/<int:request_id>/", privacy_requests.request_detail, name="privacy_request_detail"
+    ),
+    path(
+        "privacy/requests/<int:request_id>/plan/",
+        privacy_requests.request_erasure_plan,
+        name="privacy_request_plan",
+    ),
+    path(
+        "privacy/requests/<int:request_id>/erase/",
+        privacy_requests.request_erasure_execute,
+        name="privacy_request_erase",
+    ),
 ]
