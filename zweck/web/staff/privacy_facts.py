@@ -1,21 +1,22 @@
 """The privacy facts a person page shows: why Zweck holds the contact's data and until when.
 
-The keys come from the privacy register's declaration of ``Person``; their texts are the
-shipped defaults of the register, in the interface language.
+The keys come from the privacy register's declaration of ``Person``; their texts come from
+the workspace's own register rows (what its published notice says), or from the shipped
+defaults while the workspace has not set its register up yet.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from django.utils import translation
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from zweck.crm.models import Person
-from zweck.privacy.choices import LegalBasis, RetentionEvent
-from zweck.privacy.defaults import ACTIVITY_PRESETS, RETENTION_PRESETS, RetentionPreset
+from zweck.privacy.defaults import ACTIVITY_PRESETS, RETENTION_PRESETS
+from zweck.privacy.labels import RetentionLike, legal_basis_text, retention_text
 from zweck.privacy.register import register
+from zweck.privacy.selectors import published_register
 
 
 @dataclass(frozen=True)
@@ -36,56 +37,38 @@ class PersonPrivacyFacts:
     retention_source: str
 
 
-def _german() -> bool:
-    return (translation.get_language() or "").startswith("de")
-
-
-def describe_period(preset: RetentionPreset) -> str:
-    parts = [
-        ngettext("%(count)d year", "%(count)d years", preset.years) % {"count": preset.years}
-        if preset.years
-        else "",
-        ngettext("%(count)d month", "%(count)d months", preset.months) % {"count": preset.months}
-        if preset.months
-        else "",
-        ngettext("%(count)d day", "%(count)d days", preset.days) % {"count": preset.days}
-        if preset.days
-        else "",
-    ]
-    length = ", ".join(part for part in parts if part)
-    event = RetentionEvent(preset.counts_from).label
-    if not length:
-        return _("Until: %(event)s") % {"event": event}
-    if preset.from_end_of_year:
-        return _("%(length)s from the end of the calendar year in which: %(event)s") % {
-            "length": length,
-            "event": event,
-        }
-    return _("%(length)s after: %(event)s") % {"length": length, "event": event}
+def _pick(german: bool, english_text: str, german_text: str) -> str:
+    return german_text if german else english_text
 
 
 def person_privacy_facts(person: Person) -> PersonPrivacyFacts:
+    """Category and source of ``person``, and the purposes, legal bases and retention of their data."""
     declaration = register.get(Person)
-    german = _german()
+    language = "de" if (translation.get_language() or "").startswith("de") else "en"
+    german = language == "de"
+    # The register behind the public notices: the same facts the person can read there.
+    snapshot = published_register(workspace_slug=person.workspace.slug)
+    activities = {activity.key: activity for activity in snapshot.activities}
+    rules = {rule.key: rule for rule in snapshot.retention_rules}
     purposes = []
     retention = retention_source = ""
     if declaration is not None:
         for key in declaration.activities:
-            preset = ACTIVITY_PRESETS[key]
+            activity = activities.get(key) or ACTIVITY_PRESETS[key]
             purposes.append(
                 PurposeFact(
-                    name=preset.name_de if german else preset.name_en,
-                    purpose=preset.purpose_de if german else preset.purpose_en,
-                    legal_basis=str(LegalBasis(preset.legal_basis).label),
-                    legitimate_interest=preset.legitimate_interest_de
-                    if german
-                    else preset.legitimate_interest_en,
+                    name=_pick(german, activity.name_en, activity.name_de),
+                    purpose=_pick(german, activity.purpose_en, activity.purpose_de),
+                    legal_basis=legal_basis_text(activity.legal_basis, language),
+                    legitimate_interest=_pick(
+                        german, activity.legitimate_interest_en, activity.legitimate_interest_de
+                    ),
                 )
             )
         if declaration.retention is not None:
-            rule = RETENTION_PRESETS[declaration.retention]
-            retention = f"{rule.name_de if german else rule.name_en}: {describe_period(rule)}"
-            retention_source = rule.legal_source_de if german else rule.legal_source_en
+            rule = rules.get(declaration.retention) or RETENTION_PRESETS[declaration.retention]
+            retention = f"{_pick(german, rule.name_en, rule.name_de)}: {retention_text(cast(RetentionLike, rule), language)}"
+            retention_source = _pick(german, rule.legal_source_en, rule.legal_source_de)
     return PersonPrivacyFacts(
         subject_category=person.get_subject_category_display(),
         source=person.get_source_display(),

@@ -294,8 +294,11 @@ def test_the_person_page_shows_the_privacy_facts(owner: Actor) -> None:
     assert "Contact at a client company" in body
     assert "Publicly available sources — Website" in body
     assert "Managing business contacts" in body
-    assert "Legitimate interests (Art. 6(1)(f) GDPR)" in body
-    assert "3 years from the end of the calendar year in which: The business relationship ended" in body
+    assert "Art. 6(1)(f) GDPR (legitimate interests)" in body
+    assert (
+        "Contact and relationship data: 3 years from the end of the calendar year in which the business relationship ended"
+        in body
+    )
 
 
 def test_the_person_page_in_german(owner: Actor) -> None:
