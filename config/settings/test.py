@@ -24,3 +24,6 @@ else:
     suffix = env.text("TEST_DATABASE_SUFFIX")
     if suffix and DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
         DATABASES["default"]["TEST"] = {"NAME": f"test_zweck_{suffix}"}
+
+# Tests serve static files from the apps through the finders; there is no collected tree.
+STATIC_ROOT = None
