@@ -81,14 +81,3 @@ def person_dependent_deletes() -> list[str]:
             statements.append(f"DELETE FROM {related._meta.db_table} WHERE {relation.field.column} = %s")
     statements.append(f"DELETE FROM {PERSON} WHERE id = %s")
     return statements
-
-
-def adapt_json(value: Any) -> Any:
-    """JSON columns need the driver's wrapper on PostgreSQL; sqlite3 takes the text."""
-    import json
-
-    if connection.vendor == "postgresql":
-        from psycopg.types.json import Jsonb
-
-        return Jsonb(value)
-    return json.dumps(value)

@@ -247,7 +247,10 @@ def start_peer(
     peer = control.Peer(
         database=options.database, key=str(options.persons), postgres_url=options.postgres_url
     )
-    peer.prepare_database()
+    from bench import dataset as datasets
+
+    dataset_key = f"{data.persons}-{data.seed}-{datasets.version()}"
+    peer.prepare_database(dataset_key)
     say("starting the peer under gunicorn")
     peer.start(workers=options.workers, log=raw / "peer-server.log")
     token, org_id = peer.bootstrap()
@@ -269,7 +272,7 @@ def start_peer(
 
     say("loading the same persons into the peer (once per data set)")
     started = time.perf_counter()
-    loaded = peer.load(dataset=f"{data.persons}-{data.seed}", org_id=org_id, write_csv=write_csv)
+    loaded = peer.load(dataset=dataset_key, org_id=org_id, write_csv=write_csv)
     say(f"peer holds {loaded:,} persons ({time.perf_counter() - started:.0f} s)")
     system = PeerSystem(
         client=peer.client(token), database=options.database, delete_emails=peer.delete_emails(org_id)

@@ -335,7 +335,7 @@ def person_create(context: Context) -> Outcome:
                     "action": "person.create",
                     "object_type": "crm.person",
                     "object_id": str(person_id),
-                    "changed_fields": floors.adapt_json([]),
+                    "changed_fields": [],
                     "occurred_at": now,
                 },
             )

@@ -102,7 +102,15 @@ def access_export(context: Context) -> Outcome:
         subject = context.subject("read", index)
         person = Person.objects.get(pk=subject.id, workspace_id=context.workspace_id)
         sizes["ours"] = consume(
-            call_product(export, actor=context.actor, person=person, person_id=subject.id, subject=person)
+            call_product(
+                export,
+                actor=context.actor,
+                workspace=context.actor.workspace,
+                person=person,
+                person_id=subject.id,
+                person_ids=[subject.id],
+                subject=person,
+            )
         )
 
     def floor(index: int) -> None:
@@ -156,7 +164,15 @@ def erasure(context: Context) -> Outcome:
     def ours(index: int) -> None:
         subject = pick(0, index)
         person = Person.objects.get(pk=subject.id, workspace_id=context.workspace_id)
-        call_product(erase, actor=context.actor, person=person, person_id=subject.id, subject=person)
+        call_product(
+            erase,
+            actor=context.actor,
+            workspace=context.actor.workspace,
+            person=person,
+            person_id=subject.id,
+            person_ids=[subject.id],
+            subject=person,
+        )
 
     calls: dict[str, Callable[[int], object]] = {
         "ours": ours,

@@ -66,24 +66,40 @@ class Peer:
         connection.isolation_level = None
         return connection
 
-    def prepare_database(self) -> None:
-        """Copy the migrated template into this data set's database, unless it exists."""
+    def prepare_database(self, dataset: str) -> None:
+        """Copy the migrated template into this data set's database; a copy holding another data set goes first."""
+        if self._exists() and self.marker().get("dataset") not in (None, dataset):
+            self._drop()
+        if self._exists():
+            return
         if self.database == "postgres":
             with psycopg.connect(self.postgres_url, autocommit=True) as admin:
-                if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (self.name,)).fetchone():
-                    return
                 admin.execute(
                     sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
                         sql.Identifier(self.name), sql.Identifier(TEMPLATE_DATABASE)
                     )
                 )
             return
-        if not self.sqlite_path.exists():
-            source = sqlite3.connect(VAR / "peer.sqlite3")
-            target = sqlite3.connect(self.sqlite_path)
-            source.backup(target)
-            target.close()
-            source.close()
+        source = sqlite3.connect(VAR / "peer.sqlite3")
+        target = sqlite3.connect(self.sqlite_path)
+        source.backup(target)
+        target.close()
+        source.close()
+
+    def _exists(self) -> bool:
+        if self.database == "sqlite":
+            return self.sqlite_path.exists()
+        with psycopg.connect(self.postgres_url, autocommit=True) as admin:
+            return bool(
+                admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (self.name,)).fetchone()
+            )
+
+    def _drop(self) -> None:
+        if self.database == "sqlite":
+            self.sqlite_path.unlink()
+            return
+        with psycopg.connect(self.postgres_url, autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(self.name)))
 
     def marker(self) -> dict[str, str]:
         connection = self.connect()
@@ -189,23 +205,25 @@ class Peer:
         known = self.marker()
         if "token" in known and "org_id" in known:
             return known["token"], known["org_id"]
-        first = ServerClient(host="127.0.0.1", port=self.server.port, token=self.access_token())  # type: ignore[union-attr]
-        created = first.request("POST", "/api/org/", json_body={"name": "Bench Beratung GmbH"})
-        if created.status not in (200, 201):
-            raise RuntimeError(
-                f"the peer refused to create an organization: HTTP {created.status} {created.body[:300]!r}"
-            )
-        body = created.json()
-        org_id = str(body.get("id") or body.get("org", {}).get("id") or body.get("org_id"))
+        # A token is only shown once, so a lost one means a new token, in the same organization.
+        org_id = known.get("org_id", "")
+        if not org_id:
+            first = ServerClient(host="127.0.0.1", port=self.server.port, token=self.access_token())  # type: ignore[union-attr]
+            created = first.request("POST", "/api/org/", json_body={"name": "Bench Beratung GmbH"})
+            if created.status not in (200, 201):
+                raise RuntimeError(
+                    f"the peer refused to create an organization: HTTP {created.status} {created.body[:300]!r}"
+                )
+            body = created.json()
+            org_id = str(body.get("id") or body.get("org", {}).get("id") or body.get("org_id"))
+            self.remember(org_id=org_id)
         bound = ServerClient(host="127.0.0.1", port=self.server.port, token=self.access_token(org_id))  # type: ignore[union-attr]
         answer = bound.request("POST", "/api/profile/tokens/", json_body={"name": "bench"})
         if answer.status not in (200, 201):
             raise RuntimeError(f"the peer refused a token: HTTP {answer.status} {answer.body[:300]!r}")
         token_body = answer.json()
-        token = next(
-            str(v) for k, v in token_body.items() if isinstance(v, str) and v.startswith("bcrm_pat_")
-        )
-        self.remember(token=token, org_id=org_id)
+        token = str(token_body["token"])  # shown once; "token_prefix" is only its start
+        self.remember(token=token)
         return token, org_id
 
     def load(self, *, dataset: str, org_id: str, write_csv: Callable[[Path], int]) -> int:
