@@ -1,14 +1,24 @@
-"""The one-line search document of persons and organizations.
+"""The one-line search document of persons and organizations, and the query terms matched against it.
 
 Kept in ``search_text`` by the services, lower-cased: names, email addresses, phone
 numbers as digits (international and national form, so a number typed either way is
-found) and organization names. Search matches against it (trigram index on PostgreSQL).
+found) and organization names. Words with umlauts or accents are followed by their
+plain spellings (``müller`` also as ``mueller`` and ``muller``), so a name is found
+however a keyboard or a previous system wrote it. ``zweck.crm.search`` matches query
+terms against this document (trigram index on PostgreSQL).
+
+Nothing here touches the database: the same functions build documents in the services
+and in the data generator.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+import string
+import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import phonenumbers
 
@@ -17,9 +27,35 @@ from zweck.crm.validators import DEFAULT_PHONE_REGION
 _NOT_DIGIT = re.compile(r"\D+")
 _PHONE_LIKE = re.compile(r"^[\d\s+()/.\-]{5,}$")
 
+# German transliteration first (ü → ue), as German names are written without umlauts;
+# letters Unicode does not decompose get their usual Latin spelling.
+_TRANSLITERATED = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "œ": "oe"})
+_STRIPPED = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ł": "l", "đ": "d", "ı": "i"})
+
+FUZZY_MIN_LENGTH = 5
+"""Shorter terms are matched exactly: one typo in four letters makes another name."""
+
+WORD_START_MAX_LENGTH = 2
+"""Terms this short match at the start of a word only (no trigram fits inside them)."""
+
+
+@dataclass(frozen=True)
+class SearchTerm:
+    """One word of a query: the spellings any of which may match, and whether typos are forgiven."""
+
+    spellings: tuple[str, ...]
+    fuzzy: bool
+
 
 def phone_digit_forms(e164: str) -> list[str]:
     """``+4930123456`` → ``["4930123456", "030123456"]``."""
+    return list(_phone_digit_forms(e164))
+
+
+# Parsing a number costs tens of microseconds; bulk imports and the data generator meet
+# the same numbers again and again.
+@functools.lru_cache(maxsize=16384)
+def _phone_digit_forms(e164: str) -> tuple[str, ...]:
     forms = [e164.lstrip("+")]
     try:
         parsed = phonenumbers.parse(e164, None)
@@ -27,7 +63,7 @@ def phone_digit_forms(e164: str) -> list[str]:
         forms.append(_NOT_DIGIT.sub("", national))
     except phonenumbers.NumberParseException:
         pass
-    return forms
+    return tuple(forms)
 
 
 def looks_like_phone(query: str) -> bool:
@@ -35,33 +71,108 @@ def looks_like_phone(query: str) -> bool:
 
 
 def phone_query_digits(query: str) -> str:
-    """Digits to look for when someone types a phone number in any format."""
-    digits = _NOT_DIGIT.sub("", query)
-    if query.strip().startswith("00"):
+    """Digits to look for when someone types a phone number in any format.
+
+    ``0049 30 1234567`` and ``+49 (0)30 1234567`` become ``49301234567``, the
+    international form in the document; ``(030) 123-4567`` becomes ``0301234567``,
+    the national form.
+    """
+    stripped = query.strip()
+    international = stripped.startswith(("+", "00"))
+    if international:
+        # The trunk prefix "(0)" is written between country and area code but never dialled.
+        stripped = stripped.replace("(0)", "")
+    digits = _NOT_DIGIT.sub("", stripped)
+    if stripped.startswith("00"):
         digits = digits[2:]
     return digits
 
 
 def normalize_text(value: str) -> str:
-    return " ".join(value.lower().split())
+    return " ".join(unicodedata.normalize("NFC", value).lower().split())
+
+
+def _without_marks(value: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", value)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+def spellings(word: str) -> tuple[str, ...]:
+    """A lower-cased word as written, transliterated and stripped of accents, without repeats.
+
+    ``müller`` → ``("müller", "mueller", "muller")``; ``weiß`` → ``("weiß", "weiss")``.
+    """
+    word = normalize_text(word)
+    if word.isascii():
+        # Transliterating and stripping marks leave ASCII as it is; most words (emails, digits) are.
+        return (word,) if word else ()
+    return _accented_spellings(word)
+
+
+# Names repeat: the same accented words come back in every import and generated data set.
+@functools.lru_cache(maxsize=16384)
+def _accented_spellings(word: str) -> tuple[str, ...]:
+    forms = (word, _without_marks(word.translate(_TRANSLITERATED)), _without_marks(word.translate(_STRIPPED)))
+    return tuple(dict.fromkeys(form for form in forms if form))
 
 
 def compose(
     *, names: Iterable[str], emails: Iterable[str] = (), phones: Iterable[str] = (), extra: Iterable[str] = ()
 ) -> str:
+    """The search document: every part lower-cased, then the plain spellings of accented words."""
     parts: list[str] = [" ".join(name for name in names if name)]
     parts.extend(emails)
     for phone in phones:
         parts.extend(phone_digit_forms(phone))
     parts.extend(value for value in extra if value)
-    return normalize_text(" ".join(part for part in parts if part))
+    document = normalize_text(" ".join(part for part in parts if part))
+    words = document.split()
+    seen = set(words)
+    variants: list[str] = []
+    for word in words:
+        for variant in spellings(word)[1:]:
+            if variant not in seen:
+                seen.add(variant)
+                variants.append(variant)
+    return " ".join([document, *variants]) if variants else document
+
+
+def query_terms(query: str) -> list[SearchTerm]:
+    """The terms of a search query; a person or organization matches when every term does.
+
+    A phone number in any format is one term of digits (never typo-tolerant: one digit
+    off is somebody else's number). Otherwise every word is a term, in its transliterated
+    and its accent-free spelling, with surrounding punctuation dropped.
+    """
+    if looks_like_phone(query):
+        return [SearchTerm(spellings=(phone_query_digits(query),), fuzzy=False)]
+    terms: list[SearchTerm] = []
+    for raw in normalize_text(query).split():
+        word = raw.strip(string.punctuation)
+        if not word:
+            continue
+        forms = spellings(word)
+        # The document holds the plain spellings of every accented word, so the
+        # transliterated and the stripped query spellings cover each way it was stored.
+        typed = forms[1:] or forms
+        # Length as typed: "müll" is four letters, though its spelling "muell" has five.
+        fuzzy = len(word) >= FUZZY_MIN_LENGTH and not word.isdigit()
+        term = SearchTerm(spellings=typed, fuzzy=fuzzy)
+        if term not in terms:
+            terms.append(term)
+    return terms
 
 
 __all__ = [
     "DEFAULT_PHONE_REGION",
+    "FUZZY_MIN_LENGTH",
+    "WORD_START_MAX_LENGTH",
+    "SearchTerm",
     "compose",
     "looks_like_phone",
     "normalize_text",
     "phone_digit_forms",
     "phone_query_digits",
+    "query_terms",
+    "spellings",
 ]

@@ -11,6 +11,8 @@
 
 from django.db import migrations
 
+from zweck.core.migration_operations import RunSQLOnPostgreSQL
+
 FREE_TEXT_COLUMNS = [
     ("crm_person", "notes"),
     ("crm_organization", "notes"),
@@ -26,18 +28,6 @@ FREE_TEXT_COLUMNS = [
 
 def index_name(table: str, column: str) -> str:
     return f"{table}_{column}_mention_trgm"[:63]
-
-
-class RunSQLOnPostgreSQL(migrations.RunSQL):
-    """RunSQL that is skipped on every database but PostgreSQL."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 class Migration(migrations.Migration):
