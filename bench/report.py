@@ -135,6 +135,12 @@ def _diagnosis(row: Row, *, memory: bool) -> str:
         return f"peak RSS {megabytes(o.ours)} where the floor's stream peaks at {megabytes(o.floor)}"
     if o.floor is None or o.floor.p50_ms is None or o.ours.p50_ms is None:
         return "no floor to compare with"
+    if o.floor.p50_ms >= o.ours.p50_ms:
+        return (
+            f"Zweck takes {ms(o.ours.p50_ms)}; the floor's SQL takes {ms(o.floor.p50_ms)}, so that SQL is not yet the "
+            "minimum for this answer (Zweck finds it a cheaper way): the floor needs sharpening before it can say "
+            "where Zweck's time goes"
+        )
     overhead = o.ours.p50_ms - o.floor.p50_ms
     share = overhead / o.ours.p50_ms if o.ours.p50_ms else 0
     if share < 0.5:
