@@ -62,6 +62,13 @@ class Command(BaseCommand):
             )
         counts = ", ".join(f"{count} {what}" for what, count in report.rows.items())
         self.stdout.write(
-            _("Wrote %(counts)s into %(slug)s in %(seconds).1f s.")
-            % {"counts": counts, "slug": workspace.slug, "seconds": report.seconds}
+            _(
+                "Wrote %(counts)s into %(slug)s in %(seconds).1f s (%(index_seconds).1f s of it rebuilding indexes)."
+            )
+            % {
+                "counts": counts,
+                "slug": workspace.slug,
+                "seconds": report.seconds,
+                "index_seconds": report.index_seconds,
+            }
         )
