@@ -169,3 +169,20 @@ def test_printed_password_signs_the_owner_in(
 
     assert checked.strip().splitlines()[-1] == "True"
     assert (data_directory / "demo-password.txt").stat().st_mode & 0o077 == 0
+
+
+def test_demo_refuses_a_database_that_is_not_its_own_sqlite_file(demo_environment: dict[str, str]) -> None:
+    environment = demo_environment | {"DATABASE_URL": "postgres://nobody@127.0.0.1:9/not_the_demo"}
+
+    finished = subprocess.run(
+        [sys.executable, "-m", "zweck.cli.main", "demo", "--no-serve"],
+        cwd=REPOSITORY,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert finished.returncode == 1
+    assert "The demo runs on its own SQLite file" in finished.stderr

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -29,8 +30,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-serve", action="store_true", help=gettext_noop("Prepare the data and logins, do not serve.")
         )
+        parser.add_argument(
+            "--any-database",
+            action="store_true",
+            help=gettext_noop("Load the demo into the configured database even when it is not SQLite."),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if connection.vendor != "sqlite" and not options["any_database"]:
+            # Demo logins share one printed password: they do not belong in a real database.
+            raise CommandError(
+                _("The demo runs on its own SQLite file; unset DATABASE_URL (or pass --any-database).")
+            )
         self.stdout.write(_("Preparing the database …"))
         call_command("migrate", interactive=False, verbosity=0)
         password = self._load_once()
