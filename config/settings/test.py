@@ -26,4 +26,4 @@ else:
         DATABASES["default"]["TEST"] = {"NAME": f"test_zweck_{suffix}"}
 
 # Tests serve static files from the apps through the finders; there is no collected tree.
-STATIC_ROOT = None
+STATIC_ROOT = None  # type: ignore[assignment]

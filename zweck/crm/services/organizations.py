@@ -59,7 +59,11 @@ def _normalize(details: dict[str, object]) -> dict[str, object]:
 
 
 def _refresh_search_text(organization: Organization) -> None:
-    text = search_text.compose(names=[organization.name], emails=[organization.email], phones=[])
+    text = search_text.compose(
+        names=[organization.name],
+        emails=[organization.email],
+        phones=[organization.phone] if organization.phone else [],
+    )
     if text != organization.search_text:
         Organization.objects.filter(pk=organization.pk).update(search_text=text)
         organization.search_text = text
