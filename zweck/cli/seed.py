@@ -568,7 +568,7 @@ class _Generator:
                     _RELATIONSHIPS[int(rng.random() * 100)],
                     self._owner(),
                     "",
-                    search_text.compose(names=[name], emails=[email], phones=[]),
+                    search_text.compose(names=[name], emails=[email], phones=[phone] if phone else []),
                     None,
                 )
             )
