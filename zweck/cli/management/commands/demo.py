@@ -80,10 +80,8 @@ class Command(BaseCommand):
             f"  {_('Password for every login:')} {password}"
             if password
             else "  "
-            + _(
-                "The password was printed when the demo was first loaded; delete %(file)s's folder to start over."
-            )
-            % {"file": password_file()},
+            + _("The password was kept in %(file)s, which is gone; delete %(folder)s to start over.")
+            % {"file": password_file(), "folder": password_file().parent},
             "",
         ]
         self.stdout.write("\n".join(lines))
