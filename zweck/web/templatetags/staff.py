@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import phonenumbers
 from django import template
 from django.utils import formats, translation
 
@@ -34,3 +35,15 @@ def relationship_labels(values: list[str]) -> str:
     """The organization's relationship types in the interface language."""
     labels = dict(RelationshipType.choices)
     return ", ".join(str(labels.get(value, value)) for value in values or [])
+
+
+@register.filter
+def phone(number: str | None) -> str:
+    """An E.164 number as people read it: ``+4930123456`` → ``+49 30 123456``."""
+    if not number:
+        return ""
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return number
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
