@@ -25,7 +25,7 @@ from zweck.crm.models import (
     Person,
     PipelineStage,
 )
-from zweck.privacy.restriction import restriction_filter
+from zweck.privacy.restriction import without_held
 
 
 def _persons_visible(actor: Actor, *, include_restricted: bool = False) -> QuerySet[Person]:
@@ -147,7 +147,7 @@ def activity_list(
         activities = activities.filter(due_at__lt=due_before)
     if query:
         activities = activities.filter(subject__icontains=query)
-    activities = restriction_filter(activities)
+    activities = without_held(activities)
     visible_people = _persons_visible(actor)
     return activities.prefetch_related(Prefetch("participants", queryset=visible_people))
 
@@ -180,7 +180,7 @@ def deal_list(
         deals = deals.filter(owner_id=owner_id)
     if query:
         deals = deals.filter(Q(title__icontains=query) | Q(organization__name__icontains=query))
-    deals = restriction_filter(deals)
+    deals = without_held(deals)
     return deals.prefetch_related(Prefetch("contacts", queryset=_persons_visible(actor)))
 
 

@@ -43,11 +43,18 @@ def held_ids(model: Any, workspace_id: int | None = None) -> QuerySet[RecordHold
     return holds.values("object_id")
 
 
+def without_held[Q_: QuerySet[Any]](queryset: Q_) -> Q_:
+    """``queryset`` without the rows a hold keeps after an erasure (restricted, Art. 17(3))."""
+    return queryset.exclude(pk__in=held_ids(queryset.model))
+
+
 def restriction_filter[Q_: QuerySet[Any]](queryset: Q_) -> Q_:
     """``queryset`` without restricted rows: held after an erasure, or belonging only to
-    restricted subjects. Works for every model the register declares."""
+    restricted subjects. Works for every model the register declares; a selector that keeps
+    shared rows visible and hides only the restricted people on them (as the CRM's deal list
+    does) uses ``without_held`` and filters the people itself."""
     model = queryset.model
-    queryset = queryset.exclude(pk__in=held_ids(model))
+    queryset = without_held(queryset)
     declaration = register.get(model)
     if declaration is None or declaration.subject is None or declaration.subject_kind != "contact":
         return queryset

@@ -131,3 +131,93 @@ def test_cli_exports_and_erases_by_email(owner: Actor, tmp_path: Path) -> None:
     call_command("privacy", "reapply-erasures", stdout=result)
     assert result.getvalue() == f"{owner.workspace.slug}: 1\n"
     assert not Person.objects.filter(emails__email=EMAIL).exists()
+
+
+# Every operation of /privacy/requests: (method, path, body).
+OPERATIONS = [
+    ("GET", "", None),
+    ("POST", "", {"kind": "access", "channel": "email", "requester_email": "x@example.com"}),
+    ("GET", "/subjects", None),
+    ("GET", "/subject-export?email=" + EMAIL, None),
+    ("POST", "/subject-erase", {"email": EMAIL, "dry_run": False}),
+    ("GET", "/{id}", None),
+    ("POST", "/{id}/verify", None),
+    ("PUT", "/{id}/persons", {"person_ids": []}),
+    ("POST", "/{id}/extend", {"reason": "Many requests"}),
+    ("POST", "/{id}/decide", {"decision": "granted"}),
+    ("GET", "/{id}/erasure-plan", None),
+    ("POST", "/{id}/erase", None),
+    ("POST", "/{id}/restrict", None),
+    ("POST", "/{id}/objection", None),
+    ("GET", "/{id}/export", None),
+]
+
+
+def test_the_operations_list_covers_the_router() -> None:
+    import re
+
+    from zweck.api.urls import api
+
+    schema = api.get_openapi_schema()
+    found = {
+        (method.upper(), re.sub(r"\{[^}]+\}", "{id}", path.removeprefix("/api/v1/privacy/requests")))
+        for path, methods in schema["paths"].items()
+        if path.startswith("/api/v1/privacy/requests")
+        for method in methods
+    }
+    assert found == {(method, path.split("?")[0]) for method, path, _ in OPERATIONS}
+
+
+def _state() -> tuple[int, ...]:
+    from zweck.audit.models import AuditEvent
+    from zweck.privacy.models import RequestAction
+
+    return (
+        DataSubjectRequest.objects.count(),
+        Person.objects.count(),
+        AuditEvent.objects.count(),
+        RequestAction.objects.count(),
+        DataSubjectRequest.objects.filter(verification="verified").count(),
+    )
+
+
+@pytest.mark.parametrize(("method", "path", "body"), OPERATIONS)
+@pytest.mark.parametrize("who", ["anonymous", "sales", "stranger"])
+def test_refused_callers_change_nothing(
+    who: str,
+    method: str,
+    path: str,
+    body: object,
+    actor_with_role: Callable[[str], Actor],
+    owner: Actor,
+    stranger: Actor,
+    client: Client,
+) -> None:
+    # given a request of this workspace about Clara
+    officer = actor_with_role(Role.PRIVACY_OFFICER)
+    make_person(owner, first_name="Clara", last_name="Test", email=EMAIL)
+    created = client.post(
+        BASE, _open_body(), content_type="application/json", headers=_headers(officer)
+    ).json()
+    caller = {"anonymous": None, "sales": actor_with_role(Role.SALES), "stranger": stranger}[who]
+    headers = _headers(caller)
+    before = _state()
+    # when
+    url = BASE + path.replace("{id}", str(created["id"]))
+    data = json.dumps(body) if body is not None else ""
+    response = client.generic(method, url, data, content_type="application/json", headers=headers)
+    # then
+    if who == "anonymous":
+        assert response.status_code == 401
+    elif who == "sales":
+        assert response.status_code == 403
+    elif "{id}" in path or path.startswith("/subject-"):
+        assert response.status_code == 404
+    else:
+        # the stranger acts in their own workspace: an empty queue, no candidates, their own request
+        assert response.status_code in (200, 201)
+        if method == "GET":
+            payload = response.json()
+            assert payload == [] or payload.get("items") == []
+    if response.status_code >= 400:
+        assert _state() == before
