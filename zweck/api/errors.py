@@ -66,6 +66,8 @@ _PYDANTIC_MESSAGES: dict[str, Promise] = {
     "string_type": gettext_lazy("Enter text."),
     "string_too_long": gettext_lazy("Enter at most %(max_length)s characters."),
     "string_too_short": gettext_lazy("Enter at least %(min_length)s characters."),
+    "string_unicode": gettext_lazy("Text must be valid Unicode."),
+    "too_long": gettext_lazy("Enter at most %(max_length)s items."),
     "int_type": gettext_lazy("Enter a whole number."),
     "int_parsing": gettext_lazy("Enter a whole number."),
     "int_from_float": gettext_lazy("Enter a whole number."),
@@ -100,11 +102,15 @@ def error_body(detail: str, errors: Iterable[tuple[str | None, str]] = ()) -> di
 
 
 def _pydantic_message(error: Mapping[str, Any]) -> str:
+    context = error.get("ctx") or {}
+    if error.get("type") == "value_error" and "error" in context:
+        # Raised by the schemas' own validators, whose messages are already translated.
+        return str(context["error"])
     template = _PYDANTIC_MESSAGES.get(error.get("type", ""))
     if template is None:
         return str(error.get("msg", ""))
     try:
-        return str(template) % dict(error.get("ctx") or {})
+        return str(template) % dict(context)
     except (KeyError, TypeError, ValueError):
         return str(template)
 

@@ -17,7 +17,7 @@ from pydantic import AfterValidator, AwareDatetime, ConfigDict, create_model
 MAX_ID = 2**63 - 1
 
 
-def _plain_text(value: str) -> str:
+def plain_text(value: str) -> str:
     # PostgreSQL cannot store NUL, and no database can encode an unpaired surrogate:
     # both are refused here rather than failing inside the database.
     if "\x00" in value:
@@ -38,7 +38,7 @@ def _storable(value: datetime) -> datetime:
     return value
 
 
-Text = Annotated[str, AfterValidator(_plain_text)]
+Text = Annotated[str, AfterValidator(plain_text)]
 ObjectId = Annotated[int, Field(ge=1, le=MAX_ID)]
 Moment = Annotated[AwareDatetime, AfterValidator(_storable)]
 

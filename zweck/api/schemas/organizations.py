@@ -6,12 +6,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 from ninja import Field, Schema
+from pydantic import AfterValidator
 
-from zweck.api.schemas.base import FilterSchema, InputSchema, ObjectId, Text, length, partial
+from zweck.api.schemas.base import FilterSchema, InputSchema, ObjectId, Text, length, partial, plain_text
 from zweck.crm.choices import AddressKind, RelationshipType
 from zweck.crm.models import Organization, OrganizationAddress, Tag
 
-TagName = Annotated[Text, Field(min_length=1, max_length=length(Tag, "name"))]
+TagName = Annotated[str, Field(min_length=1, max_length=length(Tag, "name")), AfterValidator(plain_text)]
 
 
 class AddressIn(InputSchema):

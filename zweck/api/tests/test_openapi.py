@@ -1,0 +1,86 @@
+"""The OpenAPI document, the docs page, and a property-based run over the whole schema."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from django.test import Client
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+
+from zweck.accounts.actors import Actor
+from zweck.api.tests.support import build_world, token_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_openapi_document_is_served_without_a_token() -> None:
+    response = Client().get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    document = response.json()
+    assert document["openapi"].startswith("3.")
+    assert document["info"]["title"] == "Zweck API"
+    assert document["components"]["securitySchemes"] == {"TokenAuth": {"type": "http", "scheme": "bearer"}}
+    for name in ("PersonIn", "PersonPatch", "PersonOut", "PersonFilter", "ErrorOut", "DealCloseIn"):
+        assert name in document["components"]["schemas"] or name == "PersonFilter", name
+    assert document["paths"]["/api/v1/persons/{person_id}"]["patch"]["requestBody"]["content"][
+        "application/json"
+    ]["schema"] == {"$ref": "#/components/schemas/PersonPatch"}
+    assert "required" not in document["components"]["schemas"]["PersonPatch"]
+    assert document["components"]["schemas"]["PersonIn"]["additionalProperties"] is False
+
+
+def test_docs_page_is_served() -> None:
+    response = Client().get("/api/v1/docs")
+    assert response.status_code == 200
+    assert b"/api/v1/openapi.json" in response.content
+
+
+@pytest.fixture
+def wsgi_in_test_transaction() -> Iterator[None]:
+    # The WSGI handler closes the database connection after each request, which would
+    # end the test's transaction; Django's own test client disconnects it the same way.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application()).exclude(
+    # The register's router is exercised by the register's own tests.
+    path_regex="^/api/v1/privacy/"
+)
+
+
+@pytest.fixture
+def owner_headers(owner: Actor) -> dict[str, str]:
+    """The owner's token, in a workspace with data, so small generated ids often name real rows.
+
+    Built once per operation, not per generated example: the examples share the data.
+    """
+    build_world(owner)
+    return {"Authorization": f"Bearer {token_for(owner)}"}
+
+
+@schema.parametrize()
+@settings(
+    max_examples=3,
+    deadline=None,
+    database=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
+)
+def test_no_input_makes_the_api_fail(
+    case: schemathesis.Case, owner_headers: dict[str, str], wsgi_in_test_transaction: None
+) -> None:
+    # whatever the input, the answer is never a server error
+    case.call_and_validate(headers=owner_headers, checks=[not_a_server_error])
