@@ -208,7 +208,7 @@ def test_records_of_processing_contain_every_article_30_item(like_seed_004: Acto
                 # (a) controller, DPO, representative
                 "## Name und Kontaktdaten des Verantwortlichen (Art. 30 Abs. 1 lit. a DSGVO)",
                 f"**Verantwortlicher:** {workspace.name}, Musterstraße 1, 10115 Berlin, Deutschland",
-                "**Datenschutzbeauftragte(r):** Dana Datenschutz; E-Mail-Adresse: privacy@example.com",
+                "**Datenschutzbeauftragte(r):** Dana Datenschutz; E-Mail: privacy@example.com",
                 "**Vertreter in der Union:** Entfällt",
                 # (b) purposes
                 "- **Zweck (Art. 30 Abs. 1 lit. b DSGVO):** Erstellung von Angeboten, Abwicklung von Aufträgen",
