@@ -7,7 +7,8 @@ nothing else checks them on this path:
 - Every row is what the services would have written: workspace id, timestamps, E.164 phone
   numbers that ``phonenumbers`` accepts, normalized emails on example.com, VAT IDs with
   valid check digits, one primary email/phone, ``search_text`` from ``search_text.compose``
-  with the same arguments as ``person_refresh_search_text`` and the organization services.
+  with the same arguments as ``person_refresh_search_text`` and the organization services,
+  and the search postings and dictionary keys ``search.person_index`` would write for it.
   ``tests/test_seed.py`` re-validates a sample with ``full_clean()`` and the services.
 - The whole run is one transaction with one audit event (not one per row), so a failed run
   leaves nothing behind. Ids are allocated above everything in the tables, which are locked
@@ -30,6 +31,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db import connection, models, transaction
+from django.db.models import F
 from stdnum.at import uid as at_uid
 from stdnum.ie import vat as ie_vat
 from stdnum.iso7064 import mod_11_10
@@ -51,6 +53,8 @@ from zweck.crm.models import (
     Person,
     PersonEmail,
     PersonPhone,
+    SearchPosting,
+    SearchWord,
 )
 from zweck.crm.services import pipeline_install_defaults
 
@@ -74,6 +78,8 @@ COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
     PersonEmail: (*BASE, "person_id", "email", "label", "is_primary"),
     PersonPhone: (*BASE, "person_id", "number", "label", "is_primary"),
     OrganizationMembership: (*BASE, "person_id", "organization_id", "role", "is_primary"),
+    SearchPosting: ("id", "workspace_id", "person_id", "word"),
+    SearchWord: ("id", "workspace_id", "key", "word"),
     Deal: (
         *BASE,
         *("title", "organization_id", "stage_id", "amount", "currency", "expected_close_on", "probability"),
@@ -179,6 +185,9 @@ def seed_generate(
             stages=[(stage.pk, stage.default_probability) for stage in stages if stage.is_active],
             owners=owners,
             timestamp_suffix=writer.timestamp_suffix,
+            known_words=set(
+                SearchWord.objects.filter(workspace=workspace, key=F("word")).values_list("word", flat=True)
+            ),
         )
         report = SeedReport()
         totals = generator.totals()
@@ -458,6 +467,7 @@ class _Generator:
         stages: list[tuple[int, int]],
         owners: list[int],
         timestamp_suffix: str,
+        known_words: set[str],
     ) -> None:
         self.workspace_id = workspace.pk
         self.currency = workspace.default_currency
@@ -468,6 +478,8 @@ class _Generator:
         self.next_ids = dict(first_ids)
         self.last_ids: dict[type[models.Model], int] = {}
         self.stages, self.owners = stages, owners
+        # Dictionary words already in the workspace (an earlier run), and those this run adds.
+        self.known_words, self.new_words = known_words, set[str]()
         first_day = anchor - timedelta(days=PAST_DAYS + 10)
         self.day_zero = PAST_DAYS + 10
         self.days = [(first_day + timedelta(days=offset)).isoformat() for offset in range(PAST_DAYS + 100)]
@@ -679,7 +691,10 @@ class _Generator:
             PersonEmail: [],
             PersonPhone: [],
             OrganizationMembership: [],
+            SearchPosting: [],
         }
+        posting_id = self.next_ids[SearchPosting]
+        new_words, known_words = self.new_words, self.known_words
         for index in range(self.person_count):
             flags = self.p_flags[index]
             member, german, female = bool(flags & 1), bool(flags & 2), bool(flags & 4)
@@ -723,6 +738,18 @@ class _Generator:
                 phone = f"{self._pick(ranges)}{int(rng.random() * 1000):03d}"
             label = "work" if member else "home"
             organization_names = [self.org_names[organization]] if member else []
+            document = search_text.compose(
+                names=[title, first, last],
+                emails=[address],
+                phones=[phone] if phone else [],
+                extra=[*organization_names, position],
+            )
+            postings = batch[SearchPosting]
+            for word in sorted(search_text.posting_words(document)):
+                postings.append((posting_id, self.workspace_id, person_id, word))
+                posting_id += 1
+                if word not in known_words and word not in new_words and search_text.is_dictionary_word(word):
+                    new_words.add(word)
             batch[Person].append(
                 (
                     person_id,
@@ -742,12 +769,7 @@ class _Generator:
                     source_note,
                     self._owner(),
                     notes,
-                    search_text.compose(
-                        names=[title, first, last],
-                        emails=[address],
-                        phones=[phone] if phone else [],
-                        extra=[*organization_names, position],
-                    ),
+                    document,
                     None,
                     None,
                 )
@@ -770,9 +792,24 @@ class _Generator:
                     )
                 )
             if len(batch[Person]) >= CHUNK:
+                self._used(SearchPosting, posting_id)
                 yield from batch.items()
                 batch = {model: [] for model in batch}
+        self._used(SearchPosting, posting_id)
         yield from ((model, rows) for model, rows in batch.items() if rows)
+        yield from self._dictionary()
+
+    def _dictionary(self) -> Iterator[tuple[type[models.Model], list[Row]]]:
+        """The dictionary keys of the words this run's persons brought into the workspace."""
+        rows: list[Row] = []
+        for word in sorted(self.new_words):
+            for key in sorted(search_text.dictionary_keys(word)):
+                rows.append((self._id(SearchWord), self.workspace_id, key, word))
+            if len(rows) >= CHUNK:
+                yield SearchWord, rows
+                rows = []
+        if rows:
+            yield SearchWord, rows
 
     # deals
 

@@ -4,6 +4,8 @@ from zweck.crm import models as crm
 from zweck.privacy.register import NOT_PERSONAL, Erasure, Mask, Personal, base_fields, register
 
 CONTACT_ACTIVITIES = ("contact_management", "client_relationship", "management_reporting")
+# Finding a contact is part of managing contacts, never of reporting.
+SEARCH_ACTIVITIES = ("contact_management", "client_relationship")
 
 register.declare(
     crm.Tag,
@@ -170,4 +172,32 @@ register.declare(
     fields=base_fields(deal=NOT_PERSONAL, person=NOT_PERSONAL, role=Personal("user.job_title")),
     activities=("client_relationship",),
     retention="business_letters",
+)
+register.declare(
+    crm.SearchPosting,
+    # The words a person is found by (derived from their names, addresses, numbers and
+    # organizations); rewritten with the person, erased with them.
+    subject="person",
+    fields={
+        "id": NOT_PERSONAL,
+        "workspace": NOT_PERSONAL,
+        "person": NOT_PERSONAL,
+        "word": Personal("user.contact"),
+    },
+    activities=SEARCH_ACTIVITIES,
+    retention="business_relationship",
+)
+register.declare(
+    crm.SearchWord,
+    # The workspace's search dictionary: the distinct words of all postings, without any
+    # link to a person. A word nobody is found by any more is removed
+    # (zweck.crm.search.search_words_prune).
+    fields={
+        "id": NOT_PERSONAL,
+        "workspace": NOT_PERSONAL,
+        "key": Personal("user.name", mask=Mask.NONE),
+        "word": Personal("user.name", mask=Mask.NONE),
+    },
+    activities=SEARCH_ACTIVITIES,
+    retention="business_relationship",
 )

@@ -1,32 +1,37 @@
 """Finding persons and organizations by name, email, phone in any format, and company.
 
 A query is split into terms (``search_text.query_terms``); a row matches when every term
-matches its search document, in one of these ways:
+matches, in one of four ways, best first:
 
-* as a substring (an email's parts, a phone number's digits, the start of a name);
-  terms of one or two letters only at the start of a word;
-* for terms of five characters or more, within a typo: pg_trgm's *word similarity*
-  between the term and the best-matching stretch of the document is at least
-  ``FUZZY_THRESHOLD`` (``Mustremann`` finds Mustermann, ``Schmitt`` Schmidt).
+0. a whole word (a name, an email address or a part of it, a phone number);
+1. the start of a word; terms of one or two letters match only this way;
+2. inside a word (``schmidt`` in Altschmidt), or the end of a phone number;
+3. for terms of five letters or more, within one typo: one letter inserted, left out,
+   replaced, or two neighbours swapped (``Mustremann``, ``Schmdit``, ``Schmitt``).
 
 Results come best first: every term a whole word, then every term a word start, then
-every term a substring, then typo matches by similarity; ties in the model's order.
-Typo matches are looked for only while the exact matches do not fill a page
-(``TYPO_MATCHES_BELOW``): that costs one small counting query when the search is built.
+every term inside a word, then typo matches, the closest (pg_trgm's word similarity) first;
+ties in the model's order. Typo matches are looked for only while the other matches do
+not fill a page (``TYPO_MATCHES_BELOW``), which costs one small counting query.
 
-PostgreSQL answers from GIN trigram indexes led by ``workspace_id`` (migration
-``0002_search_trigram_indexes``), which serve both ``LIKE`` and the word-similarity
-operator. SQLite has no trigram index: it finds the same rows with the same rules, the
-similarity computed by ``word_similarity`` below (the pg_trgm algorithm in Python),
-called only for rows that share enough trigrams with the term. ``docs/adr/0004-search.md``
-records the choice and its limits.
+**Persons** are found through their postings (``SearchPosting``: the words of each
+person's search document, ``search_text.posting_words``), index range scans led by
+``workspace_id``; the words inside which a term occurs and the words within one typo come
+from the workspace's dictionary (``SearchWord``: its distinct words, each also filed under
+its single-letter deletions), so no query reads more than the postings of the words it
+asked for. ``person_index`` keeps both in line with the document.
+
+**Organizations** (a fifth as many rows) are still matched on their search document
+itself, through a GIN trigram index on PostgreSQL (``0002_search_trigram_indexes``) and
+the same rules computed in SQL and Python on SQLite (``word_similarity`` below is
+pg_trgm's algorithm). ``docs/adr/0004-search.md`` records the choices and their limits.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import reduce
 from operator import add, and_, or_
 from typing import Any
@@ -35,12 +40,26 @@ from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
-from django.db.models import Case, Expression, F, FloatField, IntegerField, Lookup, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    Expression,
+    F,
+    FloatField,
+    IntegerField,
+    Lookup,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Concat, Greatest
 from django.db.models.lookups import GreaterThanOrEqual
 
 from zweck.crm import search_text
-from zweck.crm.models import Organization, Person
+from zweck.crm.models import Organization, Person, SearchPosting, SearchWord
 from zweck.crm.search_text import SearchTerm
 
 FUZZY_THRESHOLD = 0.45
@@ -60,9 +79,26 @@ _GLOB_NOT_WORD_CHARACTER = "[^a-z0-9]"
 # --- entry points ---------------------------------------------------------------------------
 
 
-def search_persons(persons: QuerySet[Person], query: str) -> QuerySet[Person]:
-    """The persons matching ``query``, best matches first."""
-    return _search(persons, query)
+def search_persons(persons: QuerySet[Person], query: str, *, workspace_id: int) -> QuerySet[Person]:
+    """The persons of ``persons`` (all of workspace ``workspace_id``) matching ``query``, best first."""
+    terms = search_text.query_terms(query)
+    if not terms:
+        return persons
+    vendor = connections[persons.db].vendor
+    near = _near_words(terms, workspace_id=workspace_id, using=persons.db)
+    kinds = [_term_conditions(term, near, vendor) for term in terms]
+    tie_breakers = list(Person._meta.ordering or ())
+    exact_levels = [[conditions[kind] for conditions in kinds] for kind in (WHOLE, START, INSIDE)]
+    exact_or_better = _cumulative(exact_levels)[-1]
+    exact = persons.filter(pk__in=_persons_matching(exact_or_better, workspace_id))
+    typos = [conditions[TYPO] for conditions in kinds]
+    if all(condition is None for condition in typos) or _enough(exact):
+        return exact.order_by(_person_rank(exact_levels, [], workspace_id).asc(), *tie_breakers)
+    every = [_either(exact_level, typo) for exact_level, typo in zip(exact_or_better, typos, strict=True)]
+    closest = _typo_levels(terms, near)
+    return persons.filter(pk__in=_persons_matching(every, workspace_id)).order_by(
+        _person_rank(exact_levels, closest, workspace_id).asc(), *tie_breakers
+    )
 
 
 def search_organizations(organizations: QuerySet[Organization], query: str) -> QuerySet[Organization]:
@@ -75,7 +111,198 @@ def prepare_connections() -> None:
     connection_created.connect(_prepare_connection, dispatch_uid="zweck.crm.search")
 
 
-# --- matching -------------------------------------------------------------------------------
+def person_index(*, workspace_id: int, person_id: int, document: str) -> None:
+    """Make the person's postings, and the workspace's dictionary, those of ``document``.
+
+    Only the difference is written. A dictionary word no person is found by any more is
+    removed with its keys (``search_words_prune``).
+    """
+    wanted = search_text.posting_words(document)
+    postings = SearchPosting.objects.filter(workspace_id=workspace_id, person_id=person_id)
+    stored = set(postings.values_list("word", flat=True))
+    removed, added = stored - wanted, wanted - stored
+    if removed:
+        postings.filter(word__in=sorted(removed)).delete()
+    if added:
+        SearchPosting.objects.bulk_create(
+            SearchPosting(workspace_id=workspace_id, person_id=person_id, word=word) for word in sorted(added)
+        )
+        _dictionary_add(workspace_id, {word for word in added if search_text.is_dictionary_word(word)})
+    gone = {word for word in removed if search_text.is_dictionary_word(word)}
+    if gone:
+        search_words_prune(workspace_id=workspace_id, words=gone)
+
+
+def persons_index_new(*, workspace_id: int, documents: Mapping[int, str]) -> None:
+    """Postings and dictionary words for persons written in bulk (``{person id: document}``),
+    who have no postings yet: what ``person_index`` writes, in a few statements."""
+    postings = [
+        SearchPosting(workspace_id=workspace_id, person_id=person_id, word=word)
+        for person_id, document in documents.items()
+        for word in sorted(search_text.posting_words(document))
+    ]
+    SearchPosting.objects.bulk_create(postings, batch_size=5000)
+    _dictionary_add(workspace_id, {p.word for p in postings if search_text.is_dictionary_word(p.word)})
+
+
+def search_words_prune(*, workspace_id: int, words: Iterable[str] | None = None) -> int:
+    """Remove from the dictionary the words (of ``words``, or all) no person is found by; how many."""
+    candidates = SearchWord.objects.filter(workspace_id=workspace_id, key=F("word"))
+    if words is not None:
+        candidates = candidates.filter(word__in=sorted(words))
+    used = SearchPosting.objects.filter(workspace_id=workspace_id, word=OuterRef("word"))
+    orphans = list(candidates.exclude(Exists(used)).values_list("word", flat=True))
+    if not orphans:
+        return 0
+    SearchWord.objects.filter(workspace_id=workspace_id, word__in=orphans).delete()
+    return len(orphans)
+
+
+def _dictionary_add(workspace_id: int, words: set[str]) -> None:
+    if not words:
+        return
+    known = set(
+        SearchWord.objects.filter(
+            workspace_id=workspace_id, key=F("word"), word__in=sorted(words)
+        ).values_list("word", flat=True)
+    )
+    # Another transaction may add the same word meanwhile: the unique key makes that harmless.
+    SearchWord.objects.bulk_create(
+        (
+            SearchWord(workspace_id=workspace_id, key=key, word=word)
+            for word in sorted(words - known)
+            for key in sorted(search_text.dictionary_keys(word))
+        ),
+        ignore_conflicts=True,
+    )
+
+
+# --- persons: postings and the dictionary ----------------------------------------------------
+
+WHOLE, START, INSIDE, TYPO = range(4)
+
+
+def _near_words(terms: Sequence[SearchTerm], *, workspace_id: int, using: str) -> set[str]:
+    """For each spelling, the dictionary words it occurs inside of, or (fuzzy terms) within one typo of.
+
+    One query for all terms; the dictionary is far smaller than the postings, and its
+    rows ``key == word`` hold each word once.
+    """
+    wanted = Q()
+    for term in terms:
+        for spelling in term.spellings:
+            if search_text.is_dictionary_word(spelling):
+                wanted |= Q(key=F("word"), word__contains=spelling)
+                if term.fuzzy:
+                    wanted |= Q(key__in=sorted(search_text.typo_keys(spelling)))
+    if not wanted:
+        return set()
+    return set(
+        SearchWord.objects.using(using)
+        .filter(Q(workspace_id=workspace_id) & wanted)
+        .values_list("word", flat=True)
+    )
+
+
+def _term_conditions(term: SearchTerm, near: set[str], vendor: str) -> list[Q | None]:
+    """Conditions on ``SearchPosting.word`` for each way the term can match (``WHOLE`` .. ``TYPO``)."""
+    whole = Q(word__in=list(term.spellings))
+    start = reduce(or_, (_starts_with(spelling, vendor) for spelling in term.spellings))
+    inside: list[Q] = []
+    typo: set[str] = set()
+    for spelling in term.spellings:
+        if spelling.isdigit() and len(spelling) > search_text.WORD_START_MAX_LENGTH:
+            inside.append(_starts_with(search_text.SUFFIX_MARK + spelling[::-1], vendor))
+        containing = sorted(word for word in near if spelling in word and not word.startswith(spelling))
+        if containing and len(spelling) > search_text.WORD_START_MAX_LENGTH:
+            inside.append(Q(word__in=containing))
+        if term.fuzzy:
+            typo.update(
+                word for word in near if spelling not in word and search_text.within_one_edit(spelling, word)
+            )
+    return [
+        whole,
+        start,
+        reduce(or_, inside) if inside else None,
+        Q(word__in=sorted(typo)) if typo else None,
+    ]
+
+
+def _typo_levels(terms: Sequence[SearchTerm], near: set[str]) -> list[Q]:
+    """Typo words grouped by closeness, closest first: a person's best typo word places them."""
+    closeness: dict[str, float] = {}
+    for term in terms:
+        if not term.fuzzy:
+            continue
+        for spelling in term.spellings:
+            for word in near:
+                if spelling not in word and search_text.within_one_edit(spelling, word):
+                    closeness[word] = max(closeness.get(word, 0.0), word_similarity(spelling, word))
+    levels = sorted(set(closeness.values()), reverse=True)
+    return [
+        Q(word__in=sorted(word for word, value in closeness.items() if value >= level)) for level in levels
+    ]
+
+
+def _starts_with(prefix: str, vendor: str) -> Q:
+    if vendor == "postgresql":
+        # LIKE 'abc%' is a range scan on the index's pattern operator class.
+        return Q(word__startswith=prefix)
+    # SQLite's LIKE ignores case and no index; a range on the binary-ordered index does not.
+    return Q(word__gte=prefix, word__lt=prefix[:-1] + chr(ord(prefix[-1]) + 1))
+
+
+def _either(first: Q | None, second: Q | None) -> Q | None:
+    present = [condition for condition in (first, second) if condition is not None]
+    return reduce(or_, present) if present else None
+
+
+def _cumulative(levels: Sequence[Sequence[Q | None]]) -> list[list[Q]]:
+    """Per level, each term's condition for matching at that level or better."""
+    result: list[list[Q]] = []
+    for level in levels:
+        previous = result[-1] if result else [None] * len(level)
+        result.append([_either(before, now) for before, now in zip(previous, level, strict=True)])  # type: ignore[misc]
+    return result
+
+
+def _persons_matching(conditions: Sequence[Q | None], workspace_id: int) -> QuerySet[Any]:
+    """Ids of persons with, for every term, a posting meeting that term's condition."""
+    postings = SearchPosting.objects.filter(workspace_id=workspace_id)
+    if any(condition is None for condition in conditions):
+        return postings.none().values("person_id")
+    present = [condition for condition in conditions if condition is not None]
+    if len(present) == 1:
+        return postings.filter(present[0]).values("person_id")
+    per_term = {
+        f"term_{index}": Max(Case(When(condition, then=Value(1)), default=Value(0)))
+        for index, condition in enumerate(present)
+    }
+    return (
+        postings.filter(reduce(or_, present))
+        .values("person_id")
+        .alias(**per_term)
+        .filter(**{name: 1 for name in per_term})
+        .values("person_id")
+    )
+
+
+def _person_rank(exact_levels: Sequence[Sequence[Q | None]], closest: Sequence[Q], workspace_id: int) -> Case:
+    """0 when every term is a whole word, 1 a word start, 2 inside a word; then typo levels."""
+    whens: list[When] = []
+    seen: list[list[Q]] = []
+    for cumulative in _cumulative(exact_levels):
+        if cumulative in seen:
+            continue  # no new words at this level: nobody ranks here
+        seen.append(cumulative)
+        whens.append(When(pk__in=_persons_matching(cumulative, workspace_id), then=Value(len(whens))))
+    postings = SearchPosting.objects.filter(workspace_id=workspace_id)
+    for words in closest:
+        whens.append(When(pk__in=postings.filter(words).values("person_id"), then=Value(len(whens))))
+    return Case(*whens, default=Value(len(whens)), output_field=IntegerField())
+
+
+# --- organizations: the search document itself ----------------------------------------------
 
 
 def _search[M: (Person, Organization)](rows: QuerySet[M], query: str) -> QuerySet[M]:

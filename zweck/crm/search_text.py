@@ -137,6 +137,86 @@ def compose(
     return " ".join([document, *variants]) if variants else document
 
 
+# --- the words a person is found by, and the dictionary that finds near words --------------
+
+SUFFIX_MARK = "~"
+"""Starts the reversed form of a phone number's digits, so a suffix search is a prefix search."""
+
+DICTIONARY_MIN_LENGTH = 3
+"""Shorter words are never looked up inside other words or as typos."""
+
+_PIECE = re.compile(r"[^\W_]+")
+
+
+def posting_words(document: str) -> set[str]:
+    """The words of a search document a person is found by, each once.
+
+    Every whitespace-separated token as it stands; the letter-and-digit pieces of tokens
+    with punctuation (``o'brien`` → ``brien``; an email address → its parts); an email's
+    local part and domain; and for runs of five digits or more (phone numbers) the
+    reversed digits behind ``SUFFIX_MARK``, so the end of a number is found as a prefix.
+    """
+    found: set[str] = set()
+    for token in document.split():
+        found.add(token)
+        if token.isdigit():
+            if len(token) >= 5:
+                found.add(SUFFIX_MARK + token[::-1])
+            continue
+        if token.isalnum():
+            continue
+        local, at, domain = token.partition("@")
+        if at:
+            found.update(part for part in (local, domain) if part)
+        found.update(_PIECE.findall(token))
+    return found
+
+
+def is_dictionary_word(word: str) -> bool:
+    """Whether substring and typo search look for ``word``: letters only, three or more."""
+    return len(word) >= DICTIONARY_MIN_LENGTH and word.isalpha()
+
+
+def deletions(word: str) -> set[str]:
+    """The word with one letter left out, at each position (``abc`` → ``bc``, ``ac``, ``ab``)."""
+    return {word[:index] + word[index + 1 :] for index in range(len(word))}
+
+
+def dictionary_keys(word: str) -> set[str]:
+    """The keys a dictionary word is filed under: itself, and its deletions from five letters on."""
+    if len(word) < FUZZY_MIN_LENGTH:
+        return {word}
+    return {word, *deletions(word)}
+
+
+def typo_keys(spelling: str) -> set[str]:
+    """The keys to look up for a typed word: every dictionary word within one edit shares one."""
+    return {spelling, *deletions(spelling)}
+
+
+def within_one_edit(first: str, second: str) -> bool:
+    """Whether one insertion, deletion, substitution or swap of neighbours turns one word into the other."""
+    if first == second:
+        return True
+    if abs(len(first) - len(second)) > 1:
+        return False
+    if len(first) > len(second):
+        first, second = second, first
+    start = 0
+    while start < len(first) and first[start] == second[start]:
+        start += 1
+    if len(first) < len(second):
+        return first[start:] == second[start + 1 :]
+    if first[start + 1 :] == second[start + 1 :]:
+        return True
+    return (
+        start + 1 < len(first)
+        and first[start] == second[start + 1]
+        and first[start + 1] == second[start]
+        and first[start + 2 :] == second[start + 2 :]
+    )
+
+
 def query_terms(query: str) -> list[SearchTerm]:
     """The terms of a search query; a person or organization matches when every term does.
 
@@ -165,14 +245,22 @@ def query_terms(query: str) -> list[SearchTerm]:
 
 __all__ = [
     "DEFAULT_PHONE_REGION",
+    "DICTIONARY_MIN_LENGTH",
     "FUZZY_MIN_LENGTH",
+    "SUFFIX_MARK",
     "WORD_START_MAX_LENGTH",
     "SearchTerm",
     "compose",
+    "deletions",
+    "dictionary_keys",
+    "is_dictionary_word",
     "looks_like_phone",
     "normalize_text",
     "phone_digit_forms",
     "phone_query_digits",
+    "posting_words",
     "query_terms",
     "spellings",
+    "typo_keys",
+    "within_one_edit",
 ]

@@ -62,7 +62,7 @@ def person_list(
     if updated_since is not None:
         persons = persons.filter(updated_at__gte=updated_since)
     if query:
-        persons = search.search_persons(persons, query)
+        persons = search.search_persons(persons, query, workspace_id=actor.workspace_id)
     return persons.prefetch_related(
         "emails",
         "phones",

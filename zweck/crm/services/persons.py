@@ -16,9 +16,16 @@ from zweck.accounts.models import User
 from zweck.accounts.permissions import Permission
 from zweck.audit.services import audit_record
 from zweck.core.services import apply_changes, require_same_workspace, save_scoped
-from zweck.crm import search_text
+from zweck.crm import search, search_text
 from zweck.crm.choices import ContactLabel
-from zweck.crm.models import Organization, OrganizationMembership, Person, PersonEmail, PersonPhone
+from zweck.crm.models import (
+    Organization,
+    OrganizationMembership,
+    Person,
+    PersonEmail,
+    PersonPhone,
+    SearchPosting,
+)
 from zweck.crm.validators import normalize_phone
 
 PERSON_FIELDS = (
@@ -125,7 +132,7 @@ def _check_duplicate_emails(actor: Actor, emails: Sequence[EmailInput], exclude:
 
 
 def person_refresh_search_text(*, person: Person) -> None:
-    """Recompute the person's search document from the stored rows."""
+    """Recompute the person's search document and search postings from the stored rows."""
     emails = list(person.emails.values_list("email", flat=True))
     phones = list(person.phones.values_list("number", flat=True))
     organizations = list(
@@ -140,6 +147,7 @@ def person_refresh_search_text(*, person: Person) -> None:
     if text != person.search_text:
         Person.objects.filter(pk=person.pk).update(search_text=text)
         person.search_text = text
+        search.person_index(workspace_id=person.workspace_id, person_id=person.pk, document=text)
 
 
 def _replace_emails(actor: Actor, person: Person, emails: list[EmailInput]) -> None:
@@ -311,7 +319,10 @@ def person_delete(*, actor: Actor, person: Person) -> None:
     actor.require(Permission.CRM_DELETE)
     require_same_workspace(actor, person=person)
     person_id = person.pk
+    words = list(SearchPosting.objects.filter(person_id=person_id).values_list("word", flat=True))
     person.delete()
+    # The postings went with the person; dictionary words nobody else is found by go too.
+    search.search_words_prune(workspace_id=actor.workspace_id, words=words)
     audit_record(
         actor=actor,
         action="person.delete",

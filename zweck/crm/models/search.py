@@ -1,0 +1,90 @@
+"""The search index of persons: which words each person is found by, and the workspace's dictionary.
+
+Both tables are derived from ``Person.search_text`` (``search_text.posting_words``) and
+rewritten by ``person_refresh_search_text`` whenever the document changes; nothing else
+writes them but the bulk generator, which writes the same rows.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from zweck.crm.models.persons import Person
+
+
+class SearchPosting(models.Model):
+    """One word a person is found by: a name, an email address or part of it, phone digits.
+
+    Exact and prefix matches are index range scans on ``(workspace, word)``. The row
+    belongs to the person (``subject="person"`` in the register), so erasing the person
+    erases it.
+    """
+
+    workspace = models.ForeignKey(
+        "accounts.Workspace",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # every index of the table leads with it
+        verbose_name=_("workspace"),
+    )
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        related_name="search_postings",
+        db_index=False,
+        verbose_name=_("person"),
+    )
+    word = models.CharField(_("word"), max_length=254)
+
+    class Meta:
+        verbose_name = _("search word of a person")
+        verbose_name_plural = _("search words of persons")
+        indexes = [
+            # The pattern operator class lets PostgreSQL answer "word LIKE 'abc%'" from the
+            # index whatever the database's collation; other databases ignore it.
+            models.Index(
+                fields=["workspace", "word", "person"],
+                name="searchposting_word",
+                opclasses=["int8_ops", "varchar_pattern_ops", "int8_ops"],
+            ),
+        ]
+        constraints = [
+            # Also the index that finds a person's postings when they are rewritten.
+            models.UniqueConstraint(fields=["workspace", "person", "word"], name="searchposting_unique_word"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}:{self.word}"
+
+
+class SearchWord(models.Model):
+    """A key of the workspace's word dictionary, which finds the words near a mistyped one.
+
+    For every distinct word of the workspace's postings made of letters only, one row
+    with ``key == word`` (substring search reads these), and for words of five letters or
+    more one row per single-letter deletion (``schmidt`` under ``chmidt``, ``smidt``, ...).
+    Two words within one edit share a key, so typo candidates are an index look-up of the
+    typed word's own deletions; ``search`` then checks the edit distance.
+    """
+
+    workspace = models.ForeignKey(
+        "accounts.Workspace",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # every index of the table leads with it
+        verbose_name=_("workspace"),
+    )
+    key = models.CharField(_("key"), max_length=254)
+    word = models.CharField(_("word"), max_length=254)
+
+    class Meta:
+        verbose_name = _("search dictionary word")
+        verbose_name_plural = _("search dictionary words")
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "key", "word"], name="searchword_unique_key"),
+        ]
+        indexes = [models.Index(fields=["workspace", "word"], name="searchword_word")]
+
+    def __str__(self) -> str:
+        return f"{self.key}→{self.word}"
