@@ -12,6 +12,7 @@ from zweck.api.auth import TokenAuth
 from zweck.api.routers import (
     accounts,
     crm_activities,
+    crm_bulk,
     crm_deals,
     crm_organizations,
     crm_persons,
@@ -42,6 +43,8 @@ errors.install(api)
 
 api.add_router("", accounts.router)
 api.add_router("/organizations", crm_organizations.router)
+# Before the persons router: "/persons/import" must not be read as a person id.
+api.add_router("/persons", crm_bulk.router)
 api.add_router("/persons", crm_persons.router)
 api.add_router("/activities", crm_activities.router)
 api.add_router("/deals", crm_deals.router)

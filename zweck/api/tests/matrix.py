@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from zweck.accounts.actors import Actor
 from zweck.accounts.permissions import ROLE_PERMISSIONS, Permission, Role
@@ -40,6 +41,8 @@ class Endpoint:
     # For list endpoints: how many rows the other workspace's owner sees.
     foreign_count: int | None = None
     refusals: Mapping[Permission, int] = field(default_factory=dict)
+    # Sent as multipart form data instead of a JSON body.
+    upload: Body | None = None
 
     def url(self, world: World) -> str:
         return self.path.format(**world.ids())
@@ -61,6 +64,11 @@ def _person_body(world: World) -> dict[str, Any]:
         "phones": [{"number": "+49 40 1234567"}],
         "organizations": [{"organization_id": world.organization.pk, "role": "CTO"}],
     }
+
+
+def _import_upload(world: World) -> dict[str, Any]:
+    content = "Vorname;Nachname;E-Mail;Firma\nMax;Mustermann;max.import@example.com;Importfirma GmbH\n"
+    return {"file": SimpleUploadedFile("contacts.csv", content.encode(), "text/csv"), "partial": "false"}
 
 
 def _activity_body(world: World) -> dict[str, Any]:
@@ -114,6 +122,8 @@ ENDPOINTS: list[Endpoint] = [
     # persons
     Endpoint("GET", "/persons", needs(P.CRM_VIEW), foreign_status=200, foreign_count=0),
     Endpoint("POST", "/persons", needs(P.CRM_VIEW, P.CRM_CHANGE), 201, _person_body, foreign_status=422),
+    Endpoint("POST", "/persons/import", needs(P.CRM_CHANGE), upload=_import_upload, foreign_status=200),
+    Endpoint("GET", "/persons/export", needs(P.CRM_VIEW), foreign_status=200),
     Endpoint("GET", "/persons/{person}", needs(P.CRM_VIEW)),
     Endpoint(
         "PATCH", "/persons/{person}", needs(P.CRM_VIEW, P.CRM_CHANGE), body=lambda w: {"position": "CEO"}

@@ -58,6 +58,11 @@ class Api:
             QUERY_STRING="&".join(f"{k}={v}" for k, v in (query or {}).items()),
         )
 
+    def upload(self, path: str, fields: dict[str, Any]) -> Any:
+        """POST ``fields`` as multipart form data (files as ``SimpleUploadedFile``)."""
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        return self.client.post(PREFIX + path, fields, headers=headers)
+
     def get(self, path: str, **query: Any) -> Any:
         return self.call("GET", path, query=query)
 

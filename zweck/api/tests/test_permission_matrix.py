@@ -23,6 +23,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _call(api: Api, endpoint: Endpoint, world: World) -> object:
+    if endpoint.upload is not None:
+        return api.upload(endpoint.url(world), endpoint.upload(world))
     body = endpoint.body(world) if endpoint.body else None
     return api.call(endpoint.method, endpoint.url(world), body)
 
