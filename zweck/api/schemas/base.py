@@ -30,12 +30,12 @@ def plain_text(value: str) -> str:
 
 
 def _storable(value: datetime) -> datetime:
-    # 0001-01-01T00:00+01:00 is a valid moment that has no UTC representation.
+    # 0001-01-01T00:00+01:00 is a valid moment that has no UTC representation. Moments are
+    # passed on in UTC: PostgreSQL refuses offsets beyond ±15:59 that ISO 8601 allows.
     try:
-        value.astimezone(UTC)
+        return value.astimezone(UTC)
     except OverflowError as error:
         raise ValueError(_("The date lies outside the supported range.")) from error
-    return value
 
 
 Text = Annotated[str, AfterValidator(plain_text)]

@@ -316,3 +316,14 @@ def test_revoked_token_stops_working(api: Api) -> None:
     me = api.get("/tokens").json()["items"][0]
     assert api.post(f"/tokens/{me['id']}/revoke").json()["revoked_at"] is not None
     assert api.get("/me").status_code == 401
+
+
+def test_unusual_time_zone_offsets_are_accepted_as_the_same_moment(api: Api) -> None:
+    # ISO 8601 allows offsets PostgreSQL does not (beyond ±15:59); they reach it as UTC.
+    response = api.get("/activities", due_before="0633-06-27T10:16:31.928-23:53")
+    assert response.status_code == 200
+    created = api.post(
+        "/activities", {"kind": "meeting", "subject": "M", "starts_at": "2025-03-04T10:00:00-23:30"}
+    )
+    assert created.status_code == 201
+    assert created.json()["starts_at"].startswith("2025-03-05T09:30:00")
