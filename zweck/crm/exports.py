@@ -33,7 +33,7 @@ BATCH_SIZE = 2000
 HEADER = (
     "id",
     "salutation",
-    "title",
+    "academic_title",
     "first_name",
     "last_name",
     "position",

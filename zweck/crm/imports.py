@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 from zweck.accounts.actors import Actor
 from zweck.accounts.permissions import Permission
 from zweck.audit.services import audit_record
-from zweck.crm import search_text
+from zweck.crm import search, search_text
 from zweck.crm.choices import ContactLabel, DataSource, SubjectCategory
 from zweck.crm.models import Organization, OrganizationMembership, Person, PersonEmail, PersonPhone
 from zweck.crm.services.persons import normalize_email
@@ -419,6 +419,10 @@ class _Writer:
             )
             person_rows.append((*stamps, *(person[name] for name in PERSON_COLUMNS[5:-1]), document))
         ids = _insert(Person, PERSON_COLUMNS, person_rows)
+        search.persons_index_new(
+            workspace_id=self.actor.workspace_id,
+            documents={person_id: row[-1] for person_id, row in zip(ids, person_rows, strict=True)},
+        )
         emails: list[tuple[Any, ...]] = []
         phones: list[tuple[Any, ...]] = []
         memberships: list[tuple[Any, ...]] = []
