@@ -207,6 +207,7 @@ def _near_words(terms: Sequence[SearchTerm], *, workspace_id: int, using: str) -
 def _term_conditions(term: SearchTerm, near: set[str], vendor: str) -> list[Q | None]:
     """Conditions on ``SearchPosting.word`` for each way the term can match (``WHOLE`` .. ``TYPO``)."""
     whole = Q(word__in=list(term.spellings))
+    # Word starts include whole words; levels from START on need only this condition.
     start = reduce(or_, (_starts_with(spelling, vendor) for spelling in term.spellings))
     inside: list[Q] = []
     typo: set[str] = set()
@@ -260,8 +261,9 @@ def _either(first: Q | None, second: Q | None) -> Q | None:
 def _cumulative(levels: Sequence[Sequence[Q | None]]) -> list[list[Q]]:
     """Per level, each term's condition for matching at that level or better."""
     result: list[list[Q]] = []
-    for level in levels:
-        previous = result[-1] if result else [None] * len(level)
+    for index, level in enumerate(levels):
+        # A word start covers the whole word: drop the WHOLE condition from later levels.
+        previous = result[-1] if index > START else [None] * len(level)
         result.append([_either(before, now) for before, now in zip(previous, level, strict=True)])  # type: ignore[misc]
     return result
 
