@@ -1,6 +1,15 @@
 from django.urls import path
 
-from zweck.web.staff import activities, auth, dashboard, deals, organizations, persons, privacy_requests
+from zweck.web.staff import (
+    activities,
+    auth,
+    dashboard,
+    deals,
+    organizations,
+    person_bulk,
+    persons,
+    privacy_requests,
+)
 
 app_name = "staff"
 
@@ -38,6 +47,8 @@ urlpatterns = [
     ),
     path("contacts/", persons.person_list, name="person_list"),
     path("contacts/new/", persons.person_create, name="person_create"),
+    path("contacts/import/", person_bulk.person_import_page, name="person_import"),
+    path("contacts/export.csv", person_bulk.person_export_csv, name="person_export"),
     path("contacts/<int:person_id>/", persons.person_detail, name="person_detail"),
     path("contacts/<int:person_id>/edit/", persons.person_edit, name="person_edit"),
     path("contacts/<int:person_id>/archive/", persons.person_archive_toggle, name="person_archive"),
