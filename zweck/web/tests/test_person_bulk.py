@@ -75,10 +75,10 @@ def test_import_page_sends_visitors_to_the_login(db: None) -> None:
 
 
 def test_export_streams_the_visible_contacts_of_the_own_workspace(
-    member_client: Members, stranger: Actor
+    member_client: Members, owner: Actor, stranger: Actor
 ) -> None:
     client, actor = member_client(Role.READ_ONLY)
-    make_person(actor, last_name="Hier", email="hier@example.com")
+    make_person(owner, last_name="Hier", email="hier@example.com")
     make_person(stranger, last_name="Fremd")
     response = client.get("/app/contacts/export.csv")
     assert response.streaming
