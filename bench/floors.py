@@ -81,3 +81,80 @@ def person_dependent_deletes() -> list[str]:
             statements.append(f"DELETE FROM {related._meta.db_table} WHERE {relation.field.column} = %s")
     statements.append(f"DELETE FROM {PERSON} WHERE id = %s")
     return statements
+
+
+# Free-text mentions, as the privacy operations find them: every free-text column the register
+# declares, each term answered from the column's word index (privacy migration 0004) and then
+# checked for containment; SQLite, which has no such index, checks containment alone.
+MENTION_CONFIG = "simple"
+MINIMUM_TERM_LENGTH = 5
+
+
+def mention_columns() -> list[tuple[str, str]]:
+    """(table, column) of every free-text field of a workspace table in the register."""
+    from zweck.privacy.subjects import free_text_declarations
+
+    return [
+        (declaration.model._meta.db_table, declaration.model._meta.get_field(name).column)
+        for declaration in free_text_declarations()
+        for name in declaration.free_text_fields()
+    ]
+
+
+def mention_terms(emails: list[str], phones: list[str], names: list[str]) -> list[str]:
+    """The subject's identifiers long enough to be evidence of a mention, each once."""
+    terms: list[str] = []
+    for term in (*emails, *phones, *names):
+        if term and len(term) >= MINIMUM_TERM_LENGTH and term.lower() not in (t.lower() for t in terms):
+            terms.append(term)
+    return terms
+
+
+def _like_pattern(term: str) -> str:
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def mention_condition_sql(column: str, terms: list[str]) -> tuple[str, list[Any]]:
+    """``(... OR ...)``: ``column`` holds one of ``terms``, through the word index where there is one."""
+    parts, params = [], []
+    for term in terms:
+        if connection.vendor == "postgresql":
+            parts.append(
+                f"(to_tsvector('{MENTION_CONFIG}'::regconfig, COALESCE({column}, '')) "
+                f"@@ plainto_tsquery('{MENTION_CONFIG}'::regconfig, %s) AND UPPER({column}) LIKE UPPER(%s))"
+            )
+            params += [term, _like_pattern(term)]
+        else:
+            parts.append(f"UPPER({column}) LIKE UPPER(%s) ESCAPE '\\'")
+            params.append(_like_pattern(term))
+    return "(" + " OR ".join(parts) + ")", params
+
+
+def mention_select_sql(workspace_id: int, terms: list[str]) -> tuple[str, list[Any]]:
+    """One ``UNION ALL`` statement: (table, id, column, text) of every free-text mention."""
+    selects, params = [], []
+    for table, column in mention_columns():
+        condition, condition_params = mention_condition_sql(column, terms)
+        selects.append(
+            f"SELECT '{table}', id, '{column}', {column} FROM {table} WHERE workspace_id = %s AND {condition}"
+        )
+        params += [workspace_id, *condition_params]
+    return " UNION ALL ".join(selects), params
+
+
+def mention_redact_sql(workspace_id: int, terms: list[str], marker: str) -> list[tuple[str, list[Any]]]:
+    """Per free-text column, one ``UPDATE`` replacing every term in the rows that mention one."""
+    statements = []
+    for table, column in mention_columns():
+        replaced, replace_params = column, []
+        for term in terms:
+            replaced = f"REPLACE({replaced}, %s, %s)"
+            replace_params += [term, marker]
+        condition, condition_params = mention_condition_sql(column, terms)
+        statements.append(
+            (
+                f"UPDATE {table} SET {column} = {replaced} WHERE workspace_id = %s AND {condition}",
+                [*replace_params, workspace_id, *condition_params],
+            )
+        )
+    return statements

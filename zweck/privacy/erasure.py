@@ -20,7 +20,6 @@ Invariants:
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -192,21 +191,24 @@ def build_plan(*, workspace_id: int, person_ids: Iterable[int], today: date | No
                 planned.append(PlannedRow(label, pk, REDACT, fields=fields))
             else:
                 planned.append(PlannedRow(label, pk, ANONYMIZE, fields=_field_masks(declaration)))
+    # Several fields of one row may mention the subject: one planned row for all of them.
+    mentioned: dict[tuple[str, int], PlannedRow] = {}
     for mention in mention_rows(workspace_id=workspace_id, identifiers=identifiers):
         label = object_type_of(mention.declaration.model)
         key = (label, mention.row_id)
         if key in covered:
             continue
         hold = holds.get(key)
-        existing = next((row for row in planned if (row.data_set, row.row_id) == key), None)
+        existing = mentioned.get(key)
         if hold is not None:
             if existing is None:
-                planned.append(
-                    PlannedRow(label, mention.row_id, KEEP, reason=hold.reason, held_until=hold.ends_on)
+                mentioned[key] = PlannedRow(
+                    label, mention.row_id, KEEP, reason=hold.reason, held_until=hold.ends_on
                 )
+                planned.append(mentioned[key])
             continue
         if existing is None:
-            existing = PlannedRow(label, mention.row_id, REDACT)
+            existing = mentioned[key] = PlannedRow(label, mention.row_id, REDACT)
             planned.append(existing)
         existing.fields[mention.field] = MENTIONS
     _keep_person_for_holds(planned, ids)
@@ -247,9 +249,8 @@ def erasure_plan(*, actor: Actor, person_ids: Iterable[int], today: date | None 
 
 
 def _redact_terms(text: str, identifiers: Identifiers) -> str:
-    for term in sorted(identifiers.terms, key=len, reverse=True):
-        text = re.sub(re.escape(term), ERASED, text, flags=re.IGNORECASE)
-    return text
+    """``text`` with every mention of the subject (as ``mention_rows`` finds them) replaced."""
+    return identifiers.pattern.sub(ERASED, text) if identifiers.pattern else text
 
 
 def _masked(model_field: Any, mask: str, value: Any, identifiers: Identifiers) -> Any:
@@ -265,20 +266,44 @@ def _masked(model_field: Any, mask: str, value: Any, identifiers: Identifiers) -
     return "" if isinstance(value, str) or value is None else model_field.get_default()
 
 
-def _apply_fields(
-    model: type[models.Model], row_id: int, fields: dict[str, str], identifiers: Identifiers
-) -> None:
-    attnames: dict[str, Any] = {name: model._meta.get_field(name) for name in fields}
-    current = model._default_manager.filter(pk=row_id).values(*[f.attname for f in attnames.values()]).first()
-    if current is None:
+def _apply_fields(model: type[models.Model], rows: list[PlannedRow], identifiers: Identifiers) -> None:
+    """Mask the planned fields of ``rows`` (all of ``model``): one locking read of their current
+    values in primary-key order and one ``UPDATE`` for every row that changes."""
+    names = sorted({name for row in rows for name in row.fields})
+    if not names:
         return
-    changes = {
-        model_field.attname: _masked(model_field, fields[name], current[model_field.attname], identifiers)
-        for name, model_field in attnames.items()
+    model_fields: dict[str, Any] = {name: model._meta.get_field(name) for name in names}
+    attnames = [model_field.attname for model_field in model_fields.values()]
+    current = {
+        values["pk"]: values
+        for values in model._default_manager.filter(pk__in=[row.row_id for row in rows])
+        .select_for_update()
+        .order_by("pk")
+        .values("pk", *attnames)
     }
-    changes = {name: value for name, value in changes.items() if value != current[name]}
-    if changes:
-        model._default_manager.filter(pk=row_id).update(**changes)
+    changed: list[models.Model] = []
+    changed_fields: set[str] = set()
+    for row in sorted(rows, key=lambda item: item.row_id):
+        values = current.get(row.row_id)
+        if values is None:
+            continue
+        updated = dict(values)
+        for name, mask in row.fields.items():
+            model_field = model_fields[name]
+            updated[model_field.attname] = _masked(
+                model_field, mask, values[model_field.attname], identifiers
+            )
+        differing = {
+            name
+            for name, model_field in model_fields.items()
+            if updated[model_field.attname] != values[model_field.attname]
+        }
+        if differing:
+            changed_fields |= differing
+            changed.append(model(**updated))
+    if changed:
+        # Fields a row does not change are written back with the value read under the lock.
+        model._default_manager.bulk_update(changed, sorted(changed_fields))
 
 
 @dataclass(frozen=True)
@@ -336,33 +361,25 @@ def person_erase(
     _tombstones(actor, plan.identifiers, request)
     own_label = object_type_of(own.model)
     deletions: dict[str, list[int]] = defaultdict(list)
+    masking: dict[str, list[PlannedRow]] = defaultdict(list)
+    keeping: list[PlannedRow] = []
     counts: dict[str, int] = defaultdict(int)
     for row in plan.rows:
-        model = apps.get_model(row.data_set)
         counts[row.action] += 1
         if row.action in (ANONYMIZE, REDACT):
-            _apply_fields(model, row.row_id, row.fields, plan.identifiers)
+            masking[row.data_set].append(row)
         elif row.action == DELETE:
             deletions[row.data_set].append(row.row_id)
         elif row.action == KEEP and not row.audit_only:
-            assert row.held_until is not None
-            RecordHold.objects.get_or_create(
-                workspace_id=actor.workspace_id,
-                object_type=row.data_set,
-                object_id=row.row_id,
-                released_at=None,
-                defaults={
-                    "reason": row.reason,
-                    "ends_on": row.held_until,
-                    "request": request,
-                    "created_by_id": actor.user_id,
-                    "updated_by_id": actor.user_id,
-                },
-            )
-            if row.data_set == own_label:
-                own.model._default_manager.filter(
-                    pk=row.row_id, **{f"{RESTRICTED_FIELD}__isnull": True}
-                ).update(**{RESTRICTED_FIELD: timezone.now()})
+            keeping.append(row)
+    for label, rows in masking.items():
+        _apply_fields(apps.get_model(label), rows, plan.identifiers)
+    _holds_place(actor, keeping, request)
+    restricted = [row.row_id for row in keeping if row.data_set == own_label]
+    if restricted:
+        own.model._default_manager.filter(pk__in=restricted, **{f"{RESTRICTED_FIELD}__isnull": True}).update(
+            **{RESTRICTED_FIELD: timezone.now()}
+        )
     # Link rows before the rows they link, the person record last.
     for label in sorted(deletions, key=lambda item: item == own_label):
         apps.get_model(label)._default_manager.filter(pk__in=deletions[label]).delete()
@@ -393,6 +410,39 @@ def person_erase(
         redacted=counts[REDACT],
         kept=counts[KEEP],
     )
+
+
+def _holds_place(actor: Actor, rows: list[PlannedRow], request: DataSubjectRequest | None) -> None:
+    """A ``RecordHold`` for each kept row that has no open hold yet, inserted together."""
+    if not rows:
+        return
+    open_holds = set(
+        RecordHold.objects.filter(
+            workspace_id=actor.workspace_id,
+            released_at__isnull=True,
+            object_type__in={row.data_set for row in rows},
+            object_id__in={row.row_id for row in rows},
+        ).values_list("object_type", "object_id")
+    )
+    new_holds = []
+    for row in rows:
+        if (row.data_set, row.row_id) in open_holds:
+            continue
+        assert row.held_until is not None
+        open_holds.add((row.data_set, row.row_id))
+        new_holds.append(
+            RecordHold(
+                workspace_id=actor.workspace_id,
+                object_type=row.data_set,
+                object_id=row.row_id,
+                reason=row.reason,
+                ends_on=row.held_until,
+                request=request,
+                created_by_id=actor.user_id,
+                updated_by_id=actor.user_id,
+            )
+        )
+    RecordHold.objects.bulk_create(new_holds)
 
 
 def _summary_note(plan: ErasurePlan) -> str:

@@ -35,11 +35,11 @@ from zweck.privacy.subjects import (
     Identifiers,
     contact_declarations,
     excerpt,
+    field_records,
     identifiers_of,
     in_workspace,
     is_shared,
     mention_rows,
-    personal_value,
     redact_others,
     rows_of,
     subject_declaration,
@@ -125,20 +125,14 @@ def _other_names(
     return {row_id: [people[pk] for pk in ids - own if pk in people] for row_id, ids in subjects.items()}
 
 
-def _row_record(
-    row: Any,
-    declaration: ModelDeclaration,
-    names: list[str],
-    identifiers: Identifiers,
-    other_names: list[str],
+def _redacted(
+    record: dict[str, Any], free_text: list[str], identifiers: Identifiers, other_names: list[str]
 ) -> dict[str, Any]:
-    record: dict[str, Any] = {"id": row.pk}
-    free_text = set(declaration.free_text_fields())
-    for name in names:
-        value = personal_value(row, name, declaration)
-        if name in free_text and isinstance(value, str) and value:
-            value = redact_others(value, identifiers=identifiers, other_names=other_names)
-        record[name] = value
+    """``record`` with other people's addresses, numbers and names masked in its free text."""
+    for name in free_text:
+        value = record.get(name)
+        if isinstance(value, str) and value:
+            record[name] = redact_others(value, identifiers=identifiers, other_names=other_names)
     return record
 
 
@@ -184,15 +178,18 @@ def access_data(*, workspace: Workspace, person_ids: list[int], lang: str = "en"
     data_sets = []
     seen: set[tuple[str, int]] = set()
     for declaration in contact_declarations():
-        rows = list(rows_of(declaration, workspace_id=workspace_id, person_ids=own))
+        names = _visible_fields(declaration)
+        rows = field_records(
+            declaration, rows_of(declaration, workspace_id=workspace_id, person_ids=own), names
+        )
         if not rows:
             continue
-        names = _visible_fields(declaration)
-        others = _other_names(declaration, workspace_id, [row.pk for row in rows], own)
+        others = _other_names(declaration, workspace_id, [row["id"] for row in rows], own)
+        free_text = [name for name in declaration.free_text_fields() if name in names]
         records = []
         for row in rows:
-            seen.add((declaration.label, row.pk))
-            records.append(_row_record(row, declaration, names, identifiers, others.get(row.pk, [])))
+            seen.add((declaration.label, row["id"]))
+            records.append(_redacted(row, free_text, identifiers, others.get(row["id"], [])))
         data_sets.append(
             {
                 "data_set": declaration.label,
@@ -288,7 +285,9 @@ def portability_data(*, workspace: Workspace, person_ids: list[int]) -> dict[str
         if not provided or not portable(declaration, register_rows):
             continue
         rows = rows_of(declaration, workspace_id=workspace.pk, person_ids=person_ids)
-        records = [{name: personal_value(row, name, declaration) for name in provided} for row in rows]
+        records = [
+            {name: record[name] for name in provided} for record in field_records(declaration, rows, provided)
+        ]
         if records:
             result[declaration.label] = records
     return result

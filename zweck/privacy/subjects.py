@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
+from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -83,10 +84,13 @@ def in_workspace(declaration: ModelDeclaration, workspace_id: int) -> QuerySet[A
 def rows_of(declaration: ModelDeclaration, *, workspace_id: int, person_ids: Iterable[int]) -> QuerySet[Any]:
     """The rows of ``declaration`` that belong to any of ``person_ids``."""
     ids = sorted(set(person_ids))
-    rows = in_workspace(declaration, workspace_id).filter(**{f"{subject_path(declaration)}__in": ids})
+    rows = in_workspace(declaration, workspace_id)
+    belonging = rows.filter(**{f"{subject_path(declaration)}__in": ids})
     if is_shared(declaration):
-        rows = rows.distinct()
-    return rows.order_by("pk")
+        # A semi-join instead of DISTINCT over the joined rows: each row once, without
+        # sorting whole rows (text columns included) to remove duplicates.
+        return rows.filter(pk__in=belonging.values("pk")).order_by("pk")
+    return belonging.order_by("pk")
 
 
 def is_shared(declaration: ModelDeclaration) -> bool:
@@ -260,6 +264,22 @@ class Identifiers:
                 seen.append(term)
         return seen
 
+    @cached_property
+    def pattern(self) -> re.Pattern[str] | None:
+        """Any term as a whole word (not inside a longer word or address), any case; the longest
+        first, so a name inside an address is replaced with the address."""
+        return mention_pattern(self.terms)
+
+
+def mention_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
+    """Matches each of ``terms`` where it stands on its own: "Anna Beispiel" in "Anna
+    Beispiel's offer", not in "Anna Beispielmann"; an address not inside a longer one."""
+    ordered = sorted(set(terms), key=len, reverse=True)
+    if not ordered:
+        return None
+    alternatives = "|".join(re.escape(term) for term in ordered)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
 
 def _values(declaration: ModelDeclaration, rows: QuerySet[Any], names: Sequence[str]) -> list[str]:
     values: list[str] = []
@@ -313,14 +333,35 @@ class Mention:
     text: str
 
 
+# The text search configuration of the mention indexes (migration 0004): "simple" lowercases
+# and splits words, addresses and numbers, and neither stems nor drops words, so a name is
+# found as written.
+MENTION_SEARCH_CONFIG = "simple"
+
+
+def mention_condition(name: str, term: str) -> Q:
+    """The rows whose field ``name`` may hold ``term``; ``mention_rows`` checks each candidate.
+
+    On PostgreSQL every word of the term must be in the field's word index (migration 0004
+    indexes exactly the expression Django's ``__search`` lookup compiles to), and the text
+    must contain the term; elsewhere the containment alone (a scan).
+    """
+    contains = Q(**{f"{name}__icontains": term})
+    if connection.vendor != "postgresql":
+        return contains
+    return Q(**{f"{name}__search": SearchQuery(term, config=MENTION_SEARCH_CONFIG)}) & contains
+
+
 def mention_rows(*, workspace_id: int, identifiers: Identifiers) -> list[Mention]:
     """Every free-text field in the workspace that names one of the subject's identifiers.
 
-    One query per model: ``UPPER(field) LIKE UPPER('%term%')`` for each field and term, which
-    PostgreSQL answers from the trigram indexes of migration 0003; SQLite scans.
+    One query per model with free-text fields, each field and term answered from the word
+    indexes of migration 0004 on PostgreSQL (an index lookup per word, so the time follows
+    the number of mentions, not the size of the table); SQLite scans. A candidate counts
+    when the term stands on its own in the text (``Identifiers.pattern``), on both databases.
     """
-    terms = identifiers.terms
-    if not terms:
+    terms, pattern = identifiers.terms, identifiers.pattern
+    if not terms or pattern is None:
         return []
     mentions: list[Mention] = []
     for declaration in free_text_declarations():
@@ -328,12 +369,11 @@ def mention_rows(*, workspace_id: int, identifiers: Identifiers) -> list[Mention
         condition = Q()
         for name in names:
             for term in terms:
-                condition |= Q(**{f"{name}__icontains": term})
+                condition |= mention_condition(name, term)
         rows = in_workspace(declaration, workspace_id).filter(condition).values_list("pk", *names)
         for pk, *texts in rows.order_by("pk"):
             for name, text in zip(names, texts, strict=True):
-                lowered = (text or "").lower()
-                if text and any(term.lower() in lowered for term in terms):
+                if text and pattern.search(text):
                     mentions.append(Mention(declaration=declaration, row_id=pk, field=name, text=text))
     return mentions
 
@@ -368,29 +408,46 @@ def redact_others(text: str, *, identifiers: Identifiers, other_names: Iterable[
 
 def excerpt(text: str, *, identifiers: Identifiers, width: int = 120) -> str:
     """The part of ``text`` around the first mention of the subject, others masked."""
-    lowered = text.lower()
-    positions = [lowered.find(term.lower()) for term in identifiers.terms if term.lower() in lowered]
-    start = max(min(positions) - width, 0) if positions else 0
-    end = min((min(positions) if positions else 0) + width * 2, len(text))
+    found = identifiers.pattern.search(text) if identifiers.pattern else None
+    first = found.start() if found else 0
+    start = max(first - width, 0)
+    end = min(first + width * 2, len(text))
     piece = text[start:end]
     piece = ("…" if start else "") + piece + ("…" if end < len(text) else "")
     return redact_others(piece, identifiers=identifiers)
 
 
-def personal_value(row: models.Model, name: str, declaration: ModelDeclaration) -> Any:
-    """A field's value for an export: related rows by their name, dates as ISO text."""
-    model_field = row._meta.get_field(name)
-    if model_field.is_relation:
-        related = getattr(row, name)
-        if related is None:
-            return None
-        declared = declaration.fields.get(name)
-        if isinstance(declared, Personal):
-            return str(related)
-        return related.pk
-    value = getattr(row, getattr(model_field, "attname", name))
+def plain_value(value: Any) -> Any:
+    """A value as an export writes it: dates as ISO text, numbers and text as they are."""
     if hasattr(value, "isoformat"):
         return value.isoformat()
     if isinstance(value, (int, float, str, bool)) or value is None:
         return value
     return str(value)
+
+
+def field_records(
+    declaration: ModelDeclaration, rows: QuerySet[Any], names: Sequence[str]
+) -> list[dict[str, Any]]:
+    """``{"id": ..., name: value, ...}`` for each of ``rows``: a reference declared personal by
+    the related row's name, any other reference by its id. One query for the rows and one per
+    personal reference, however many rows there are."""
+    model_fields = {name: declaration.model._meta.get_field(name) for name in names}
+    columns = {name: getattr(model_field, "attname", name) for name, model_field in model_fields.items()}
+    records = list(rows.values("pk", *columns.values()))
+    shown_by_name: dict[str, dict[Any, str]] = {}
+    for name, model_field in model_fields.items():
+        if model_field.is_relation and isinstance(declaration.fields.get(name), Personal):
+            ids = {record[columns[name]] for record in records} - {None}
+            related = model_field.related_model._default_manager.in_bulk(ids) if ids else {}  # type: ignore[union-attr]
+            shown_by_name[name] = {pk: str(row) for pk, row in related.items()}
+    result = []
+    for record in records:
+        values: dict[str, Any] = {"id": record["pk"]}
+        for name, column in columns.items():
+            value = record[column]
+            if name in shown_by_name and value is not None:
+                value = shown_by_name[name].get(value)
+            values[name] = plain_value(value)
+        result.append(values)
+    return result
