@@ -407,6 +407,7 @@ class _Writer:
         known = self.organizations or {}
         stamps = self.stamp_values
         person_rows = []
+        documents: dict[int, str] = {}
         for row in rows:
             person = row.person
             organization_name = known[row.organization.lower()][1] if row.organization else ""
@@ -419,10 +420,9 @@ class _Writer:
             )
             person_rows.append((*stamps, *(person[name] for name in PERSON_COLUMNS[5:-1]), document))
         ids = _insert(Person, PERSON_COLUMNS, person_rows)
-        search.persons_index_new(
-            workspace_id=self.actor.workspace_id,
-            documents={person_id: row[-1] for person_id, row in zip(ids, person_rows, strict=True)},
-        )
+        for person_id, person_row in zip(ids, person_rows, strict=True):
+            documents[person_id] = str(person_row[-1])
+        search.persons_index_new(workspace_id=self.actor.workspace_id, documents=documents)
         emails: list[tuple[Any, ...]] = []
         phones: list[tuple[Any, ...]] = []
         memberships: list[tuple[Any, ...]] = []
