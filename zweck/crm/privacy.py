@@ -1,6 +1,9 @@
 """Register declarations for the CRM: organizations, persons, activities, deals."""
 
+from collections.abc import Callable
+
 from zweck.crm import models as crm
+from zweck.crm import search
 from zweck.privacy.register import NOT_PERSONAL, Erasure, Mask, Personal, base_fields, register
 
 CONTACT_ACTIVITIES = ("contact_management", "client_relationship", "management_reporting")
@@ -201,3 +204,19 @@ register.declare(
     activities=SEARCH_ACTIVITIES,
     retention="business_relationship",
 )
+
+
+@register.on_erasure
+def _prune_search_dictionary(workspace_id: int, person_ids: list[int]) -> Callable[[], None]:
+    """Words only the erased persons were found by (an email's local part, a rare name)
+    must leave the search dictionary with them."""
+    words = set(
+        crm.SearchPosting.objects.filter(workspace_id=workspace_id, person_id__in=person_ids).values_list(
+            "word", flat=True
+        )
+    )
+
+    def finish() -> None:
+        search.search_words_prune(workspace_id=workspace_id, words=words)
+
+    return finish

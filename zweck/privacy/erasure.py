@@ -358,6 +358,7 @@ def person_erase(
     if len(locked) != len(ids):
         raise own.model.DoesNotExist  # type: ignore[attr-defined]
     plan = build_plan(workspace_id=actor.workspace_id, person_ids=ids, today=today)
+    finishers = register.erasure_prepare(actor.workspace_id, ids)
     _tombstones(actor, plan.identifiers, request)
     own_label = object_type_of(own.model)
     deletions: dict[str, list[int]] = defaultdict(list)
@@ -383,6 +384,8 @@ def person_erase(
     # Link rows before the rows they link, the person record last.
     for label in sorted(deletions, key=lambda item: item == own_label):
         apps.get_model(label)._default_manager.filter(pk__in=deletions[label]).delete()
+    for finish in finishers:
+        finish()
     affected = [register.get(apps.get_model(label)) for label in {row.data_set for row in plan.rows}]
     recipient_notifications_create(
         actor=actor,

@@ -16,7 +16,7 @@ types and the registry they land in. Invariants:
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -166,9 +166,28 @@ class ModelDeclaration:
         return reference_errors(self.label, self.activities, self.retention)
 
 
+ErasureFinisher = Callable[[], None]
+ErasureHook = Callable[[int, list[int]], ErasureFinisher | None]
+
+
 @dataclass
 class Register:
     declarations: dict[type[models.Model], ModelDeclaration] = field(default_factory=dict)
+    # Derived data that has no link to a person once the person is gone (a search
+    # dictionary, a cache) cannot be found by the subject path; the app that owns it
+    # registers a hook. Each hook runs before the erasure with (workspace id, person ids)
+    # and may return a finisher that runs after the rows are gone, in the same transaction.
+    erasure_hooks: list[ErasureHook] = field(default_factory=list)
+
+    def on_erasure(self, hook: ErasureHook) -> ErasureHook:
+        """Register ``hook`` (usable as a decorator) to clean up derived data on erasure."""
+        self.erasure_hooks.append(hook)
+        return hook
+
+    def erasure_prepare(self, workspace_id: int, person_ids: list[int]) -> list[ErasureFinisher]:
+        """Run every erasure hook's first half; the finishers to call once rows are erased."""
+        finishers = [hook(workspace_id, person_ids) for hook in self.erasure_hooks]
+        return [finisher for finisher in finishers if finisher is not None]
 
     def declare(
         self,

@@ -16,7 +16,7 @@ from zweck.accounts.actors import Actor
 from zweck.accounts.permissions import Role
 from zweck.audit.models import AuditEvent, AuditEventSubject
 from zweck.crm.choices import ActivityKind
-from zweck.crm.models import Activity, Deal, Person, PersonEmail
+from zweck.crm.models import Activity, Deal, Person, PersonEmail, SearchPosting, SearchWord
 from zweck.crm.selectors import activity_list, deal_list, person_list
 from zweck.crm.services import activity_create, deal_update
 from zweck.crm.tests.factories import make_deal, make_person
@@ -147,6 +147,10 @@ def test_erasure_leaves_only_what_a_hold_keeps_restricted_with_its_end(
     assert result.kept >= 1
     assert not Person.objects.filter(pk=anna.pk).exists()
     assert not PersonEmail.objects.filter(email=EMAIL).exists()
+    # nor does the search index keep a word only she was found by
+    assert not SearchPosting.objects.filter(person_id=anna.pk).exists()
+    assert not SearchWord.objects.filter(word__contains="beispiel").exists()
+    assert SearchWord.objects.filter(word="anders").exists()
     assert Activity.objects.filter(pk=scenario["own_call"].pk).values_list("subject", "body").get() == (
         "",
         "",
