@@ -78,7 +78,7 @@ COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
     PersonEmail: (*BASE, "person_id", "email", "label", "is_primary"),
     PersonPhone: (*BASE, "person_id", "number", "label", "is_primary"),
     OrganizationMembership: (*BASE, "person_id", "organization_id", "role", "is_primary"),
-    SearchPosting: ("id", "workspace_id", "person_id", "word"),
+    SearchPosting: ("id", "workspace_id", "person_id", "word", "sort_key"),
     SearchWord: ("id", "workspace_id", "key", "word"),
     Deal: (
         *BASE,
@@ -745,8 +745,9 @@ class _Generator:
                 extra=[*organization_names, position],
             )
             postings = batch[SearchPosting]
+            key = search_text.sort_key(last, first)
             for word in sorted(search_text.posting_words(document)):
-                postings.append((posting_id, self.workspace_id, person_id, word))
+                postings.append((posting_id, self.workspace_id, person_id, word, key))
                 posting_id += 1
                 if word not in known_words and word not in new_words and search_text.is_dictionary_word(word):
                     new_words.add(word)

@@ -186,6 +186,8 @@ register.declare(
         "workspace": NOT_PERSONAL,
         "person": NOT_PERSONAL,
         "word": Personal("user.contact"),
+        # The person's surname and first name, lower-cased: the order of search results.
+        "sort_key": Personal("user.name"),
     },
     activities=SEARCH_ACTIVITIES,
     retention="business_relationship",

@@ -11,7 +11,7 @@ matches, in one of four ways, best first:
 
 Results come best first: every term a whole word, then every term a word start, then
 every term inside a word, then typo matches, the closest (pg_trgm's word similarity) first;
-ties in the model's order. Typo matches are looked for only while the other matches do
+ties in name order (``search_text.sort_key``: surname, first name, lower-cased; then id). Typo matches are looked for only while the other matches do
 not fill a page (``TYPO_MATCHES_BELOW``), which costs one small counting query.
 
 **Persons** are found through their postings (``SearchPosting``: the words of each
@@ -19,7 +19,10 @@ person's search document, ``search_text.posting_words``), index range scans led 
 ``workspace_id``; the words inside which a term occurs and the words within one typo come
 from the workspace's dictionary (``SearchWord``: its distinct words, each also filed under
 its single-letter deletions), so no query reads more than the postings of the words it
-asked for. ``person_index`` keeps both in line with the document.
+asked for. ``person_index`` keeps both in line with the document. Every posting carries
+its person's sort key, and the word index is in ``(word, sort_key, person)`` order, so a
+page of results (``PersonSearchResults``) is one ``LIMIT``ed index range scan per rank
+level that reaches no other match's person row.
 
 **Organizations** (a fifth as many rows) are still matched on their search document
 itself, through a GIN trigram index on PostgreSQL (``0002_search_trigram_indexes``) and
@@ -32,9 +35,10 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import reduce
 from operator import add, and_, or_
-from typing import Any
+from typing import Any, Self, cast
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connections
@@ -57,6 +61,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Concat, Greatest
 from django.db.models.lookups import GreaterThanOrEqual
+from django.db.models.query import ModelIterable
 
 from zweck.crm import search_text
 from zweck.crm.models import Organization, Person, SearchPosting, SearchWord
@@ -80,7 +85,11 @@ _GLOB_NOT_WORD_CHARACTER = "[^a-z0-9]"
 
 
 def search_persons(persons: QuerySet[Person], query: str, *, workspace_id: int) -> QuerySet[Person]:
-    """The persons of ``persons`` (all of workspace ``workspace_id``) matching ``query``, best first."""
+    """The persons of ``persons`` (all of workspace ``workspace_id``) matching ``query``, best first.
+
+    A ``PersonSearchResults``: evaluated or sliced as it is, its rows come page by page
+    from the postings in order; filter ``persons`` before, not after.
+    """
     terms = search_text.query_terms(query)
     if not terms:
         return persons
@@ -92,13 +101,26 @@ def search_persons(persons: QuerySet[Person], query: str, *, workspace_id: int) 
     exact_or_better = _cumulative(exact_levels)[-1]
     exact = persons.filter(pk__in=_persons_matching(exact_or_better, workspace_id))
     typos = [conditions[TYPO] for conditions in kinds]
-    if all(condition is None for condition in typos) or _enough(exact):
-        return exact.order_by(_person_rank(exact_levels, [], workspace_id).asc(), *tie_breakers)
+    # The rarer term drives the scan; a longer word is the rarer one more often than not.
+    drive = sorted(range(len(terms)), key=lambda index: -max(map(len, terms[index].spellings)))
+    levels = [_Level(workspace_id, [level[index] for index in drive]) for level in _distinct(exact_levels)]
+    visible = persons.order_by()
+    exact_page = _Ranking(visible, levels).page(offset=0, limit=TYPO_MATCHES_BELOW)
+    if all(condition is None for condition in typos) or len(exact_page) >= TYPO_MATCHES_BELOW:
+        ordered = exact.order_by(_person_rank(exact_levels, [], workspace_id).asc(), *tie_breakers)
+        # The first page was just read: a page within it is not read again.
+        complete = len(exact_page) < TYPO_MATCHES_BELOW
+        return PersonSearchResults.of(ordered, _Ranking(visible, levels, tuple(exact_page), complete))
     every = [_either(exact_level, typo) for exact_level, typo in zip(exact_or_better, typos, strict=True)]
     closest = _typo_levels(terms, near)
-    return persons.filter(pk__in=_persons_matching(every, workspace_id)).order_by(
+    ordered = persons.filter(pk__in=_persons_matching(every, workspace_id)).order_by(
         _person_rank(exact_levels, closest, workspace_id).asc(), *tie_breakers
     )
+    # Typo levels: persons matching every term one way or another, holding words this close.
+    every_driven = [every[index] for index in drive]
+    levels.extend(_Level(workspace_id, [words, *every_driven]) for words in closest)
+    levels.append(_Level(workspace_id, every_driven))
+    return PersonSearchResults.of(ordered, _Ranking(visible, levels))
 
 
 def search_organizations(organizations: QuerySet[Organization], query: str) -> QuerySet[Organization]:
@@ -118,14 +140,18 @@ def person_index(*, workspace_id: int, person_id: int, document: str) -> None:
     removed with its keys (``search_words_prune``).
     """
     wanted = search_text.posting_words(document)
+    key = _sort_keys([person_id])[person_id]
     postings = SearchPosting.objects.filter(workspace_id=workspace_id, person_id=person_id)
     stored = set(postings.values_list("word", flat=True))
     removed, added = stored - wanted, wanted - stored
     if removed:
         postings.filter(word__in=sorted(removed)).delete()
+    # A renamed person keeps words (a first name changes, the surname stays): re-sort those.
+    postings.exclude(sort_key=key).update(sort_key=key)
     if added:
         SearchPosting.objects.bulk_create(
-            SearchPosting(workspace_id=workspace_id, person_id=person_id, word=word) for word in sorted(added)
+            SearchPosting(workspace_id=workspace_id, person_id=person_id, word=word, sort_key=key)
+            for word in sorted(added)
         )
         _dictionary_add(workspace_id, {word for word in added if search_text.is_dictionary_word(word)})
     gone = {word for word in removed if search_text.is_dictionary_word(word)}
@@ -136,8 +162,9 @@ def person_index(*, workspace_id: int, person_id: int, document: str) -> None:
 def persons_index_new(*, workspace_id: int, documents: Mapping[int, str]) -> None:
     """Postings and dictionary words for persons written in bulk (``{person id: document}``),
     who have no postings yet: what ``person_index`` writes, in a few statements."""
+    keys = _sort_keys(list(documents))
     postings = [
-        SearchPosting(workspace_id=workspace_id, person_id=person_id, word=word)
+        SearchPosting(workspace_id=workspace_id, person_id=person_id, word=word, sort_key=keys[person_id])
         for person_id, document in documents.items()
         for word in sorted(search_text.posting_words(document))
     ]
@@ -156,6 +183,15 @@ def search_words_prune(*, workspace_id: int, words: Iterable[str] | None = None)
         return 0
     SearchWord.objects.filter(workspace_id=workspace_id, word__in=orphans).delete()
     return len(orphans)
+
+
+def _sort_keys(person_ids: Sequence[int]) -> dict[int, str]:
+    keys: dict[int, str] = {}
+    for start in range(0, len(person_ids), 5000):
+        rows = Person.objects.filter(pk__in=person_ids[start : start + 5000])
+        for pk, last_name, first_name in rows.values_list("pk", "last_name", "first_name"):
+            keys[pk] = search_text.sort_key(last_name, first_name)
+    return keys
 
 
 def _dictionary_add(workspace_id: int, words: set[str]) -> None:
@@ -287,6 +323,163 @@ def _persons_matching(conditions: Sequence[Q | None], workspace_id: int) -> Quer
         .filter(**{name: 1 for name in per_term})
         .values("person_id")
     )
+
+
+def _distinct(exact_levels: Sequence[Sequence[Q | None]]) -> list[list[Q | None]]:
+    """The cumulative exact levels that add words, as ``_person_rank`` numbers them."""
+    distinct: list[list[Q | None]] = []
+    for cumulative in _cumulative(exact_levels):
+        if cumulative not in distinct:
+            distinct.append(list(cumulative))
+    return distinct
+
+
+@dataclass(frozen=True)
+class _Level:
+    """One rank level: persons with, for each condition, a posting meeting it (the first drives)."""
+
+    workspace_id: int
+    conditions: Sequence[Q | None]
+
+    def postings(self, visible: QuerySet[Person]) -> QuerySet[Any] | None:
+        """The postings placing visible persons at this level, in name order (``None``: nobody)."""
+        if any(condition is None for condition in self.conditions):
+            return None
+        first, *others = self.conditions
+        rows = SearchPosting.objects.using(visible.db).filter(Q(workspace_id=self.workspace_id) & first)  # type: ignore[operator]
+        for condition in others:
+            rows = rows.filter(
+                Exists(
+                    SearchPosting.objects.filter(
+                        workspace_id=self.workspace_id, person_id=OuterRef("person_id")
+                    ).filter(condition)
+                )
+            )
+        return rows.filter(person_id__in=visible.values("pk")).order_by("sort_key", "person_id")
+
+
+@dataclass(frozen=True)
+class _Ranking:
+    """How to read a page of search results from the postings: one ordered scan per rank level."""
+
+    visible: QuerySet[Person]
+    levels: Sequence[_Level]
+    first: tuple[int, ...] = ()
+    """The first ids of the ranking, known already; all of them if ``complete``."""
+    complete: bool = False
+
+    def page(self, *, offset: int, limit: int | None) -> list[int]:
+        """Ids of persons ``offset`` to ``offset + limit`` (all from ``offset`` if ``None``), best first."""
+        need = None if limit is None else offset + limit
+        if self.complete or (need is not None and need <= len(self.first)):
+            return list(self.first[offset:need])
+        placed: dict[int, None] = {}
+        for level in self.levels:
+            if need is not None and len(placed) >= need:
+                break
+            postings = level.postings(self.visible)
+            if postings is not None:
+                _place(postings, placed, need)
+        return list(placed)[offset:need]
+
+
+def _place(postings: QuerySet[Any], placed: dict[int, None], need: int | None) -> None:
+    """Add the persons of ``postings`` not placed at a better level, in order, until ``need`` are placed.
+
+    Persons of better levels come again here (levels are cumulative), and a person can
+    hold several postings of a level (``müller``, ``mueller``): read in slices, each
+    continuing after the last (sort key, person) of the one before.
+    """
+    rows = postings.values_list("sort_key", "person_id")
+    if need is None:
+        placed.update((person_id, None) for _key, person_id in rows)
+        return
+    size = 2 * need + 10
+    after: tuple[str, int] | None = None
+    while True:
+        chunk = (
+            rows
+            if after is None
+            else rows.filter(Q(sort_key__gt=after[0]) | Q(sort_key=after[0], person_id__gt=after[1]))
+        )
+        found = list(chunk[:size])
+        for _key, person_id in found:
+            placed.setdefault(person_id, None)
+            if len(placed) >= need:
+                return
+        if len(found) < size:
+            return
+        after = found[-1]
+
+
+class PersonSearchResults(QuerySet[Person]):
+    """Persons matching a search, best first, read page by page from the postings in name order.
+
+    Evaluated whole or as a slice, the ids come from ``_Ranking.page``: per rank level an
+    index range scan of the postings in ``(sort_key, person)`` order with a ``LIMIT``, so
+    the first page does not touch the other matches' person rows. Counting, ``values()``,
+    ``iterator()`` and any further filter, ordering or annotation use the same ranking in
+    SQL instead (rank, then name; the whole match set), which is correct but slower.
+    """
+
+    _ranking: _Ranking | None = None
+
+    @classmethod
+    def of(cls, rows: QuerySet[Person], ranking: _Ranking) -> PersonSearchResults:
+        # Django's own _clone, into this class (the stubs do not know its private parts).
+        source: Any = rows
+        results = cls(model=Person, query=rows.query.chain(), using=source._db, hints=source._hints)
+        results._prefetch_related_lookups = source._prefetch_related_lookups[:]  # type: ignore[attr-defined]
+        results._ranking = ranking
+        return results
+
+    def _clone(self) -> Self:
+        clone: Self = cast(Any, super())._clone()
+        clone._ranking = self._ranking
+        return clone
+
+    def _in_sql(self) -> Self:
+        clone: Self = cast(Any, self)._chain()
+        clone._ranking = None
+        return clone
+
+    def filter(self, *args: Any, **kwargs: Any) -> Self:
+        return super(PersonSearchResults, self._in_sql()).filter(*args, **kwargs)
+
+    def exclude(self, *args: Any, **kwargs: Any) -> Self:
+        return super(PersonSearchResults, self._in_sql()).exclude(*args, **kwargs)
+
+    def order_by(self, *field_names: Any) -> Self:
+        return super(PersonSearchResults, self._in_sql()).order_by(*field_names)
+
+    def annotate(self, *args: Any, **kwargs: Any) -> Self:
+        return super(PersonSearchResults, self._in_sql()).annotate(*args, **kwargs)
+
+    def alias(self, *args: Any, **kwargs: Any) -> Self:
+        return super(PersonSearchResults, self._in_sql()).alias(*args, **kwargs)
+
+    def distinct(self, *field_names: Any) -> Self:
+        return super(PersonSearchResults, self._in_sql()).distinct(*field_names)
+
+    def reverse(self) -> Self:
+        return super(PersonSearchResults, self._in_sql()).reverse()
+
+    def _fetch_all(self) -> None:
+        if self._result_cache is None and self._ranking is not None and self._iterable_class is ModelIterable:
+            low, high = self.query.low_mark, self.query.high_mark
+            ids = self._ranking.page(offset=low, limit=None if high is None else high - low)
+            rows: dict[int, Person] = {}
+            for start in range(0, len(ids), _ROWS_PER_QUERY):
+                chunk = Person._base_manager.db_manager(self.db).filter(
+                    pk__in=ids[start : start + _ROWS_PER_QUERY]
+                )
+                chunk.query.select_related = self.query.select_related
+                rows.update((person.pk, person) for person in chunk)
+            self._result_cache = [rows[pk] for pk in ids if pk in rows]  # type: ignore[misc]
+        super()._fetch_all()
+
+
+_ROWS_PER_QUERY = 5000
 
 
 def _person_rank(exact_levels: Sequence[Sequence[Q | None]], closest: Sequence[Q], workspace_id: int) -> Case:

@@ -172,6 +172,21 @@ def posting_words(document: str) -> set[str]:
     return found
 
 
+SORT_KEY_SEPARATOR = "\x01"
+"""Between surname and first name in a sort key: below every character of a name."""
+
+
+def sort_key(last_name: str, first_name: str) -> str:
+    """The order of search results among equals: surname, then first name, lower-cased.
+
+    Stored in every posting of the person, so a page of persons holding a word comes
+    straight from the postings' index, in order. Compared character by character (the
+    column has the ``C`` collation on PostgreSQL, SQLite compares code points), so the
+    separator sorts "Berg, Zoe" before "Bergmann, Al" as the name order does.
+    """
+    return f"{normalize_text(last_name)}{SORT_KEY_SEPARATOR}{normalize_text(first_name)}"
+
+
 def is_dictionary_word(word: str) -> bool:
     """Whether substring and typo search look for ``word``: letters only, three or more."""
     return len(word) >= DICTIONARY_MIN_LENGTH and word.isalpha()
@@ -247,6 +262,7 @@ __all__ = [
     "DEFAULT_PHONE_REGION",
     "DICTIONARY_MIN_LENGTH",
     "FUZZY_MIN_LENGTH",
+    "SORT_KEY_SEPARATOR",
     "SUFFIX_MARK",
     "WORD_START_MAX_LENGTH",
     "SearchTerm",
@@ -260,6 +276,7 @@ __all__ = [
     "phone_query_digits",
     "posting_words",
     "query_terms",
+    "sort_key",
     "spellings",
     "typo_keys",
     "within_one_edit",

@@ -16,7 +16,9 @@ from zweck.crm.models.persons import Person
 class SearchPosting(models.Model):
     """One word a person is found by: a name, an email address or part of it, phone digits.
 
-    Exact and prefix matches are index range scans on ``(workspace, word)``. The row
+    Exact and prefix matches are index range scans on ``(workspace, word)``; within one
+    word the index is in name order (``sort_key``, then person), so the first page of the
+    persons holding a word is the start of that range. The row
     belongs to the person (``subject="person"`` in the register), so erasing the person
     erases it.
     """
@@ -36,6 +38,9 @@ class SearchPosting(models.Model):
         verbose_name=_("person"),
     )
     word = models.CharField(_("word"), max_length=254)
+    # Last name, first name and separator (search_text.sort_key); "C" collation on
+    # PostgreSQL (migration 0004), so the index order is the order of code points.
+    sort_key = models.CharField(_("sort key"), max_length=201, default="")
 
     class Meta:
         verbose_name = _("search word of a person")
@@ -44,9 +49,9 @@ class SearchPosting(models.Model):
             # The pattern operator class lets PostgreSQL answer "word LIKE 'abc%'" from the
             # index whatever the database's collation; other databases ignore it.
             models.Index(
-                fields=["workspace", "word", "person"],
-                name="searchposting_word",
-                opclasses=["int8_ops", "varchar_pattern_ops", "int8_ops"],
+                fields=["workspace", "word", "sort_key", "person"],
+                name="searchposting_word_sorted",
+                opclasses=["int8_ops", "varchar_pattern_ops", "varchar_ops", "int8_ops"],
             ),
         ]
         constraints = [

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import json
+
 import phonenumbers
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from zweck.accounts.actors import Actor
 from zweck.crm import search, search_text, selectors
-from zweck.crm.models import Person
-from zweck.crm.services import EmailInput, PhoneInput, person_create
+from zweck.crm.models import Person, SearchPosting
+from zweck.crm.services import EmailInput, PhoneInput, person_create, person_update
 from zweck.crm.tests.factories import make_organization, make_person
 
 on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
@@ -181,6 +184,66 @@ def test_typo_matches_are_left_out_when_exact_matches_fill_a_page(
     assert found(owner, "Schmitt") == ["Schmitt", "Schmidt", "Schmidt"]
 
 
+@pytest.mark.django_db
+def test_pages_read_from_the_postings_equal_the_ranking_in_sql(owner: Actor) -> None:
+    # given every rank level, several persons per level, a person holding a level's word in
+    # three spellings, same names told apart by id, and archived persons who never show
+    for first_name in ("Zoe", "Anna", "Anna"):
+        make_person(owner, first_name=first_name, last_name="Schmidt")
+    make_person(owner, first_name="Jörg", last_name="Schmidtmüller")
+    make_person(owner, first_name="Ute", last_name="Schmidtke")
+    make_person(owner, first_name="Max", last_name="Altschmidt")
+    make_person(owner, first_name="Ida", last_name="Schmitt")
+    make_person(owner, first_name="Eva", last_name="Schmidtmann")
+    archived = make_person(owner, first_name="Abe", last_name="Schmidt")
+    Person.objects.filter(pk=archived.pk).update(archived_at=timezone.now())
+    for query in ("schmidt", "schmid", "schmidt anna", "schmdit", "mü"):
+        results = selectors.person_list(actor=owner, query=query)
+        # when: the whole list and every page of two, from the postings
+        whole = [person.pk for person in results]
+        pages = [person.pk for offset in range(0, 10, 2) for person in results[offset : offset + 2]]
+        # then: the same as SQL's own ranking, which reads every match
+        in_sql = [person.pk for person in results.iterator(chunk_size=100)]
+        assert whole == in_sql, query
+        assert pages == in_sql, query
+        assert results.count() == len(in_sql), query
+        assert archived.pk not in whole
+    assert names(selectors.person_list(actor=owner, query="schmidt")) == [
+        "Schmidt",
+        "Schmidt",
+        "Schmidt",
+        "Schmidtke",
+        "Schmidtmann",
+        "Schmidtmüller",
+        "Altschmidt",
+        "Schmitt",
+    ]
+
+
+@pytest.mark.django_db
+def test_a_renamed_person_moves_to_the_new_name_in_the_results(owner: Actor) -> None:
+    # given
+    first = make_person(owner, first_name="Berta", last_name="Schmidt")
+    make_person(owner, first_name="Carl", last_name="Schmidt")
+    # when the first name changes but the surname stays
+    person_update(actor=owner, person=first, first_name="Doris")
+    # then every posting of the person carries the new order, and the page shows it
+    keys = set(SearchPosting.objects.filter(person=first).values_list("sort_key", flat=True))
+    assert keys == {search_text.sort_key("Schmidt", "Doris")}
+    page = selectors.person_list(actor=owner, query="schmidt")[:2]
+    assert [person.first_name for person in page] == ["Carl", "Doris"]
+
+
+@pytest.mark.django_db
+def test_filtering_search_results_further_keeps_their_order(owner: Actor) -> None:
+    make_person(owner, first_name="Anna", last_name="Schmidtke")
+    wanted = make_person(owner, first_name="Anna", last_name="Schmidt")
+    make_person(owner, first_name="Otto", last_name="Schmidt")
+    results = selectors.person_list(actor=owner, query="schmidt")
+    assert list(results.filter(first_name="Anna")) == [wanted, *results.filter(last_name="Schmidtke")]
+    assert results.get(first_name="Otto").last_name == "Schmidt"
+
+
 # --- scope ----------------------------------------------------------------------------------
 
 
@@ -240,8 +303,8 @@ def test_postgresql_plan_reads_postings_by_index_never_the_whole_tables(
                 [actor.workspace_id, count],
             )
             cursor.execute(
-                "INSERT INTO crm_searchposting (workspace_id, person_id, word)"
-                " SELECT workspace_id, id, unnest(string_to_array(search_text, ' '))"
+                "INSERT INTO crm_searchposting (workspace_id, person_id, word, sort_key)"
+                " SELECT workspace_id, id, unnest(string_to_array(search_text, ' ')), search_text"
                 " FROM crm_person WHERE workspace_id = %s AND first_name = 'Kunde'",
                 [actor.workspace_id],
             )
@@ -256,6 +319,45 @@ def test_postgresql_plan_reads_postings_by_index_never_the_whole_tables(
     for query, plan in plans.items():
         assert "searchposting_word" in plan, (query, plan)
         assert "Seq Scan" not in plan, (query, plan)
+
+
+@on_postgresql
+@pytest.mark.django_db
+def test_postgresql_first_page_of_a_common_name_reads_twenty_postings_in_order(owner: Actor) -> None:
+    # given 3,000 persons called Nummer, a few of them also Kunde
+    make_person(owner, first_name="Erika", last_name="Mustermann")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO crm_person (workspace_id, salutation, title, first_name, last_name, position,"
+            " language, subject_category, source, source_note, notes, search_text, created_at, updated_at)"
+            " SELECT %s, '', '', 'Kunde', 'Nummer', '', '', 'business_contact', 'other', '', '',"
+            " 'kunde nummer', now(), now() FROM generate_series(1, 3000) AS n",
+            [owner.workspace_id],
+        )
+        cursor.execute(
+            "INSERT INTO crm_searchposting (workspace_id, person_id, word, sort_key)"
+            " SELECT workspace_id, id, unnest(string_to_array(search_text, ' ')), 'nummer' || chr(1) || 'kunde'"
+            " FROM crm_person WHERE workspace_id = %s AND first_name = 'Kunde'",
+            [owner.workspace_id],
+        )
+        cursor.execute("ANALYZE crm_person")
+        cursor.execute("ANALYZE crm_searchposting")
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        results = selectors.person_list(actor=owner, query="nummer")
+        page = list(results[:20])
+    # then: the postings of the word, in name order, one read of a few; no sort of all 3,000
+    assert [person.pk for person in page] == sorted(person.pk for person in results.iterator(chunk_size=100))[
+        :20
+    ]
+    postings = [query["sql"] for query in queries.captured_queries if "crm_searchposting" in query["sql"]]
+    assert len(postings) == 1
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + postings[0])
+        plan = json.dumps(cursor.fetchone()[0])
+    assert "searchposting_word_sorted" in plan
+    assert '"Node Type": "Sort"' not in plan
+    assert '"Node Type": "Seq Scan"' not in plan
 
 
 ascii_text = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789 .-@", max_size=40)
