@@ -341,12 +341,12 @@ class _Level:
     workspace_id: int
     conditions: Sequence[Q | None]
 
-    def postings(self, visible: QuerySet[Person]) -> QuerySet[Any] | None:
-        """The postings placing visible persons at this level, in name order (``None``: nobody)."""
+    def postings(self, using: str) -> QuerySet[Any] | None:
+        """The postings placing persons at this level, in name order (``None``: nobody)."""
         if any(condition is None for condition in self.conditions):
             return None
         first, *others = self.conditions
-        rows = SearchPosting.objects.using(visible.db).filter(Q(workspace_id=self.workspace_id) & first)  # type: ignore[operator]
+        rows = SearchPosting.objects.using(using).filter(Q(workspace_id=self.workspace_id) & first)  # type: ignore[operator]
         for condition in others:
             rows = rows.filter(
                 Exists(
@@ -355,7 +355,7 @@ class _Level:
                     ).filter(condition)
                 )
             )
-        return rows.filter(person_id__in=visible.values("pk")).order_by("sort_key", "person_id")
+        return rows.order_by("sort_key", "person_id")
 
 
 @dataclass(frozen=True)
@@ -377,24 +377,25 @@ class _Ranking:
         for level in self.levels:
             if need is not None and len(placed) >= need:
                 break
-            postings = level.postings(self.visible)
+            postings = level.postings(self.visible.db)
             if postings is not None:
-                _place(postings, placed, need)
+                _place(postings, self.visible, placed, need)
         return list(placed)[offset:need]
 
 
-def _place(postings: QuerySet[Any], placed: dict[int, None], need: int | None) -> None:
-    """Add the persons of ``postings`` not placed at a better level, in order, until ``need`` are placed.
+def _place(
+    postings: QuerySet[Any], visible: QuerySet[Person], placed: dict[int, None], need: int | None
+) -> None:
+    """Add the visible persons of ``postings`` not placed at a better level, in order, until ``need`` are placed.
 
     Persons of better levels come again here (levels are cumulative), and a person can
-    hold several postings of a level (``müller``, ``mueller``): read in slices, each
-    continuing after the last (sort key, person) of the one before.
+    hold several postings of a level (``werner``, ``werner.becker@…``): read in slices,
+    each continuing after the last (sort key, person) of the one before. Whether the
+    caller may see a person is asked per slice: joined in the same statement, PostgreSQL
+    hashes every person of the workspace when the postings need sorting (a prefix).
     """
     rows = postings.values_list("sort_key", "person_id")
-    if need is None:
-        placed.update((person_id, None) for _key, person_id in rows)
-        return
-    size = 2 * need + 10
+    size = None if need is None else 4 * need + 10
     after: tuple[str, int] | None = None
     while True:
         chunk = (
@@ -402,12 +403,18 @@ def _place(postings: QuerySet[Any], placed: dict[int, None], need: int | None) -
             if after is None
             else rows.filter(Q(sort_key__gt=after[0]) | Q(sort_key=after[0], person_id__gt=after[1]))
         )
-        found = list(chunk[:size])
-        for _key, person_id in found:
-            placed.setdefault(person_id, None)
-            if len(placed) >= need:
-                return
-        if len(found) < size:
+        found = list(chunk if size is None else chunk[:size])
+        candidates = list(dict.fromkeys(person_id for _key, person_id in found if person_id not in placed))
+        shown: set[int] = set()
+        for start in range(0, len(candidates), _ROWS_PER_QUERY):
+            batch = candidates[start : start + _ROWS_PER_QUERY]
+            shown.update(visible.filter(pk__in=batch).values_list("pk", flat=True))
+        for person_id in candidates:
+            if person_id in shown:
+                placed[person_id] = None
+                if need is not None and len(placed) >= need:
+                    return
+        if size is None or len(found) < size:
             return
         after = found[-1]
 
