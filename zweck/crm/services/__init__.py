@@ -11,6 +11,8 @@ from zweck.crm.services.deals import (
     deal_update,
     pipeline_install_defaults,
     pipeline_stage_create,
+    pipeline_stage_delete,
+    pipeline_stage_move,
     pipeline_stage_update,
 )
 from zweck.crm.services.organizations import (
@@ -58,5 +60,7 @@ __all__ = [
     "person_update",
     "pipeline_install_defaults",
     "pipeline_stage_create",
+    "pipeline_stage_delete",
+    "pipeline_stage_move",
     "pipeline_stage_update",
 ]

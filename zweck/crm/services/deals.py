@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -56,6 +56,13 @@ def pipeline_install_defaults(*, actor: Actor) -> list[PipelineStage]:
     return stages
 
 
+def _require_unique_stage_name(actor: Actor, stage: PipelineStage) -> None:
+    # The database's unique constraint stays the guarantee; this gives the clearer message.
+    others = PipelineStage.objects.filter(workspace_id=actor.workspace_id, name=stage.name)
+    if others.exclude(pk=stage.pk).exists():
+        raise ValidationError({"name": _("The pipeline already has a stage of this name.")})
+
+
 @transaction.atomic
 def pipeline_stage_create(*, actor: Actor, name: str, default_probability: int = 10) -> PipelineStage:
     """Append a stage at the end of the pipeline."""
@@ -66,6 +73,7 @@ def pipeline_stage_create(*, actor: Actor, name: str, default_probability: int =
     stage = PipelineStage(
         name=name, default_probability=default_probability, position=0 if last is None else last + 1
     )
+    _require_unique_stage_name(actor, stage)
     save_scoped(stage, actor=actor)
     audit_record(actor=actor, action="pipelinestage.create", instance=stage)
     return stage
@@ -76,10 +84,61 @@ def pipeline_stage_update(*, actor: Actor, stage: PipelineStage, **changes: obje
     actor.require(Permission.PIPELINE_MANAGE)
     require_same_workspace(actor, stage=stage)
     changed = apply_changes(stage, changes, allowed=("name", "position", "default_probability", "is_active"))
+    if "name" in changed:
+        _require_unique_stage_name(actor, stage)
     if changed:
         save_scoped(stage, actor=actor, changed=changed)
         audit_record(actor=actor, action="pipelinestage.update", instance=stage, changed_fields=changed)
     return stage
+
+
+@transaction.atomic
+def pipeline_stage_move(*, actor: Actor, stage: PipelineStage, offset: int) -> PipelineStage:
+    """Move a stage ``offset`` places along the pipeline (negative: towards the start).
+
+    The stages are renumbered 0, 1, 2, ... in their new order, so positions that were
+    equal or had gaps come out distinct; a move past either end stops there.
+    """
+    actor.require(Permission.PIPELINE_MANAGE)
+    require_same_workspace(actor, stage=stage)
+    stages = list(
+        PipelineStage.objects.filter(workspace_id=actor.workspace_id)
+        .select_for_update()
+        .order_by("position", "pk")
+    )
+    index = next(i for i, row in enumerate(stages) if row.pk == stage.pk)
+    moved = stages.pop(index)
+    stages.insert(max(0, min(len(stages), index + offset)), moved)
+    renumbered = [row for position, row in enumerate(stages) if row.position != position]
+    if not renumbered:
+        return stage
+    now = timezone.now()
+    for position, row in enumerate(stages):
+        row.position, row.updated_at, row.updated_by_id = position, now, actor.user_id
+    PipelineStage.objects.bulk_update(renumbered, ["position", "updated_at", "updated_by"])
+    stage.position = moved.position
+    for row in renumbered:
+        audit_record(actor=actor, action="pipelinestage.update", instance=row, changed_fields=["position"])
+    return stage
+
+
+@transaction.atomic
+def pipeline_stage_delete(*, actor: Actor, stage: PipelineStage) -> None:
+    """Delete a stage that holds no deals, open or closed; one that does is refused."""
+    actor.require(Permission.PIPELINE_MANAGE)
+    require_same_workspace(actor, stage=stage)
+    stage_id = stage.pk
+    try:
+        # The deals' foreign key protects the stage, so a deal added meanwhile still stops this.
+        stage.delete()
+    except ProtectedError as error:
+        raise ValidationError(
+            _("The stage %(stage)s still holds deals; move them to another stage first.")
+            % {"stage": _(stage.name)}
+        ) from error
+    audit_record(
+        actor=actor, action="pipelinestage.delete", object_type="crm.pipelinestage", object_id=stage_id
+    )
 
 
 def _set_contacts(actor: Actor, deal: Deal, contacts: Sequence[Person]) -> None:

@@ -1,4 +1,5 @@
-"""Activities in the staff UI: the in-place log form and timeline, tasks, the week view, .ics files."""
+"""Activities in the staff UI: the in-place log form and timeline, the detail page, editing and
+deleting, tasks, the week view, .ics files."""
 
 from __future__ import annotations
 
@@ -10,15 +11,17 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zweck.accounts.permissions import Permission
 from zweck.crm import selectors
 from zweck.crm.choices import ActivityKind
 from zweck.crm.models import Activity, Deal, Organization, Person
-from zweck.crm.services import activity_complete
+from zweck.crm.services import activity_complete, activity_delete
 from zweck.web.staff.access import StaffRequest, redirect_back, render_page, staff_view
-from zweck.web.staff.forms import ActivityForm
+from zweck.web.staff.forms import ActivityEditForm, ActivityForm
+from zweck.web.staff.pages import delete_page, form_page
 
 TIMELINE_LENGTH = 50
 
@@ -91,6 +94,55 @@ def activity_create(request: StaffRequest) -> HttpResponse:
         form = ActivityForm(actor=actor, person=person, organization=organization, deal=deal)
     context = activity_panel_context(request, person=person, organization=organization, deal=deal, form=form)
     return render_page(request, "staff/activities/_panel.html", {**context, "saved": saved})
+
+
+def _detail_url(activity: Activity) -> str:
+    return reverse("staff:activity_detail", args=[activity.pk])
+
+
+@staff_view(Permission.CRM_VIEW)
+def activity_detail(request: StaffRequest, activity_id: int) -> HttpResponse:
+    """One activity with everything recorded about it, and what the user may do with it."""
+    activity = selectors.activity_get(actor=request.actor, activity_id=activity_id)
+    return render_page(request, "staff/activities/detail.html", {"activity": activity, "now": timezone.now()})
+
+
+@staff_view(Permission.ACTIVITY_CHANGE)
+def activity_edit(request: StaffRequest, activity_id: int) -> HttpResponse:
+    activity = selectors.activity_get(actor=request.actor, activity_id=activity_id)
+    return form_page(
+        request,
+        ActivityEditForm(request.POST or None, actor=request.actor, activity=activity),
+        heading=_("Edit %(subject)s") % {"subject": activity.subject},
+        done=lambda saved: (_("Changes saved."), _detail_url(saved)),
+        cancel_url=_detail_url(activity),
+    )
+
+
+def _page_after_deletion(activity: Activity) -> str:
+    """Where the activity was seen: its first participant's page, its organization, deal, or the tasks."""
+    participant = next(iter(activity.participants.all()), None)
+    if participant is not None:
+        return reverse("staff:person_detail", args=[participant.pk])
+    if activity.organization_id is not None:
+        return reverse("staff:organization_detail", args=[activity.organization_id])
+    if activity.deal_id is not None:
+        return reverse("staff:deal_detail", args=[activity.deal_id])
+    return reverse("staff:task_list")
+
+
+@staff_view(Permission.ACTIVITY_CHANGE)
+def activity_delete_confirm(request: StaffRequest, activity_id: int) -> HttpResponse:
+    activity = selectors.activity_get(actor=request.actor, activity_id=activity_id)
+    return delete_page(
+        request,
+        delete=lambda: activity_delete(actor=request.actor, activity=activity),
+        heading=_("Delete %(subject)s?") % {"subject": activity.subject},
+        explanation=_("The activity is deleted from the timelines of its contacts, organization and deal."),
+        cancel_url=_detail_url(activity),
+        deleted_message=_("Activity deleted."),
+        deleted_url=_page_after_deletion(activity),
+    )
 
 
 @require_POST

@@ -6,16 +6,19 @@ A ``ValidationError`` the service raises becomes an error on the form field it n
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from zweck.accounts.actors import Actor
 from zweck.accounts.models import User
+from zweck.accounts.permissions import Permission
 from zweck.accounts.selectors import member_list
 from zweck.crm import selectors
 from zweck.crm.choices import ActivityKind, DataSource, RelationshipType, SubjectCategory
@@ -26,6 +29,7 @@ from zweck.crm.services import (
     MembershipInput,
     PhoneInput,
     activity_create,
+    activity_update,
     deal_close,
     deal_create,
     deal_update,
@@ -33,6 +37,8 @@ from zweck.crm.services import (
     organization_update,
     person_create,
     person_update,
+    pipeline_stage_create,
+    pipeline_stage_update,
 )
 from zweck.crm.services.persons import PERSON_FIELDS
 from zweck.crm.validators import normalize_phone
@@ -98,6 +104,64 @@ def _owner(actor: Actor, value: str) -> User | None:
         return None
     membership = member_list(actor=actor).filter(user_id=value).select_related("user").first()
     return membership.user if membership else None
+
+
+# How many contacts a picker offers; the organization's own come first.
+PERSON_CHOICES_LIMIT = 200
+
+
+def _chosen_organization(field: forms.Field, value: Any) -> Organization | None:
+    """The organization a (not yet validated) choice names, when the field offers it."""
+    assert isinstance(field, forms.ModelChoiceField) and field.queryset is not None
+    try:
+        return cast(Organization, field.queryset.get(pk=int(value)))
+    except (TypeError, ValueError, ObjectDoesNotExist):
+        return None
+
+
+def person_picker(label: str | Promise) -> forms.ModelMultipleChoiceField:
+    """A choice of contacts; ``offer_persons`` fills it for one actor and organization."""
+    return forms.ModelMultipleChoiceField(
+        label=label,
+        queryset=Person.objects.none(),
+        required=False,
+        help_text=_(
+            "The contacts of the chosen organization are offered; after choosing another "
+            "organization, save to see its contacts here."
+        ),
+    )
+
+
+def offer_persons(
+    field: forms.Field, *, actor: Actor, organization: Organization | None, chosen: Iterable[Person]
+) -> None:
+    """Let ``field`` accept any contact the actor may use, and offer a short list of them:
+    the organization's contacts first, then those already chosen elsewhere."""
+    assert isinstance(field, forms.ModelMultipleChoiceField)
+    field.queryset = selectors.person_list(actor=actor, include_archived=True)
+    offered: list[Person] = []
+    if organization is not None:
+        members = selectors.person_list(actor=actor, organization_id=organization.pk)
+        offered = list(members.order_by("last_name", "first_name", "pk")[:PERSON_CHOICES_LIMIT])
+    offered_ids = {person.pk for person in offered}
+    others = [person for person in chosen if person.pk not in offered_ids]
+    groups: list[tuple[Any, list[tuple[int, str]]]] = []
+    if offered:
+        label = _("Contacts at %(organization)s") % {"organization": organization}
+        groups.append((label, [(person.pk, person.full_name) for person in offered]))
+    if others:
+        groups.append((_("Other contacts"), [(person.pk, person.full_name) for person in others]))
+    field.widget.choices = groups
+
+
+def kept_hidden(links: Any, visible: Iterable[Person]) -> list[Person]:
+    """Linked contacts the actor's selectors leave out (their processing is restricted).
+
+    A form cannot show them, so it hands them back to the service unchanged rather than
+    unlinking them behind the user's back.
+    """
+    visible_ids = {person.pk for person in visible}
+    return [link.person for link in links.select_related("person") if link.person_id not in visible_ids]
 
 
 class OrganizationForm(ServiceForm):
@@ -320,10 +384,12 @@ class DealForm(ServiceForm):
     expected_close_on = forms.DateField(label=_("Expected close date"), required=False, widget=DateInput())
     probability = forms.IntegerField(label=_("Probability (%)"), min_value=0, max_value=100, required=False)
     owner = forms.ChoiceField(label=_("Owner"), required=False)
+    contacts = person_picker(label=_("Contact persons"))
 
     def __init__(self, *args: Any, actor: Actor, deal: Deal | None = None, **kwargs: Any):
         if deal is not None and "initial" not in kwargs:
             kwargs["initial"] = {
+                "contacts": [person.pk for person in deal.contacts.all()],
                 "title": deal.title,
                 "organization": deal.organization_id,
                 "stage": deal.stage_id,
@@ -346,6 +412,12 @@ class DealForm(ServiceForm):
         cast(forms.ChoiceField, self.fields["owner"]).choices = _member_choices(actor)
         if deal is not None:
             stage_field.required = True
+        offer_persons(
+            self.fields["contacts"],
+            actor=actor,
+            organization=_chosen_organization(organization_field, self["organization"].value()),
+            chosen=deal.contacts.all() if deal is not None else (),
+        )
 
     def submit(self) -> Deal | None:
         data = self.cleaned_data
@@ -354,6 +426,10 @@ class DealForm(ServiceForm):
             "currency": data["currency"].upper(),
             "expected_close_on": data["expected_close_on"],
             "owner": _owner(self.actor, data["owner"]),
+            "contacts": [
+                *data["contacts"],
+                *(kept_hidden(self.deal.contact_links, self.deal.contacts.all()) if self.deal else ()),
+            ],
         }
         if data["probability"] is not None:
             details["probability"] = data["probability"]
@@ -413,8 +489,8 @@ LOGGABLE_KINDS = [
 _LOGGED_KINDS = {ActivityKind.CALL, ActivityKind.EMAIL, ActivityKind.NOTE}
 
 
-class ActivityForm(ServiceForm):
-    """Log a call, meeting, email or note, or plan a task, from a person or organization page."""
+class ActivityFields(ServiceForm):
+    """What logging an activity and editing one share: the kind, texts and times, and their checks."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=LOGGABLE_KINDS, initial=ActivityKind.CALL)
     subject = forms.CharField(label=_("Subject"), max_length=300)
@@ -423,6 +499,16 @@ class ActivityForm(ServiceForm):
     ends_at = forms.DateTimeField(label=_("Ends at"), required=False, widget=DateTimeInput())
     due_at = forms.DateTimeField(label=_("Due at"), required=False, widget=DateTimeInput())
     location = forms.CharField(label=_("Location"), max_length=200, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == ActivityKind.TASK and not data.get("due_at"):
+            self.add_error("due_at", _("A task needs a due date."))
+        return data
+
+
+class ActivityForm(ActivityFields):
+    """Log a call, meeting, email or note, or plan a task, from a person or organization page."""
 
     def __init__(
         self,
@@ -435,12 +521,6 @@ class ActivityForm(ServiceForm):
     ):
         super().__init__(*args, actor=actor, **kwargs)
         self.person, self.organization, self.deal = person, organization, deal
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("kind") == ActivityKind.TASK and not data.get("due_at"):
-            self.add_error("due_at", _("A task needs a due date."))
-        return data
 
     def submit(self) -> Activity | None:
         data = self.cleaned_data
@@ -467,4 +547,114 @@ class ActivityForm(ServiceForm):
             owner=self.actor.user,
             organization=organization,
             deal=self.deal,
+        )
+
+
+def _same_minute(entered: datetime | None, stored: datetime | None) -> datetime | None:
+    """The stored moment when the form shows it unchanged (its inputs stop at minutes)."""
+    if entered is None or stored is None:
+        return entered
+    return stored if timezone.localtime(stored).replace(second=0, microsecond=0) == entered else entered
+
+
+class ActivityEditForm(ActivityFields):
+    """Change any activity: its kind, texts, times, state, owner, organization, deal and participants."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=ActivityKind.choices)
+    done = forms.BooleanField(label=_("Done"), required=False)
+    is_recorded = forms.BooleanField(
+        label=_("Call recorded"),
+        required=False,
+        help_text=_("Only for calls recorded with the participants' consent."),
+    )
+    owner = forms.ChoiceField(label=_("Owner"), required=False)
+    organization = forms.ModelChoiceField(
+        label=_("Organization"), queryset=Organization.objects.none(), required=False
+    )
+    deal = forms.ModelChoiceField(label=_("Deal"), queryset=Deal.objects.none(), required=False)
+    participants = person_picker(label=_("Participants"))
+
+    TIMES = ("starts_at", "ends_at", "due_at")
+
+    def __init__(self, *args: Any, actor: Actor, activity: Activity, **kwargs: Any):
+        if "initial" not in kwargs:
+            kwargs["initial"] = {
+                **{
+                    name: getattr(activity, name)
+                    for name in ("kind", "subject", "body", *self.TIMES, "location", "is_recorded")
+                },
+                "done": activity.done_at is not None,
+                "owner": activity.owner_id or "",
+                "organization": activity.organization_id,
+                "deal": activity.deal_id,
+                "participants": [person.pk for person in activity.participants.all()],
+            }
+        super().__init__(*args, actor=actor, **kwargs)
+        self.activity = activity
+        organization_field = self.fields["organization"]
+        assert isinstance(organization_field, forms.ModelChoiceField)
+        organization_field.queryset = selectors.organization_list(actor=actor, include_archived=True)
+        cast(forms.ChoiceField, self.fields["owner"]).choices = _member_choices(actor)
+        if actor.can(Permission.DEAL_VIEW):
+            deal_field = self.fields["deal"]
+            assert isinstance(deal_field, forms.ModelChoiceField)
+            deal_field.queryset = selectors.deal_list(actor=actor, include_archived=True)
+        else:
+            # Whoever may not see deals keeps the activity's deal as it is.
+            del self.fields["deal"]
+        offer_persons(
+            self.fields["participants"],
+            actor=actor,
+            organization=_chosen_organization(organization_field, self["organization"].value()),
+            chosen=activity.participants.all(),
+        )
+
+    def submit(self) -> Activity | None:
+        data, activity = self.cleaned_data, self.activity
+        changes: dict[str, Any] = {
+            name: data[name]
+            for name in ("kind", "subject", "body", "location", "is_recorded", "organization")
+        }
+        changes.update({name: _same_minute(data[name], getattr(activity, name)) for name in self.TIMES})
+        changes["owner"] = _owner(self.actor, data["owner"])
+        if "deal" in self.fields:
+            changes["deal"] = data["deal"]
+        if data["done"] != (activity.done_at is not None):
+            changes["done_at"] = timezone.now() if data["done"] else None
+        participants = [
+            *data["participants"],
+            *kept_hidden(activity.participant_links, activity.participants.all()),
+        ]
+        return self.call(activity_update, activity=activity, participants=participants, **changes)
+
+
+class PipelineStageForm(ServiceForm):
+    """Add a stage at the end of the pipeline, or rename one."""
+
+    name = forms.CharField(label=_("Name"), max_length=80)
+    default_probability = forms.IntegerField(
+        label=_("Default probability (%)"),
+        min_value=0,
+        max_value=100,
+        initial=10,
+        help_text=_("A deal moved into this stage takes this probability."),
+    )
+
+    def __init__(self, *args: Any, actor: Actor, stage: PipelineStage | None = None, **kwargs: Any):
+        if stage is not None and "initial" not in kwargs:
+            kwargs["initial"] = {"name": stage.name, "default_probability": stage.default_probability}
+        super().__init__(*args, actor=actor, **kwargs)
+        self.stage = stage
+
+    def submit(self) -> PipelineStage | None:
+        data = self.cleaned_data
+        if self.stage is None:
+            return self.call(
+                pipeline_stage_create, name=data["name"], default_probability=data["default_probability"]
+            )
+        return self.call(
+            pipeline_stage_update,
+            stage=self.stage,
+            name=data["name"],
+            default_probability=data["default_probability"],
         )

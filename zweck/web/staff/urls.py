@@ -8,6 +8,7 @@ from zweck.web.staff import (
     organizations,
     person_bulk,
     persons,
+    pipeline,
     privacy_requests,
 )
 
@@ -64,7 +65,19 @@ urlpatterns = [
     path("deals/<int:deal_id>/reopen/", deals.deal_reopen_view, name="deal_reopen"),
     path("deals/<int:deal_id>/archive/", deals.deal_archive_toggle, name="deal_archive"),
     path("deals/<int:deal_id>/delete/", deals.deal_delete_confirm, name="deal_delete"),
+    path("pipeline/", pipeline.pipeline_stage_list, name="pipeline_stage_list"),
+    path("pipeline/new/", pipeline.pipeline_stage_create, name="pipeline_stage_create"),
+    path("pipeline/<int:stage_id>/edit/", pipeline.pipeline_stage_edit, name="pipeline_stage_edit"),
+    path("pipeline/<int:stage_id>/move/", pipeline.pipeline_stage_move_view, name="pipeline_stage_move"),
+    path(
+        "pipeline/<int:stage_id>/delete/",
+        pipeline.pipeline_stage_delete_confirm,
+        name="pipeline_stage_delete",
+    ),
     path("activities/new/", activities.activity_create, name="activity_create"),
+    path("activities/<int:activity_id>/", activities.activity_detail, name="activity_detail"),
+    path("activities/<int:activity_id>/edit/", activities.activity_edit, name="activity_edit"),
+    path("activities/<int:activity_id>/delete/", activities.activity_delete_confirm, name="activity_delete"),
     path("activities/<int:activity_id>/done/", activities.activity_toggle_done, name="activity_done"),
     path("activities/<int:activity_id>/ics/", activities.activity_ics, name="activity_ics"),
     path("tasks/", activities.task_list, name="task_list"),
