@@ -45,6 +45,21 @@ def recipient_list(*, actor: Actor) -> QuerySet[Recipient]:
     )
 
 
+def processing_activity_get(*, actor: Actor, key: str) -> ProcessingActivity:
+    """One activity of the actor's workspace by its key; ``DoesNotExist`` for any other."""
+    return processing_activity_list(actor=actor).get(key=key)
+
+
+def retention_rule_get(*, actor: Actor, key: str) -> RetentionRule:
+    """One retention rule of the actor's workspace by its key; ``DoesNotExist`` for any other."""
+    return retention_rule_list(actor=actor).get(key=key)
+
+
+def recipient_get(*, actor: Actor, recipient_id: int) -> Recipient:
+    """One recipient of the actor's workspace; ``DoesNotExist`` for another workspace's."""
+    return recipient_list(actor=actor).get(pk=recipient_id)
+
+
 def security_measure_list(*, actor: Actor) -> QuerySet[SecurityMeasure]:
     actor.require(Permission.PRIVACY_VIEW)
     return SecurityMeasure.objects.filter(workspace_id=actor.workspace_id).order_by("key")

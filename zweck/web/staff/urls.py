@@ -82,6 +82,55 @@ urlpatterns = [
     path("activities/<int:activity_id>/ics/", activities.activity_ics, name="activity_ics"),
     path("tasks/", activities.task_list, name="task_list"),
     path("calendar/", activities.week, name="week"),
+    path("privacy/register/", privacy_register.register_overview, name="privacy_register"),
+    path(
+        "privacy/register/install-defaults/",
+        privacy_register.register_install_defaults,
+        name="privacy_register_install",
+    ),
+    path("privacy/register/coverage/", privacy_register.register_coverage, name="privacy_register_coverage"),
+    path("privacy/register/ropa/<slug:lang>/", privacy_register.register_ropa, name="privacy_register_ropa"),
+    path(
+        "privacy/register/ropa/<slug:lang>.<slug:fmt>",
+        privacy_register.register_ropa_download,
+        name="privacy_register_ropa_download",
+    ),
+    path(
+        "privacy/register/notices/<slug:subject>/<slug:lang>/",
+        privacy_register.register_notice,
+        name="privacy_register_notice",
+    ),
+    path(
+        "privacy/register/notices/<slug:subject>/<slug:lang>.<slug:fmt>",
+        privacy_register.register_notice_download,
+        name="privacy_register_notice_download",
+    ),
+    path("privacy/register/fides.yml", privacy_register.register_fides, name="privacy_register_fides"),
+    path(
+        "privacy/register/recipients/new/",
+        privacy_register.recipient_create,
+        name="privacy_register_recipient_create",
+    ),
+    path(
+        "privacy/register/recipients/<int:recipient_id>/edit/",
+        privacy_register.recipient_edit,
+        name="privacy_register_recipient_edit",
+    ),
+    path(
+        "privacy/register/recipients/<int:recipient_id>/delete/",
+        privacy_register.recipient_delete_confirm,
+        name="privacy_register_recipient_delete",
+    ),
+    path(
+        "privacy/register/activities/<slug:key>/edit/",
+        privacy_register.activity_edit,
+        name="privacy_register_activity_edit",
+    ),
+    path(
+        "privacy/register/retention-rules/<slug:key>/edit/",
+        privacy_register.retention_rule_edit,
+        name="privacy_register_retention_rule_edit",
+    ),
     path("privacy/requests/", privacy_requests.request_queue, name="privacy_request_queue"),
     path(
         "privacy/requests/<int:request_id>/", privacy_requests.request_detail, name="privacy_request_detail"

@@ -1,0 +1,165 @@
+"""Forms that configure the privacy register: recipients, processing activities, retention rules.
+
+The fields come from the register's models (their labels, choices and lengths); whether an
+entry is acceptable is decided by the services, which validate the row as the model does: a
+transfer outside the EU/EEA without a dated safeguard, a point (f) basis without the
+legitimate interest, or a period that cannot be computed comes back as an error on its field.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import pycountry
+from django import forms
+from django.db import models
+from django.forms.models import fields_for_model, model_to_dict
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from zweck.accounts.actors import Actor
+from zweck.privacy import selectors
+from zweck.privacy.labels import country_text
+from zweck.privacy.models import ProcessingActivity, Recipient, RetentionRule
+from zweck.privacy.services import (
+    processing_activity_update,
+    recipient_create,
+    recipient_update,
+    retention_rule_update,
+)
+from zweck.web.staff.forms import DateInput, ServiceForm
+
+
+def page_language() -> str:
+    """The language of the page being built: German or English."""
+    return "de" if (get_language() or "").startswith("de") else "en"
+
+
+def _country_choices() -> list[tuple[str, str]]:
+    language = page_language()
+    names = [(country.alpha_2, country_text(country.alpha_2, language)) for country in pycountry.countries]
+    return [("", "—"), *sorted(names, key=lambda choice: choice[1].casefold())]
+
+
+class RegisterRowForm(ServiceForm):
+    """A form over some fields of one register model, filled from the row it edits."""
+
+    model: type[models.Model]
+    field_names: tuple[str, ...]
+    widgets: dict[str, type[forms.Widget] | forms.Widget] = {}
+
+    def __init__(self, *args: Any, actor: Actor, row: models.Model | None = None, **kwargs: Any) -> None:
+        if row is not None and "initial" not in kwargs:
+            kwargs["initial"] = model_to_dict(row, fields=self.field_names)
+        super().__init__(*args, actor=actor, **kwargs)
+        self.fields.update(fields_for_model(self.model, fields=self.field_names, widgets=self.widgets))
+        self.row = row
+
+    def changes(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.field_names}
+
+    def submit(self) -> models.Model | None:
+        """Call the row's service; ``None`` (and field errors) when it refuses the input."""
+        raise NotImplementedError
+
+
+class RecipientForm(RegisterRowForm):
+    """Add or change a recipient and the processing activities that send data to it."""
+
+    model = Recipient
+    field_names = ("name", "role", "service_en", "service_de", "country", "safeguard", "safeguard_date")
+    widgets = {"safeguard_date": DateInput()}
+
+    def __init__(self, *args: Any, actor: Actor, row: Recipient | None = None, **kwargs: Any) -> None:
+        if row is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                **model_to_dict(row, fields=self.field_names),
+                "activities": [activity.key for activity in row.activities.all()],
+            }
+        super().__init__(*args, actor=actor, row=row, **kwargs)
+        self.fields["country"] = forms.ChoiceField(
+            label=_("Country"),
+            choices=_country_choices(),
+            help_text=_("Outside the EU/EEA a transfer needs a safeguard and its date."),
+        )
+        language = page_language()
+        self.fields["activities"] = forms.MultipleChoiceField(
+            label=_("Processing activities that send data to this recipient"),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            choices=[
+                (activity.key, activity.name_de if language == "de" else activity.name_en)
+                for activity in selectors.processing_activity_list(actor=actor)
+            ],
+        )
+
+    def submit(self) -> Recipient | None:
+        activity_keys = list(self.cleaned_data["activities"])
+        if self.row is None:
+            return self.call(recipient_create, activity_keys=activity_keys, **self.changes())
+        return self.call(
+            recipient_update,
+            recipient=cast(Recipient, self.row),
+            activity_keys=activity_keys,
+            **self.changes(),
+        )
+
+
+class ProcessingActivityForm(RegisterRowForm):
+    """Change an activity's texts, legal basis, special-category condition and retention rule."""
+
+    model = ProcessingActivity
+    field_names = (
+        "name_en",
+        "name_de",
+        "purpose_en",
+        "purpose_de",
+        "legal_basis",
+        "legitimate_interest_en",
+        "legitimate_interest_de",
+        "special_category_condition",
+        "retention",
+        "recipient_categories_en",
+        "recipient_categories_de",
+        "provision_en",
+        "provision_de",
+    )
+    widgets = {
+        name: forms.Textarea(attrs={"rows": 3})
+        for name in field_names
+        if name.startswith(("purpose", "legitimate", "recipient", "provision"))
+    }
+
+    def __init__(self, *args: Any, actor: Actor, row: ProcessingActivity, **kwargs: Any) -> None:
+        super().__init__(*args, actor=actor, row=row, **kwargs)
+        retention = cast(forms.ModelChoiceField, self.fields["retention"])
+        retention.queryset = selectors.retention_rule_list(actor=actor)
+        self.fields["legitimate_interest_en"].help_text = _(
+            "Needed, in English and German, when the legal basis is legitimate interests."
+        )
+
+    def submit(self) -> ProcessingActivity | None:
+        return self.call(
+            processing_activity_update, activity=cast(ProcessingActivity, self.row), **self.changes()
+        )
+
+
+class RetentionRuleForm(RegisterRowForm):
+    """Change how long a kind of record is kept, from which event, and on what source."""
+
+    model = RetentionRule
+    field_names = (
+        "name_en",
+        "name_de",
+        "years",
+        "months",
+        "days",
+        "counts_from",
+        "from_end_of_year",
+        "statutory",
+        "legal_source_en",
+        "legal_source_de",
+    )
+
+    def submit(self) -> RetentionRule | None:
+        return self.call(retention_rule_update, rule=cast(RetentionRule, self.row), **self.changes())
