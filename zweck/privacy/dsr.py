@@ -290,6 +290,25 @@ def dsr_restrict(*, actor: Actor, request: DataSubjectRequest) -> DataSubjectReq
     return _save(actor, locked, ["status", "decision", "completed_at"], "dsr.restrict")
 
 
+@transaction.atomic
+def dsr_restriction_lift(*, actor: Actor, request: DataSubjectRequest, reason: str) -> int:
+    """Lift the restriction of the request's person records, with reasons. The subject is told
+    first (Art. 18(3) GDPR): ``person_restriction_lift`` records and sends the notice before the
+    restriction ends. Returns how many records were restricted."""
+    actor.require(Permission.PRIVACY_MANAGE)
+    locked = _locked(actor, request)
+    ids = _subject_ids(locked)
+    if not ids:
+        raise RequestStateError(_("Name the person records the request covers first."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reasons for lifting the restriction.")})
+    lifted = person_restriction_lift(actor=actor, person_ids=ids, request=locked, reason=reason.strip())
+    if not lifted:
+        raise RequestStateError(_("None of the request's person records is restricted."))
+    _audit(actor, locked, "dsr.restriction_lift")
+    return lifted
+
+
 def suppression_digest(email: str) -> str:
     return keyed_digest("suppression", email)
 

@@ -1,6 +1,8 @@
 """What a request tells others: the recipients of the subject's data (Art. 19 GDPR) and the
 subject themselves (extension, lifting of a restriction, verification link).
 
+A recipient notification is tracked until the recipient confirms it, once; the confirmation
+is audited and, where the task belongs to a request, written to that request's action log.
 Tasks hold the recipient's and the person's ids only; emails are sent after the transaction
 commits, so a rolled-back change never announces itself.
 """
@@ -10,12 +12,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zweck.accounts.actors import Actor
+from zweck.accounts.permissions import Permission
+from zweck.audit.services import audit_record
 from zweck.privacy.models import DataSubjectRequest, ProcessingActivity, Recipient, RecipientNotification
 from zweck.privacy.register import ModelDeclaration
+from zweck.privacy.request_models import NotificationStatus
+
+
+class NotificationStateError(ValidationError):
+    """The notification is not in a state that allows this step."""
 
 
 def recipients_of(*, workspace_id: int, declarations: Iterable[ModelDeclaration]) -> list[Recipient]:
@@ -54,6 +67,62 @@ def recipient_notifications_create(
         for person_id in sorted(set(person_ids))
     ]
     return RecipientNotification.objects.bulk_create(tasks)
+
+
+def recipient_notification_list(
+    *, actor: Actor, pending_only: bool = False
+) -> QuerySet[RecipientNotification]:
+    """The workspace's recipient notifications, the oldest first (the pending ones only, when asked)."""
+    actor.require(Permission.PRIVACY_VIEW)
+    notifications = RecipientNotification.objects.filter(workspace_id=actor.workspace_id).select_related(
+        "recipient"
+    )
+    if pending_only:
+        notifications = notifications.filter(status=NotificationStatus.PENDING)
+    return notifications.order_by("created_at", "pk")
+
+
+def recipient_notification_get(*, actor: Actor, notification_id: int) -> RecipientNotification:
+    """One notification of the actor's workspace; ``RecipientNotification.DoesNotExist`` otherwise."""
+    return recipient_notification_list(actor=actor).get(pk=notification_id)
+
+
+@transaction.atomic
+def recipient_notification_confirm(
+    *, actor: Actor, notification: RecipientNotification
+) -> RecipientNotification:
+    """Record that the recipient confirmed it was told (Art. 19 GDPR). A notification is
+    confirmed once: a second confirmation is refused and changes nothing."""
+    actor.require(Permission.PRIVACY_MANAGE)
+    locked = RecipientNotification.objects.select_for_update().get(
+        pk=notification.pk, workspace_id=actor.workspace_id
+    )
+    if locked.status == NotificationStatus.CONFIRMED:
+        confirmed_on = timezone.localdate(locked.confirmed_at) if locked.confirmed_at else None
+        raise NotificationStateError(
+            _("This notification was already confirmed on %(date)s.")
+            % {"date": confirmed_on.isoformat() if confirmed_on else "-"}
+        )
+    locked.status = NotificationStatus.CONFIRMED
+    locked.confirmed_at = timezone.now()
+    locked.updated_at = locked.confirmed_at
+    locked.updated_by_id = actor.user_id
+    locked.full_clean()
+    changed = ["status", "confirmed_at"]
+    locked.save(update_fields=[*changed, "updated_at", "updated_by"])
+    audit_record(
+        actor=actor,
+        action="recipient_notification.confirm",
+        instance=locked,
+        subject_ids=[locked.subject_id],
+        changed_fields=changed,
+    )
+    if locked.request_id is not None:
+        from zweck.privacy.dsr import request_log
+
+        request = DataSubjectRequest.objects.get(pk=locked.request_id, workspace_id=actor.workspace_id)
+        request_log(request=request, actor=actor, action="notification.confirm", note=f"#{locked.pk}")
+    return locked
 
 
 def email_after_commit(*, to: str, subject: str, body: str) -> None:

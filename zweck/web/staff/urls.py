@@ -132,6 +132,30 @@ urlpatterns = [
         name="privacy_register_retention_rule_edit",
     ),
     path("privacy/requests/", privacy_requests.request_queue, name="privacy_request_queue"),
+    path("privacy/requests/new/", privacy_requests.request_open, name="privacy_request_open"),
+    path("privacy/notifications/", privacy_requests.notification_list, name="privacy_notification_list"),
+    path(
+        "privacy/notifications/<int:notification_id>/confirm/",
+        privacy_requests.notification_confirm,
+        name="privacy_notification_confirm",
+    ),
+    *[
+        path(f"privacy/requests/<int:request_id>/{step}/", view, name=f"privacy_request_{name}")
+        for step, view, name in (
+            ("assign", privacy_requests.request_assign, "assign"),
+            ("verify", privacy_requests.request_verify, "verify"),
+            ("verification-failed", privacy_requests.request_verification_failed, "verification_failed"),
+            ("subjects", privacy_requests.request_subjects, "subjects"),
+            ("extend", privacy_requests.request_extend, "extend"),
+            ("export", privacy_requests.request_export, "export"),
+            ("rectify", privacy_requests.request_rectify, "rectify"),
+            ("restrict", privacy_requests.request_restrict, "restrict"),
+            ("lift-restriction", privacy_requests.request_restriction_lift, "lift_restriction"),
+            ("objection", privacy_requests.request_objection, "objection"),
+            ("objection/decide", privacy_requests.request_objection_decide, "objection_decide"),
+            ("decide", privacy_requests.request_decide, "decide"),
+        )
+    ],
     path(
         "privacy/requests/<int:request_id>/", privacy_requests.request_detail, name="privacy_request_detail"
     ),

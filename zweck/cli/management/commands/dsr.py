@@ -1,4 +1,5 @@
-"""``zweck dsr``: data-subject requests from the command line (access export, erasure)."""
+"""``zweck dsr``: data-subject requests from the command line (access export, erasure, the
+recipient notifications waiting for confirmation)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext_noop
 
@@ -14,18 +16,36 @@ from zweck.accounts.actors import Actor
 from zweck.accounts.models import Workspace
 from zweck.privacy.dsr import SubjectNotFoundError, subject_erase_by_email, subject_export_by_email
 from zweck.privacy.exports import FORMATS
+from zweck.privacy.models import RecipientNotification
+from zweck.privacy.notifications import (
+    recipient_notification_confirm,
+    recipient_notification_get,
+    recipient_notification_list,
+)
 from zweck.privacy.selectors import workspace_by_slug
 
 
 class Command(BaseCommand):
-    help = gettext_noop("Data-subject requests: export a subject's data, erase a subject.")
+    help = gettext_noop(
+        "Data-subject requests: export a subject's data, erase a subject, list and confirm "
+        "recipient notifications."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         commands = parser.add_subparsers(dest="action", required=True)
         export = commands.add_parser("export", help=gettext_noop("The access export (Art. 15 GDPR)."))
         erase = commands.add_parser("erase", help=gettext_noop("Erase a subject (Art. 17 GDPR)."))
+        notifications = commands.add_parser(
+            "notifications",
+            help=gettext_noop("The recipient notifications waiting for confirmation (Art. 19 GDPR)."),
+        )
+        confirm = commands.add_parser(
+            "confirm-notification", help=gettext_noop("Record that a recipient confirmed a notification.")
+        )
+        confirm.add_argument("id", type=int, help=gettext_noop("The notification's number."))
         for command in (export, erase):
             command.add_argument("--email", required=True, help=gettext_noop("The subject's email address."))
+        for command in (export, erase, notifications, confirm):
             command.add_argument(
                 "--workspace",
                 default=None,
@@ -45,6 +65,12 @@ class Command(BaseCommand):
             actor = Actor.system(workspace_by_slug(slug=options["workspace"]))
         except Workspace.DoesNotExist as error:
             raise CommandError("No such workspace; name it with --workspace.") from error
+        if options["action"] == "notifications":
+            self.list_notifications(actor)
+            return
+        if options["action"] == "confirm-notification":
+            self.confirm_notification(actor, options["id"])
+            return
         try:
             if options["action"] == "export":
                 body = subject_export_by_email(
@@ -60,3 +86,22 @@ class Command(BaseCommand):
         except SubjectNotFoundError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
+
+    def list_notifications(self, actor: Actor) -> None:
+        for row in recipient_notification_list(actor=actor, pending_only=True):
+            request = f"request #{row.request_id}" if row.request_id else "-"
+            self.stdout.write(
+                f"{row.pk}\t{row.created_at.date().isoformat()}\t{row.recipient.name}\t{row.action}\t"
+                f"subject #{row.subject_id}\t{request}"
+            )
+
+    def confirm_notification(self, actor: Actor, notification_id: int) -> None:
+        try:
+            notification = recipient_notification_get(actor=actor, notification_id=notification_id)
+            confirmed = recipient_notification_confirm(actor=actor, notification=notification)
+        except RecipientNotification.DoesNotExist as error:
+            raise CommandError(f"No notification #{notification_id} in this workspace.") from error
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
+        assert confirmed.confirmed_at is not None
+        self.stdout.write(f"{confirmed.pk}\tconfirmed\t{confirmed.confirmed_at.isoformat()}")
