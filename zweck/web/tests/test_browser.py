@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from zweck.accounts.actors import Actor
@@ -17,6 +18,7 @@ from zweck.accounts.permissions import Role
 from zweck.accounts.tests.factories import make_actor
 from zweck.crm.choices import ActivityKind, DealStatus
 from zweck.crm.models import Activity, Deal
+from zweck.crm.services import activity_create
 from zweck.crm.tests.factories import make_person, make_stages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -161,6 +163,31 @@ def test_a_days_work_in_german(page: Page, seller: Actor) -> None:
     page.get_by_role("link", name="Kalender").click()
     expect(page.locator("h1")).to_contain_text("Termine")
     screenshot(page, "week")
+
+
+def test_editing_an_activity_from_a_contacts_timeline(page: Page, seller: Actor) -> None:
+    person = make_person(seller, first_name="Johanna", last_name="Mustermann")
+    activity_create(
+        actor=seller,
+        kind=ActivityKind.CALL,
+        subject="Rückfrage zum Angebot",
+        participants=[person],
+        starts_at=timezone.now(),
+        done_at=timezone.now(),
+        owner=seller.user,
+    )
+    log_in(page, seller)
+
+    page.goto(f"/app/contacts/{person.pk}/")
+    page.locator("#activity-panel .timeline").get_by_role("link", name="Rückfrage zum Angebot").click()
+    expect(page.locator("h1")).to_have_text("Rückfrage zum Angebot")
+    page.get_by_role("button", name="Edit", exact=True).click()
+    page.get_by_label("Subject", exact=True).fill("Rückfrage zum Rahmenvertrag")
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    expect(page.locator("h1")).to_have_text("Rückfrage zum Rahmenvertrag")
+    expect(page.get_by_text("Changes saved.")).to_be_visible()
+    assert Activity.objects.get().subject == "Rückfrage zum Rahmenvertrag"
 
 
 def test_the_contact_list_on_a_phone(page: Page, seller: Actor) -> None:
