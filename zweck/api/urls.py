@@ -65,3 +65,4 @@ def _mount_privacy_register() -> None:
 
 _mount_privacy_register()
 api.add_router("/privacy/requests", privacy_requests.router)
+api.add_router("/privacy/notifications", privacy_requests.notifications_router)

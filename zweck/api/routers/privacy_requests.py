@@ -1,5 +1,7 @@
 """/privacy/requests: data-subject requests for the privacy officer — the queue, each step of a
-request, the erasure plan, the exports — and the same operations by email address."""
+request, the erasure plan, the exports — and the same operations by email address.
+/privacy/notifications: the recipient notifications (Art. 19 GDPR) those steps leave, tracked
+until each recipient confirms."""
 
 from __future__ import annotations
 
@@ -16,10 +18,16 @@ from zweck.privacy import dsr
 from zweck.privacy.erasure import erasure_plan
 from zweck.privacy.exports import media_type
 from zweck.privacy.models import DataSubjectRequest
+from zweck.privacy.notifications import (
+    recipient_notification_confirm,
+    recipient_notification_get,
+    recipient_notification_list,
+)
 from zweck.privacy.request_models import RequestChannel, RequestKind
 from zweck.privacy.subjects import subject_candidates
 
 router = Router(tags=["privacy requests"])
+notifications_router = Router(tags=["privacy requests"])
 
 ExportFormat = Literal["json", "html", "pdf", "zip", "csv"]
 
@@ -84,6 +92,26 @@ class SubjectEraseIn(Schema):
 class RequestFilter(Schema):
     status: str | None = None
     open_only: bool = False
+
+
+class NotificationOut(Schema):
+    id: int
+    recipient_id: int
+    recipient_name: str
+    request_id: int | None
+    subject_id: int
+    action: str
+    status: str
+    created_at: datetime
+    confirmed_at: datetime | None
+
+    @staticmethod
+    def resolve_recipient_name(obj: Any) -> str:
+        return str(obj.recipient.name)
+
+
+class NotificationFilter(Schema):
+    pending: bool = False
 
 
 def _read(request: HttpRequest, request_id: int) -> DataSubjectRequest:
@@ -206,3 +234,22 @@ def export_privacy_request(request: HttpRequest, request_id: ObjectId, format: E
     """The copy for an access (json, html, pdf, zip) or portability (json, csv) request."""
     body = dsr.dsr_export(actor=actor_of(request), request=_read(request, request_id), fmt=format)
     return HttpResponse(body, content_type=media_type(format))
+
+
+@notifications_router.get("", response=answers(Page[NotificationOut]))
+def list_recipient_notifications(
+    request: HttpRequest, filters: Query[NotificationFilter], page: Query[PageQuery]
+) -> Any:
+    """Recipient notifications (Art. 19 GDPR), the oldest first; ``pending=true`` for those
+    still waiting for the recipient's confirmation."""
+    rows = recipient_notification_list(actor=actor_of(request), pending_only=filters.pending)
+    return page_of(rows, page)
+
+
+@notifications_router.post("/{notification_id}/confirm", response=answers(NotificationOut))
+def confirm_recipient_notification(request: HttpRequest, notification_id: ObjectId) -> Any:
+    """Record that the recipient confirmed the notification; a second confirmation is refused."""
+    actor = actor_of(request)
+    notification = recipient_notification_get(actor=actor, notification_id=notification_id)
+    recipient_notification_confirm(actor=actor, notification=notification)
+    return recipient_notification_get(actor=actor, notification_id=notification_id)
