@@ -631,3 +631,19 @@ def test_extend_through_the_service_hides_the_extend_button(world: World) -> Non
 
     assert f"{APP}/requests/{request_id}/extend/" not in page
     assert "Complex" in page
+
+
+def test_the_request_page_speaks_german(world: World) -> None:
+    request_id = world.request(RequestKind.RESTRICTION)
+    dsr_restrict(actor=world.officer, request=_get(world, request_id))
+    client = client_for(world.officer)
+    client.cookies["django_language"] = "de"
+
+    detail = client.get(f"{APP}/requests/{request_id}/").content.decode()
+    pending = client.get(f"{APP}/notifications/").content.decode()
+
+    assert "Anfrage bearbeiten" in detail
+    assert "Einschränkung aufheben" in detail
+    assert "Personendatensätze eingeschränkt" in detail
+    assert "Empfängermitteilungen" in pending
+    assert "Einschränkung" in pending
