@@ -425,3 +425,15 @@ def test_the_coverage_page_lists_the_gaps_of_a_register_not_set_up(
     assert "The register has gaps" in page
     assert "Every processing of personal data has a legal basis." not in page
     assert "processing activity contact_management is not set up in this workspace" in page
+
+
+def test_the_register_page_speaks_german(world: World) -> None:
+    client = client_for(world.owner)
+    client.cookies["django_language"] = "de"
+
+    page = client.get(f"{BASE}/").content.decode()
+    refused = client.post(f"{BASE}/recipients/new/", _recipient_form(safeguard="", safeguard_date=""))
+
+    assert "<h1>Datenschutzregister</h1>" in page
+    assert "Verzeichnis von Verarbeitungstätigkeiten (Art. 30 DSGVO)" in page
+    assert "außerhalb von EU/EWR" in refused.context["form"].errors["safeguard"][0]
