@@ -29,19 +29,29 @@ CHANGE = frozenset({P.CRM_VIEW, P.ACTIVITY_CHANGE})
 
 
 @dataclass
-class Scene:
+class People:
     owner: Actor
     organization: Organization
     jana: Person
     otto: Person
+
+
+@dataclass
+class Scene(People):
     meeting: Activity
+
+
+def two_contacts_at_an_organization(owner: Actor) -> tuple[Organization, Person, Person]:
+    """Nordlicht Beratung GmbH with Jana Beispiel and Otto Normal (the deal tests use them too)."""
+    organization = make_organization(owner, name="Nordlicht Beratung GmbH")
+    jana = make_person(owner, first_name="Jana", last_name="Beispiel", organization=organization)
+    otto = make_person(owner, first_name="Otto", last_name="Normal", organization=organization)
+    return organization, jana, otto
 
 
 @pytest.fixture
 def scene(owner: Actor) -> Scene:
-    organization = make_organization(owner, name="Nordlicht Beratung GmbH")
-    jana = make_person(owner, first_name="Jana", last_name="Beispiel", organization=organization)
-    otto = make_person(owner, first_name="Otto", last_name="Normal", organization=organization)
+    organization, jana, otto = two_contacts_at_an_organization(owner)
     meeting = activity_create(
         actor=owner,
         kind=ActivityKind.MEETING,
@@ -109,6 +119,7 @@ by_call = pytest.mark.parametrize("call", CALLS, ids=[f"{c.method} {c.path}" for
 def client_holding(
     owner: Actor, permissions: frozenset[Permission], monkeypatch: pytest.MonkeyPatch
 ) -> Client:
+    """A member of ``owner``'s workspace whose role grants exactly ``permissions`` (for this test)."""
     membership = MembershipFactory(workspace=owner.workspace, role=Role.READ_ONLY)
     monkeypatch.setitem(ROLE_PERMISSIONS, Role.READ_ONLY, permissions)
     return client_for(Actor.for_membership(membership))

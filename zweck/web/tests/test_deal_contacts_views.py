@@ -10,33 +10,31 @@ from django.test import Client
 from django.utils import timezone
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.permissions import ROLE_PERMISSIONS, Permission, Role
-from zweck.accounts.tests.factories import MembershipFactory
+from zweck.accounts.permissions import Permission
 from zweck.audit.models import AuditEvent
-from zweck.crm.models import Deal, DealContact, Organization, Person
+from zweck.crm.models import Deal, DealContact, Person
 from zweck.crm.services import deal_update
-from zweck.crm.tests.factories import make_deal, make_organization, make_person
+from zweck.crm.tests.factories import make_deal, make_person
 from zweck.web.tests.accessibility import accessibility_problems
 from zweck.web.tests.conftest import client_for
+from zweck.web.tests.test_activity_edit_views import (
+    People,
+    client_holding,
+    two_contacts_at_an_organization,
+)
 
 pytestmark = pytest.mark.django_db
 P = Permission
 
 
 @dataclass
-class Scene:
-    owner: Actor
-    organization: Organization
-    jana: Person
-    otto: Person
+class Scene(People):
     deal: Deal
 
 
 @pytest.fixture
 def scene(owner: Actor) -> Scene:
-    organization = make_organization(owner, name="Nordlicht Beratung GmbH")
-    jana = make_person(owner, first_name="Jana", last_name="Beispiel", organization=organization)
-    otto = make_person(owner, first_name="Otto", last_name="Normal", organization=organization)
+    organization, jana, otto = two_contacts_at_an_organization(owner)
     deal = make_deal(owner, organization=organization, title="Rahmenvertrag 2026")
     return Scene(owner, organization, jana, otto, deal)
 
@@ -81,13 +79,12 @@ def test_another_workspace_gets_404(scene: Scene, stranger: Actor) -> None:
 def test_a_member_without_the_permission_is_refused(
     scene: Scene, missing: Permission, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    membership = MembershipFactory(workspace=scene.owner.workspace, role=Role.READ_ONLY)
-    monkeypatch.setitem(
-        ROLE_PERMISSIONS, Role.READ_ONLY, frozenset({P.CRM_VIEW, P.DEAL_VIEW, P.DEAL_CHANGE} - {missing})
+    client = client_holding(
+        scene.owner, frozenset({P.CRM_VIEW, P.DEAL_VIEW, P.DEAL_CHANGE} - {missing}), monkeypatch
     )
     before = AuditEvent.objects.count()
 
-    response = edit(scene, client_for(Actor.for_membership(membership)), contacts=[scene.jana.pk])
+    response = edit(scene, client, contacts=[scene.jana.pk])
 
     assert response.status_code == 403
     assert contact_ids(scene.deal) == []

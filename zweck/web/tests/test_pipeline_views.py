@@ -9,14 +9,14 @@ import pytest
 from django.test import Client
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.permissions import ROLE_PERMISSIONS, Permission, Role
-from zweck.accounts.tests.factories import MembershipFactory
+from zweck.accounts.permissions import Permission, Role
 from zweck.audit.models import AuditEvent
 from zweck.crm.models import PipelineStage
 from zweck.crm.services import pipeline_stage_create
 from zweck.crm.tests.factories import make_deal, make_stages
 from zweck.web.tests.accessibility import accessibility_problems
 from zweck.web.tests.conftest import client_for
+from zweck.web.tests.test_activity_edit_views import client_holding
 
 pytestmark = pytest.mark.django_db
 P = Permission
@@ -82,14 +82,6 @@ CALLS = [
     Call("POST", "/app/pipeline/{stage}/delete/", 302, audit="pipelinestage.delete"),
 ]
 by_call = pytest.mark.parametrize("call", CALLS, ids=[f"{c.method} {c.path}" for c in CALLS])
-
-
-def client_holding(
-    owner: Actor, permissions: frozenset[Permission], monkeypatch: pytest.MonkeyPatch
-) -> Client:
-    membership = MembershipFactory(workspace=owner.workspace, role=Role.READ_ONLY)
-    monkeypatch.setitem(ROLE_PERMISSIONS, Role.READ_ONLY, permissions)
-    return client_for(Actor.for_membership(membership))
 
 
 @by_call
