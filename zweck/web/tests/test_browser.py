@@ -31,7 +31,7 @@ PASSWORD = "correct horse battery staple"
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing at /usr/bin/chromium (scripts/ensure-chromium installs it).")
+        pytest.fail("Chromium is missing at /usr/bin/chromium (scripts/ensure-packages installs it).")
     with pytest.MonkeyPatch.context() as patch:
         # Playwright's sync API runs an event loop in this thread; the database calls the
         # live server's fixtures make from here are still synchronous and safe.
