@@ -9,6 +9,7 @@ from zweck.web.staff import (
     person_bulk,
     persons,
     pipeline,
+    privacy_register,
     privacy_requests,
 )
 
