@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
 
 from ninja import NinjaAPI
@@ -17,6 +16,7 @@ from zweck.api.routers import (
     crm_organizations,
     crm_persons,
     crm_pipeline,
+    privacy_register,
     privacy_requests,
 )
 
@@ -51,18 +51,6 @@ api.add_router("/deals", crm_deals.router)
 api.add_router("/pipeline-stages", crm_pipeline.router)
 
 
-def _mount_privacy_register() -> None:
-    # The register's router ships separately; the API works without it.
-    name = "zweck.api.routers.privacy_register"
-    try:
-        module = importlib.import_module(name)
-    except ModuleNotFoundError as error:
-        if error.name != name:
-            raise
-        return
-    api.add_router("/privacy/register/", module.router)
-
-
-_mount_privacy_register()
+api.add_router("/privacy/register", privacy_register.router)
 api.add_router("/privacy/requests", privacy_requests.router)
 api.add_router("/privacy/notifications", privacy_requests.notifications_router)

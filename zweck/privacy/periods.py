@@ -20,6 +20,8 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils.translation import gettext as _
+
 MAXIMUM_YEARS = 100
 
 
@@ -35,9 +37,11 @@ class Period:
 
     def validate(self) -> None:
         if min(self.years, self.months, self.days) < 0:
-            raise PeriodError("A retention period cannot be negative.")
+            raise PeriodError(_("A retention period cannot be negative."))
         if self.years + self.months / 12 + self.days / 365 > MAXIMUM_YEARS:
-            raise PeriodError(f"A retention period cannot exceed {MAXIMUM_YEARS} years.")
+            raise PeriodError(
+                _("A retention period cannot exceed %(years)d years.") % {"years": MAXIMUM_YEARS}
+            )
 
 
 def add_months(start: date, months: int) -> date:
@@ -46,7 +50,7 @@ def add_months(start: date, months: int) -> date:
     year, month = divmod(index, 12)
     month += 1
     if not 1 <= year <= 9999:
-        raise PeriodError("The period ends outside the calendar.")
+        raise PeriodError(_("The period ends outside the calendar."))
     day = min(start.day, calendar.monthrange(year, month)[1])
     return date(year, month, day)
 
@@ -57,7 +61,7 @@ def add_period(start: date, period: Period) -> date:
     try:
         return moved + timedelta(days=period.days)
     except OverflowError as error:
-        raise PeriodError("The period ends outside the calendar.") from error
+        raise PeriodError(_("The period ends outside the calendar.")) from error
 
 
 def period_start(event_on: date, *, from_end_of_year: bool) -> date:
@@ -74,5 +78,5 @@ def erasure_due_on(event_on: date, period: Period, *, from_end_of_year: bool) ->
     """The first day the record may (and, without a hold, must) be erased."""
     end = period_end(event_on, period, from_end_of_year=from_end_of_year)
     if end == date.max:
-        raise PeriodError("The period ends outside the calendar.")
+        raise PeriodError(_("The period ends outside the calendar."))
     return end + timedelta(days=1)

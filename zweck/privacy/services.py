@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zweck.accounts.actors import Actor
 from zweck.accounts.permissions import Permission
@@ -49,7 +50,7 @@ def _create[Row: models.Model](actor: Actor, row: Row, action: str) -> Row:
 def _update[Row: models.Model](actor: Actor, row: Row, changes: dict[str, Any], action: str) -> Row:
     fixed = sorted(set(changes) & _FIXED)
     if fixed:
-        raise ValidationError({name: "This field cannot be changed." for name in fixed})
+        raise ValidationError({name: _("This field cannot be changed here.") for name in fixed})
     locked = type(row)._default_manager.select_for_update().get(pk=row.pk, workspace_id=actor.workspace_id)
     concrete = locked._meta.concrete_fields
     before = {model_field.name: getattr(locked, model_field.attname) for model_field in concrete}

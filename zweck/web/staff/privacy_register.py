@@ -41,6 +41,12 @@ from zweck.web.staff.privacy_register_forms import (
 
 FORMATS = ("html", "md", "pdf")
 _BODY = re.compile(r"<body>(.*)</body>", re.DOTALL)
+_HEADING = re.compile(r"<(/?)h([1-5])\b")
+
+
+def _demoted(html: str) -> str:
+    """The document's headings one level down, so that the page keeps a single h1."""
+    return _HEADING.sub(lambda match: f"<{match.group(1)}h{int(match.group(2)) + 1}", html)
 
 
 @dataclass(frozen=True)
@@ -190,7 +196,7 @@ def _document_page(request: StaffRequest, link: DocumentLink, lang: str) -> Http
     return render_page(
         request,
         "staff/privacy/register/document.html",
-        {"link": link, "lang": lang, "document": body.group(1) if body else ""},
+        {"link": link, "lang": lang, "document": _demoted(body.group(1)) if body else ""},
     )
 
 

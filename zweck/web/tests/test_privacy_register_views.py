@@ -22,6 +22,7 @@ from zweck.privacy.labels import safeguard_text
 from zweck.privacy.models import ProcessingActivity, Recipient, RetentionRule, SecurityMeasure
 from zweck.privacy.services import recipient_create, register_defaults_install
 from zweck.web.staff.privacy_register_forms import ProcessingActivityForm, RetentionRuleForm
+from zweck.web.tests.accessibility import accessibility_problems
 from zweck.web.tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -394,6 +395,13 @@ def test_a_document_is_shown_in_the_page(world: World) -> None:
 
     assert "<td>Odoo S.A.</td>" in page
     assert "<html" not in page.split("</head>", 1)[1]
+
+
+@pytest.mark.parametrize("path", ["/ropa/en/", "/notices/business_contact/de/", "/coverage/", "/"])
+def test_register_pages_pass_the_accessibility_check(world: World, path: str) -> None:
+    page = client_for(world.owner).get(BASE + path).content.decode()
+
+    assert accessibility_problems(page) == []
 
 
 @pytest.mark.parametrize(
