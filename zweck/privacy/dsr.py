@@ -379,7 +379,7 @@ def person_rectify(*, actor: Actor, request: DataSubjectRequest, person_id: int,
     """Correct a person's fields through the CRM's own service (Art. 16 GDPR); returns the names
     of the fields that changed. Recipients get a notification task (Art. 19 GDPR)."""
     from zweck.crm.models import Person
-    from zweck.crm.services import person_update
+    from zweck.crm.services import person_change
 
     actor.require(Permission.PRIVACY_MANAGE)
     locked = _locked(actor, request)
@@ -394,9 +394,7 @@ def person_rectify(*, actor: Actor, request: DataSubjectRequest, person_id: int,
         role=actor.role,
         permissions=actor.permissions | {Permission.CRM_CHANGE},
     )
-    before = {name: getattr(person, name) for name in changes if hasattr(person, name)}
-    person_update(actor=rectifier, person=person, **changes)
-    changed = sorted(name for name in changes if before.get(name, object()) != getattr(person, name, None))
+    changed = sorted(person_change(actor=rectifier, person=person, **changes))
     if changed:
         recipient_notifications_create(
             actor=actor,

@@ -34,7 +34,8 @@ class SearchPosting(models.Model):
         Person,
         on_delete=models.CASCADE,
         related_name="search_postings",
-        db_index=False,
+        # Its own index: refreshing or erasing a person deletes their postings, and deleting a
+        # person checks this column; without it both scan every posting of every person.
         verbose_name=_("person"),
     )
     word = models.CharField(_("word"), max_length=254)

@@ -256,6 +256,24 @@ def person_update(
 
     The audit event records the names of changed fields, never their values.
     """
+    person_change(
+        actor=actor, person=person, emails=emails, phones=phones, organizations=organizations, **changes
+    )
+    return person
+
+
+@transaction.atomic
+def person_change(
+    *,
+    actor: Actor,
+    person: Person,
+    emails: Sequence[EmailInput] | None = None,
+    phones: Sequence[PhoneInput] | None = None,
+    organizations: Sequence[MembershipInput] | None = None,
+    **changes: object,
+) -> list[str]:
+    """``person_update`` for callers that need to know what changed: the names of the fields
+    (``emails``, ``phones`` and ``organizations`` for the lists) that took a new value."""
     actor.require(Permission.CRM_CHANGE)
     require_same_workspace(actor, person=person)
     changed = apply_changes(person, changes, allowed=PERSON_FIELDS)
@@ -280,13 +298,13 @@ def person_update(
             _replace_memberships(actor, person, organizations)
             changed.append("organizations")
     if not changed:
-        return person
+        return []
     save_scoped(person, actor=actor, changed=[name for name in changed if name in PERSON_FIELDS])
     person_refresh_search_text(person=person)
     audit_record(
         actor=actor, action="person.update", instance=person, subject_ids=[person.pk], changed_fields=changed
     )
-    return person
+    return changed
 
 
 @transaction.atomic

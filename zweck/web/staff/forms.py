@@ -21,7 +21,7 @@ from zweck.accounts.models import User
 from zweck.accounts.permissions import Permission
 from zweck.accounts.selectors import member_list
 from zweck.crm import selectors
-from zweck.crm.choices import ActivityKind, DataSource, RelationshipType, SubjectCategory
+from zweck.crm.choices import ActivityKind, ContactLabel, DataSource, RelationshipType, SubjectCategory
 from zweck.crm.models import Activity, Deal, Organization, Person, PipelineStage
 from zweck.crm.services import (
     AddressInput,
@@ -90,8 +90,26 @@ class ServiceForm(forms.Form):
             return None
 
 
-def _lines(value: str) -> list[str]:
+def text_lines(value: str) -> list[str]:
     return [line.strip() for line in value.replace(",", "\n").splitlines() if line.strip()]
+
+
+def contact_lists(
+    person: Person | None, addresses: list[str], numbers: list[str]
+) -> tuple[list[EmailInput], list[PhoneInput]]:
+    """The email and phone inputs for a contact from the form's lines: the first of each is the
+    primary one; an address or number already stored keeps its label."""
+    email_labels = {e.email.lower(): e.label for e in person.emails.all()} if person else {}
+    phone_labels = {p.number: p.label for p in person.phones.all()} if person else {}
+    emails = [
+        EmailInput(address, label=email_labels.get(address.lower(), ContactLabel.WORK), is_primary=index == 0)
+        for index, address in enumerate(addresses)
+    ]
+    phones = [
+        PhoneInput(number, label=phone_labels.get(number, ContactLabel.WORK), is_primary=index == 0)
+        for index, number in enumerate(numbers)
+    ]
+    return emails, phones
 
 
 def _member_choices(actor: Actor) -> list[tuple[str, str]]:
@@ -248,7 +266,7 @@ class OrganizationForm(ServiceForm):
         }
         details["relationship_types"] = list(data["relationship_types"])
         details["owner"] = _owner(self.actor, data["owner"])
-        tags = _lines(data["tags"])
+        tags = text_lines(data["tags"])
         if self.organization is None:
             return self.call(
                 organization_create, name=data["name"], tags=tags, addresses=self._addresses(), **details
@@ -330,7 +348,7 @@ class PersonForm(ServiceForm):
 
     def clean_phones(self) -> list[str]:
         errors, numbers = [], []
-        for line in _lines(self.cleaned_data["phones"]):
+        for line in text_lines(self.cleaned_data["phones"]):
             try:
                 numbers.append(normalize_phone(line))
             except ValidationError as error:
@@ -357,10 +375,7 @@ class PersonForm(ServiceForm):
         data = self.cleaned_data
         details = {name: data[name] for name in self.SIMPLE_FIELDS}
         details["owner"] = _owner(self.actor, data["owner"])
-        emails = [
-            EmailInput(address, is_primary=index == 0) for index, address in enumerate(_lines(data["emails"]))
-        ]
-        phones = [PhoneInput(number, is_primary=index == 0) for index, number in enumerate(data["phones"])]
+        emails, phones = contact_lists(self.person, text_lines(data["emails"]), data["phones"])
         if self.person is None:
             return self.call(
                 person_create, emails=emails, phones=phones, organizations=self._memberships(), **details

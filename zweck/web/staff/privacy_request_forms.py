@@ -16,13 +16,22 @@ from zweck.crm.validators import normalize_phone
 from zweck.privacy import dsr
 from zweck.privacy.models import DataSubjectRequest
 from zweck.privacy.request_models import Decision, ObjectionScope, RequestChannel, RequestKind
-from zweck.web.staff.forms import DateTimeInput, PersonForm, ServiceForm, _member_choices, _owner
+from zweck.web.staff.forms import (
+    DateTimeInput,
+    PersonForm,
+    ServiceForm,
+    _member_choices,
+    _owner,
+    contact_lists,
+    text_lines,
+)
 
 # Requests that reach the privacy officer directly; the portal records its own.
 STAFF_CHANNELS = [(value, label) for value, label in RequestChannel.choices if value != RequestChannel.PORTAL]
 
 # The person fields a rectification may correct here, as the contact form asks for them.
 RECTIFIABLE_FIELDS = ("salutation", "title", "first_name", "last_name", "position", "language")
+CONTACT_FIELDS = ("emails", "phones")
 
 
 class RequestOpenForm(ServiceForm):
@@ -207,15 +216,27 @@ class RectifyForm(RequestServiceForm):
     def __init__(
         self, *args: Any, actor: Actor, request: DataSubjectRequest, person: Any, **kwargs: Any
     ) -> None:
+        stored = PersonForm.initial_for(person)
         kwargs.setdefault(
-            "initial", {"person": person.pk, **{name: getattr(person, name) for name in RECTIFIABLE_FIELDS}}
+            "initial",
+            {"person": person.pk, **{name: stored[name] for name in (*RECTIFIABLE_FIELDS, *CONTACT_FIELDS)}},
         )
         super().__init__(*args, actor=actor, request=request, **kwargs)
+        self.record = person
         cast(forms.ChoiceField, self.fields["person"]).choices = [(person.pk, str(person))]
-        for name in RECTIFIABLE_FIELDS:
+        for name in (*RECTIFIABLE_FIELDS, *CONTACT_FIELDS):
             self.fields[name] = copy.deepcopy(PersonForm.base_fields[name])
+
+    # The same parsing as the contact form: numbers in any format, normalised to E.164.
+    clean_phones = PersonForm.clean_phones
 
     def submit(self) -> list[str] | None:
         data = dict(self.cleaned_data)
         person_id = data.pop("person")
+        emails, phones = contact_lists(self.record, text_lines(data.pop("emails")), data.pop("phones"))
+        # A list the form did not send stays as stored; one sent empty is emptied.
+        if "emails" in self.data:
+            data["emails"] = emails
+        if "phones" in self.data:
+            data["phones"] = phones
         return self.call(dsr.person_rectify, request=self.request, person_id=person_id, **data)

@@ -265,12 +265,20 @@ request_restriction_lift = _form_step(
 )
 
 
+def _field_label(field: Any) -> str:
+    """A field's name for people: its verbose name, or for a list of related rows (emails,
+    phones) the plural name of those rows."""
+    if field.is_relation and field.auto_created:
+        return str(field.related_model._meta.verbose_name_plural)
+    return str(field.verbose_name)
+
+
 def _changed_message(changed: list[str]) -> str:
     if not changed:
         return _("Nothing changed.")
     from zweck.crm.models import Person
 
-    names = [str(getattr(Person._meta.get_field(name), "verbose_name", name)) for name in changed]
+    names = [_field_label(Person._meta.get_field(name)) for name in changed]
     return _("Changed: %(fields)s. The recipients are to be notified.") % {"fields": ", ".join(names)}
 
 
