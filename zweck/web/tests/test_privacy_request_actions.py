@@ -20,6 +20,7 @@ from zweck.accounts.actors import Actor
 from zweck.accounts.permissions import ROLE_PERMISSIONS, Permission, Role
 from zweck.accounts.tests.factories import MembershipFactory
 from zweck.audit.models import AuditEvent
+from zweck.crm.choices import ContactLabel
 from zweck.crm.models import Person
 from zweck.crm.tests.factories import make_person
 from zweck.privacy.dsr import (
@@ -514,6 +515,47 @@ def test_rectifying_shows_the_changed_fields_and_logs_them(world: World) -> None
         "first_name, last_name, title"
     )
     assert RecipientNotification.objects.filter(request_id=request_id, action="rectification").count() == 1
+
+
+def test_rectifying_contact_details_keeps_labels_and_names_the_changed_lists(world: World) -> None:
+    request_id = world.request(RequestKind.RECTIFICATION)
+    world.anna.emails.update(label=ContactLabel.HOME)
+
+    response = client_for(world.officer).post(
+        f"{APP}/requests/{request_id}/rectify/?person={world.anna.pk}",
+        {
+            "person": world.anna.pk,
+            "first_name": "Anna",
+            "last_name": "Beispiel",
+            "emails": "anna.beispiel@example.com\nanna@beispiel.example",
+            "phones": "0171 2345678",
+        },
+        follow=True,
+    )
+
+    assert "Changed: email addresses, phone numbers." in response.content.decode()
+    emails = list(world.anna.emails.order_by("-is_primary").values_list("email", "label", "is_primary"))
+    assert emails == [
+        ("anna.beispiel@example.com", ContactLabel.HOME, True),
+        ("anna@beispiel.example", ContactLabel.WORK, False),
+    ]
+    assert list(world.anna.phones.values_list("number", flat=True)) == ["+491712345678"]
+    assert RequestAction.objects.filter(request_id=request_id, action="person.rectify").get().note == (
+        "emails, phones"
+    )
+
+
+def test_rectifying_refuses_a_malformed_phone_number_and_changes_nothing(world: World) -> None:
+    request_id = world.request(RequestKind.RECTIFICATION)
+
+    response = client_for(world.officer).post(
+        f"{APP}/requests/{request_id}/rectify/?person={world.anna.pk}",
+        {"person": world.anna.pk, "first_name": "Anne", "last_name": "Beispiel", "phones": "call me maybe"},
+    )
+
+    assert response.status_code == 200
+    assert Person.objects.get(pk=world.anna.pk).first_name == "Anna"
+    assert not RequestAction.objects.filter(request_id=request_id, action="person.rectify").exists()
 
 
 def test_deciding_a_refusal_needs_reasons(world: World) -> None:
