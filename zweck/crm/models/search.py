@@ -34,8 +34,7 @@ class SearchPosting(models.Model):
         Person,
         on_delete=models.CASCADE,
         related_name="search_postings",
-        # Its own index: refreshing or erasing a person deletes their postings, and deleting a
-        # person checks this column; without it both scan every posting of every person.
+        db_index=False,  # the unique constraint leads with it
         verbose_name=_("person"),
     )
     word = models.CharField(_("word"), max_length=254)
@@ -56,8 +55,10 @@ class SearchPosting(models.Model):
             ),
         ]
         constraints = [
-            # Also the index that finds a person's postings when they are rewritten.
-            models.UniqueConstraint(fields=["workspace", "person", "word"], name="searchposting_unique_word"),
+            # Also the index that finds a person's postings: when they are rewritten, when the
+            # person is erased or deleted (Django's cascade and the foreign key's check ask by
+            # person alone; led by the workspace, every such delete scanned all postings).
+            models.UniqueConstraint(fields=["person", "word"], name="searchposting_unique_word"),
         ]
 
     def __str__(self) -> str:
