@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from zweck.accounts.actors import Actor
 from zweck.accounts.permissions import Permission
 from zweck.audit.services import audit_record
+from zweck.core.services import save_scoped
 from zweck.privacy.models import DataSubjectRequest, ProcessingActivity, Recipient, RecipientNotification
 from zweck.privacy.register import ModelDeclaration
 from zweck.privacy.request_models import NotificationStatus
@@ -105,11 +106,8 @@ def recipient_notification_confirm(
         )
     locked.status = NotificationStatus.CONFIRMED
     locked.confirmed_at = timezone.now()
-    locked.updated_at = locked.confirmed_at
-    locked.updated_by_id = actor.user_id
-    locked.full_clean()
     changed = ["status", "confirmed_at"]
-    locked.save(update_fields=[*changed, "updated_at", "updated_by"])
+    save_scoped(locked, actor=actor, changed=changed)
     audit_record(
         actor=actor,
         action="recipient_notification.confirm",
