@@ -20,7 +20,8 @@ from zweck.api.urls import api as zweck_api
 from zweck.audit.models import AuditEvent
 from zweck.privacy.choices import RecipientRole, TransferSafeguard
 from zweck.privacy.models import ProcessingActivity, Recipient, RetentionRule, SecurityMeasure
-from zweck.privacy.services import recipient_create, register_defaults_install
+from zweck.privacy.services import recipient_create
+from zweck.privacy.tests.factories import register_with_erp_processor
 
 pytestmark = pytest.mark.django_db
 P = Permission
@@ -39,16 +40,7 @@ class RegisterWorld(World):
 
 @pytest.fixture
 def world(owner: Actor) -> RegisterWorld:
-    register_defaults_install(actor=owner)
-    recipient = recipient_create(
-        actor=owner,
-        name="Odoo S.A.",
-        role=RecipientRole.PROCESSOR,
-        service_en="ERP: quotes, orders, invoices",
-        service_de="ERP: Angebote, Aufträge, Rechnungen",
-        country="BE",
-        activity_keys=["quotes_and_orders"],
-    )
+    recipient = register_with_erp_processor(owner)
     return RegisterWorld(**vars(build_world(owner)), recipient=recipient)
 
 

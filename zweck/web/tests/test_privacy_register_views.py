@@ -20,7 +20,7 @@ from zweck.audit.models import AuditEvent
 from zweck.privacy.choices import LegalBasis, RecipientRole, TransferSafeguard
 from zweck.privacy.labels import safeguard_text
 from zweck.privacy.models import ProcessingActivity, Recipient, RetentionRule, SecurityMeasure
-from zweck.privacy.services import recipient_create, register_defaults_install
+from zweck.privacy.tests.factories import register_with_erp_processor
 from zweck.web.staff.privacy_register_forms import ProcessingActivityForm, RetentionRuleForm
 from zweck.web.tests.accessibility import accessibility_problems
 from zweck.web.tests.conftest import client_for
@@ -43,16 +43,7 @@ class World:
 
 @pytest.fixture
 def world(owner: Actor) -> World:
-    register_defaults_install(actor=owner)
-    recipient = recipient_create(
-        actor=owner,
-        name="Odoo S.A.",
-        role=RecipientRole.PROCESSOR,
-        service_en="ERP: quotes, orders, invoices",
-        service_de="ERP: Angebote, Aufträge, Rechnungen",
-        country="BE",
-        activity_keys=["quotes_and_orders"],
-    )
+    recipient = register_with_erp_processor(owner)
     return World(owner, recipient)
 
 
