@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
+from django.utils import translation
 
 from zweck.accounts.actors import Actor
 from zweck.accounts.models import Workspace
 from zweck.accounts.permissions import Role
 from zweck.accounts.tests.factories import WorkspaceFactory, make_actor
+
+
+@pytest.fixture(autouse=True)
+def _language_of_each_test_is_its_own() -> Iterator[None]:
+    """A German page served in one test leaves German active in the thread; the next test
+    starts again from the default language, whatever ran before it."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
