@@ -9,8 +9,8 @@ from django.utils import translation
 
 from zweck.accounts.actors import Actor
 from zweck.accounts.models import Workspace
-from zweck.accounts.permissions import Role
 from zweck.accounts.tests.factories import WorkspaceFactory, make_actor
+from zweck.core.permissions import Role
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 
 from zweck.accounts.models import Membership, User, Workspace
-from zweck.accounts.permissions import Permission, Role, permissions_for
+from zweck.core.permissions import Permission, Role, permissions_for
 
 
 @dataclass(frozen=True)

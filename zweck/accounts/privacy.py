@@ -1,7 +1,7 @@
 """Register declarations for staff accounts: these are the workspace's employees."""
 
 from zweck.accounts import models as accounts
-from zweck.privacy.register import NOT_PERSONAL, Mask, Personal, register
+from zweck.core.register import NOT_PERSONAL, Mask, Personal, register
 
 STAFF = "employee"
 

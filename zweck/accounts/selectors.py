@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 
 from zweck.accounts.actors import Actor
 from zweck.accounts.models import ApiToken, Membership, User, Workspace
-from zweck.accounts.permissions import Permission
+from zweck.core.permissions import Permission
 
 
 def membership_list_for_user(*, user: User) -> QuerySet[Membership]:

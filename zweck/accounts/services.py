@@ -12,8 +12,8 @@ from django.utils.text import slugify
 
 from zweck.accounts.actors import Actor
 from zweck.accounts.models import ApiToken, Membership, User, Workspace
-from zweck.accounts.permissions import Permission, Role
 from zweck.audit.services import audit_record
+from zweck.core.permissions import Permission, Role
 
 TOKEN_PREFIX = "zk_"
 # last_used_at is refreshed at most this often, so a busy client does not write on every call.

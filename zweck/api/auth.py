@@ -7,8 +7,8 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.permissions import Permission
 from zweck.accounts.services import token_authenticate
+from zweck.core.permissions import Permission
 
 
 class TokenAuth(HttpBearer):

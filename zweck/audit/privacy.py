@@ -1,7 +1,7 @@
 """Register declarations for the audit trail: ids and field names only, never values."""
 
 from zweck.audit import models as audit
-from zweck.privacy.register import NOT_PERSONAL, Personal, register
+from zweck.core.register import NOT_PERSONAL, Personal, register
 
 register.declare(
     audit.AuditEvent,

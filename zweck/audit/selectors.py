@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.permissions import Permission
 from zweck.audit.models import AuditEvent
+from zweck.core.permissions import Permission
 
 
 def audit_event_list(

@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from zweck.accounts.actors import Actor
 from zweck.accounts.models import User, Workspace
-from zweck.accounts.permissions import Role
 from zweck.accounts.selectors import actor_for, workspace_get_by_slug
 from zweck.accounts.services import membership_set, user_create, workspace_create
+from zweck.core.permissions import Role
 from zweck.crm.choices import ContactLabel
 from zweck.crm.models import Organization, Person, PipelineStage
 from zweck.crm.services import (

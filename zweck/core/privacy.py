@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django_tasks_db.models import DBTaskResult
 
-from zweck.privacy.register import NOT_PERSONAL, Personal, register
+from zweck.core.register import NOT_PERSONAL, Personal, register
 
 register.declare(
     LogEntry,

@@ -23,8 +23,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.permissions import Permission
 from zweck.audit.services import audit_record
+from zweck.core.permissions import Permission
 from zweck.crm import selectors
 from zweck.crm.models import OrganizationMembership, PersonEmail, PersonPhone
 

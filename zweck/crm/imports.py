@@ -36,8 +36,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.permissions import Permission
 from zweck.audit.services import audit_record
+from zweck.core.permissions import Permission
 from zweck.crm import search, search_text
 from zweck.crm.choices import ContactLabel, DataSource, SubjectCategory
 from zweck.crm.models import Organization, OrganizationMembership, Person, PersonEmail, PersonPhone

@@ -2,9 +2,9 @@
 
 from collections.abc import Callable
 
+from zweck.core.register import NOT_PERSONAL, Erasure, Mask, Personal, base_fields, register
 from zweck.crm import models as crm
 from zweck.crm import search
-from zweck.privacy.register import NOT_PERSONAL, Erasure, Mask, Personal, base_fields, register
 
 CONTACT_ACTIVITIES = ("contact_management", "client_relationship", "management_reporting")
 # Finding a contact is part of managing contacts, never of reporting.

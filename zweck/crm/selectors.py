@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.permissions import Permission
+from zweck.core.permissions import Permission
 from zweck.crm import search
 from zweck.crm.choices import DealStatus
 from zweck.crm.models import (

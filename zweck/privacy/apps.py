@@ -9,5 +9,10 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Privacy")
 
     def ready(self) -> None:
-        # Every app's privacy.py declares its models into the register at start-up.
+        from zweck.core.register import add_reference_check
+        from zweck.privacy.defaults import preset_reference_errors
+
+        # Declarations may name only the activities and retention rules shipped here; the
+        # check is in place before every app's privacy.py declares its models at start-up.
+        add_reference_check(preset_reference_errors)
         autodiscover_modules("privacy")

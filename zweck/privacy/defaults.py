@@ -580,3 +580,17 @@ SECURITY_MEASURE_PRESETS: dict[str, SecurityMeasurePreset] = {
         ),
     )
 }
+
+
+def preset_reference_errors(label: str, activities: tuple[str, ...], retention: str | None) -> list[str]:
+    """Why a register declaration names an activity or retention rule that is not shipped here."""
+    errors = [
+        f"{label}: processing activity {key!r} is not a shipped default (add it to zweck/privacy/defaults.py)."
+        for key in activities
+        if key not in ACTIVITY_PRESETS
+    ]
+    if retention is not None and retention not in RETENTION_PRESETS:
+        errors.append(
+            f"{label}: retention rule {retention!r} is not a shipped default (add it to zweck/privacy/defaults.py)."
+        )
+    return errors

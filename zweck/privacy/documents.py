@@ -18,10 +18,10 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from zweck.core.register import register
 from zweck.privacy import labels
 from zweck.privacy.defaults import NOTICE_SUBJECTS, STAFF, SUBJECT_GROUP_PRESETS
 from zweck.privacy.models import ProcessingActivity, Recipient, RetentionRule
-from zweck.privacy.register import register
 from zweck.privacy.selectors import RegisterSnapshot
 
 

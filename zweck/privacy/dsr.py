@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from zweck.accounts.actors import Actor
 from zweck.accounts.models import User
-from zweck.accounts.permissions import Permission
 from zweck.audit.services import audit_record
+from zweck.core.permissions import Permission
 from zweck.privacy import exports
 from zweck.privacy.deadlines import extension_possible, request_due_on, request_extended_due_on
 from zweck.privacy.erasure import ErasureResult, keyed_digest, person_erase

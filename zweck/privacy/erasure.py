@@ -32,12 +32,12 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.permissions import Permission
 from zweck.audit.services import audit_record, object_type_of
+from zweck.core.permissions import Permission
+from zweck.core.register import Erasure, Mask, ModelDeclaration, register
 from zweck.privacy.choices import RetentionEvent
 from zweck.privacy.models import DataSubjectRequest, ErasureTombstone, RecordHold, RetentionRule
 from zweck.privacy.notifications import recipient_notifications_create
-from zweck.privacy.register import Erasure, Mask, ModelDeclaration, register
 from zweck.privacy.restriction import RESTRICTED_FIELD
 from zweck.privacy.subjects import (
     EMAIL_CATEGORY,

@@ -27,10 +27,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from zweck.accounts.models import Workspace
+from zweck.core.register import ModelDeclaration, Personal
 from zweck.privacy import labels
 from zweck.privacy.choices import LegalBasis
 from zweck.privacy.models import ProcessingActivity, RetentionRule
-from zweck.privacy.register import ModelDeclaration, Personal
 from zweck.privacy.subjects import (
     Identifiers,
     contact_declarations,

@@ -9,10 +9,10 @@ from typing import Any
 import yaml
 from fideslang.models import LegalBasisForProcessingEnum, SpecialCategoryLegalBasisEnum
 
+from zweck.core.register import Personal, register
 from zweck.privacy.choices import LegalBasis, TransferSafeguard
 from zweck.privacy.defaults import SUBJECT_GROUP_PRESETS
 from zweck.privacy.labels import retention_text
-from zweck.privacy.register import Personal, register
 from zweck.privacy.selectors import RegisterSnapshot
 
 # Not-personal columns are tagged as Fides tags its own operational data.

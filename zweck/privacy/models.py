@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from zweck.core.models import WorkspaceScopedModel
+from zweck.core.register import data_category_keys, is_special_category
 from zweck.privacy.choices import (
     EEA_COUNTRIES,
     LegalBasis,
@@ -26,7 +27,6 @@ from zweck.privacy.choices import (
     TransferSafeguard,
 )
 from zweck.privacy.periods import Period, PeriodError, period_end
-from zweck.privacy.register import data_category_keys, is_special_category
 
 _KEY_HELP = _("Fixed identifier the register declarations refer to.")
 

@@ -20,11 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.permissions import Permission
 from zweck.audit.services import audit_record
+from zweck.core.permissions import Permission
+from zweck.core.register import ModelDeclaration
 from zweck.core.services import save_scoped
 from zweck.privacy.models import DataSubjectRequest, ProcessingActivity, Recipient, RecipientNotification
-from zweck.privacy.register import ModelDeclaration
 from zweck.privacy.request_models import NotificationStatus
 
 

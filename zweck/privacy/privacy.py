@@ -1,8 +1,8 @@
 """Register declarations for the register's own rows: they describe processing, they hold no
 one's personal data beyond the staff author stamps every workspace row carries."""
 
+from zweck.core.register import NOT_PERSONAL, Erasure, Mask, Personal, base_fields, register
 from zweck.privacy import models as privacy
-from zweck.privacy.register import NOT_PERSONAL, Erasure, Mask, Personal, base_fields, register
 
 register.declare(
     privacy.RetentionRule,

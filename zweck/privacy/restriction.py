@@ -20,11 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.permissions import Permission
 from zweck.audit.services import audit_record, object_type_of
+from zweck.core.permissions import Permission
+from zweck.core.register import register
 from zweck.privacy.models import DataSubjectRequest, RecordHold
 from zweck.privacy.notifications import email_after_commit, recipient_notifications_create
-from zweck.privacy.register import register
 from zweck.privacy.subjects import (
     contact_declarations,
     identifiers_of,

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 
 from zweck.accounts.actors import Actor
 from zweck.accounts.models import Workspace
-from zweck.accounts.permissions import Permission
+from zweck.core.permissions import Permission
+from zweck.core.register import register
 from zweck.privacy.choices import TransferSafeguard
 from zweck.privacy.labels import data_category_text
 from zweck.privacy.models import ProcessingActivity, Recipient, RetentionRule, SecurityMeasure
-from zweck.privacy.register import register
 
 
 def processing_activity_list(*, actor: Actor) -> QuerySet[ProcessingActivity]:

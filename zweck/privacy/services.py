@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.permissions import Permission
 from zweck.audit.services import audit_record
+from zweck.core.permissions import Permission
 from zweck.privacy import defaults
 from zweck.privacy.models import ProcessingActivity, Recipient, RetentionRule, SecurityMeasure
 

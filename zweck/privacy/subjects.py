@@ -22,8 +22,8 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.permissions import Permission
-from zweck.privacy.register import ModelDeclaration, Personal, register
+from zweck.core.permissions import Permission
+from zweck.core.register import ModelDeclaration, Personal, register
 
 CONTACT = "contact"
 EMAIL_CATEGORY = "user.contact.email"

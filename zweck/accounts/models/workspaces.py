@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zweck.accounts.permissions import Role
+from zweck.core.permissions import Role
 
 
 class ContractStatus(models.TextChoices):

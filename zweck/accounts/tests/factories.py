@@ -4,7 +4,7 @@ import factory
 
 from zweck.accounts.actors import Actor
 from zweck.accounts.models import Membership, User, Workspace
-from zweck.accounts.permissions import Role
+from zweck.core.permissions import Role
 
 
 class WorkspaceFactory(factory.django.DjangoModelFactory):

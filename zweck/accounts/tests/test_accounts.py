@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from zweck.accounts.actors import Actor
 from zweck.accounts.models import ApiToken, Membership
-from zweck.accounts.permissions import ROLE_PERMISSIONS, Permission, Role
 from zweck.accounts.services import (
     membership_set,
     token_authenticate,
@@ -22,6 +21,7 @@ from zweck.accounts.services import (
 )
 from zweck.accounts.tests.factories import UserFactory
 from zweck.audit.models import AuditEvent
+from zweck.core.permissions import ROLE_PERMISSIONS, Permission, Role
 
 pytestmark = pytest.mark.django_db
 REPO = Path(__file__).resolve().parents[3]

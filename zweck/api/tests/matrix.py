@@ -22,9 +22,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.permissions import ROLE_PERMISSIONS, Permission, Role
 from zweck.accounts.tests.factories import MembershipFactory
 from zweck.api.tests.support import Api, World, api_as
+from zweck.core.permissions import ROLE_PERMISSIONS, Permission, Role
 
 P = Permission
 Body = Callable[[World], Any]

@@ -6,8 +6,8 @@ import pytest
 
 from zweck.accounts.actors import Actor
 from zweck.accounts.models import ApiToken
-from zweck.accounts.permissions import Role
 from zweck.api.tests.support import Api, api_as
+from zweck.core.permissions import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +62,7 @@ def test_members_see_and_revoke_only_their_own_tokens(api: Api, actor_with_role)
 def test_a_member_whose_role_no_longer_allows_api_use_is_403(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from zweck.accounts.permissions import ROLE_PERMISSIONS, Permission
+    from zweck.core.permissions import ROLE_PERMISSIONS, Permission
 
     monkeypatch.setitem(ROLE_PERMISSIONS, Role.OWNER, frozenset(Permission) - {Permission.TOKEN_USE})
     response = api.get("/me")

@@ -7,7 +7,6 @@ import re
 import pytest
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.permissions import Permission
 from zweck.api.tests.matrix import (
     DETAIL_ENDPOINTS,
     ENDPOINTS,
@@ -18,6 +17,7 @@ from zweck.api.tests.matrix import (
 )
 from zweck.api.tests.support import Api, World, api_as, snapshot
 from zweck.api.urls import api as zweck_api
+from zweck.core.permissions import Permission
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,10 @@ import pytest
 from django.utils import timezone
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.permissions import ROLE_PERMISSIONS, Permission, Role
 from zweck.api.tests.matrix import api_holding
 from zweck.api.tests.support import Api, World, api_as
 from zweck.audit.models import AuditEvent
+from zweck.core.permissions import ROLE_PERMISSIONS, Permission, Role
 from zweck.privacy.dsr import dsr_link_persons, dsr_open, dsr_restrict, dsr_verify
 from zweck.privacy.models import RecipientNotification
 from zweck.privacy.request_models import NotificationStatus, RequestChannel, RequestKind

@@ -13,11 +13,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.permissions import Permission
 from zweck.api.tests.matrix import Endpoint, api_holding, by_endpoint, needs, without_each
 from zweck.api.tests.support import Api, World, api_as, build_world
 from zweck.api.urls import api as zweck_api
 from zweck.audit.models import AuditEvent
+from zweck.core.permissions import Permission
 from zweck.privacy.choices import RecipientRole, TransferSafeguard
 from zweck.privacy.models import ProcessingActivity, Recipient, RetentionRule, SecurityMeasure
 from zweck.privacy.services import recipient_create

@@ -8,10 +8,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from zweck.accounts.models import ApiToken, Membership, User, Workspace
-from zweck.accounts.permissions import Role
 from zweck.accounts.services import token_authenticate
 from zweck.accounts.tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
 from zweck.cli.main import main
+from zweck.core.permissions import Role
 
 
 def run(*arguments: str) -> str:

@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.permissions import Permission
 from zweck.audit.services import audit_record
+from zweck.core.permissions import Permission
 from zweck.core.services import apply_changes, require_same_workspace, save_scoped
 from zweck.crm.models import Activity, ActivityParticipant, Person
 from zweck.crm.services.persons import _check_owner

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.permissions import Permission
 from zweck.audit.services import audit_record
+from zweck.core.permissions import Permission
 from zweck.core.services import apply_changes, require_same_workspace, save_scoped
 from zweck.crm.choices import DealStatus
 from zweck.crm.models import Deal, DealContact, Organization, Person, PipelineStage

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.permissions import Permission
 from zweck.audit.services import audit_record
+from zweck.core.permissions import Permission
 from zweck.core.services import apply_changes, require_same_workspace, save_scoped
 from zweck.crm import search_text
 from zweck.crm.choices import AddressKind

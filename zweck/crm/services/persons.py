@@ -13,8 +13,8 @@ from email_validator import EmailNotValidError, validate_email
 
 from zweck.accounts.actors import Actor
 from zweck.accounts.models import User
-from zweck.accounts.permissions import Permission
 from zweck.audit.services import audit_record
+from zweck.core.permissions import Permission
 from zweck.core.services import apply_changes, require_same_workspace, save_scoped
 from zweck.crm import search, search_text
 from zweck.crm.choices import ContactLabel

@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.permissions import Role
 from zweck.accounts.tests.factories import make_actor
 from zweck.audit.models import AuditEvent, AuditEventSubject
+from zweck.core.permissions import Role
 from zweck.crm.exports import HEADER, person_export_stream
 from zweck.crm.imports import person_import_csv
 from zweck.crm.services import person_archive

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.permissions import Role
 from zweck.audit.models import AuditEvent, AuditEventSubject
+from zweck.core.permissions import Role
 from zweck.crm import search_text, selectors
 from zweck.crm.imports import ImportReport, RowError, import_normalize_email, person_import, person_import_csv
 from zweck.crm.models import Organization, OrganizationMembership, Person, PersonEmail, PersonPhone

@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.permissions import Role
 from zweck.audit.models import AuditEvent
+from zweck.core.permissions import Role
 from zweck.crm import selectors
 from zweck.crm.choices import ActivityKind, DealStatus
 from zweck.crm.models import Activity, Deal, Organization

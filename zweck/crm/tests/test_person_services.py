@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.permissions import Role
 from zweck.audit.models import AuditEvent, AuditEventSubject
+from zweck.core.permissions import Role
 from zweck.crm import selectors
 from zweck.crm.models import Person
 from zweck.crm.services import EmailInput, PhoneInput, person_create, person_delete, person_update

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.permissions import Role
+from zweck.core.permissions import Role
 from zweck.privacy.choices import RecipientRole, TransferSafeguard
 from zweck.privacy.services import recipient_create, register_defaults_install
 

@@ -9,8 +9,8 @@ import yaml
 from django.test import Client
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.permissions import Role
 from zweck.accounts.services import token_create
+from zweck.core.permissions import Role
 from zweck.privacy.models import ProcessingActivity
 
 BASE = "/api/v1/privacy/register"

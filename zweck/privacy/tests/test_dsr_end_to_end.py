@@ -13,8 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.permissions import Role
 from zweck.audit.models import AuditEvent, AuditEventSubject
+from zweck.core.permissions import Role
 from zweck.crm.choices import ActivityKind
 from zweck.crm.models import Activity, Deal, Person, PersonEmail, SearchPosting, SearchWord
 from zweck.crm.selectors import activity_list, deal_list, person_list

@@ -11,7 +11,7 @@ from fideslang.models import Dataset, System
 from fideslang.parse import parse_dict
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.permissions import Role
+from zweck.core.permissions import Role
 from zweck.privacy.choices import RecipientRole, TransferSafeguard
 from zweck.privacy.fides import fides_yaml
 from zweck.privacy.models import ProcessingActivity, Recipient, RetentionRule

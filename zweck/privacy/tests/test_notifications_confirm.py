@@ -14,8 +14,8 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.permissions import Role
 from zweck.audit.models import AuditEvent, AuditEventSubject
+from zweck.core.permissions import Role
 from zweck.crm.models import Person
 from zweck.crm.tests.factories import make_person
 from zweck.privacy.dsr import dsr_link_persons, dsr_open, dsr_restrict, dsr_restriction_lift, dsr_verify

@@ -6,14 +6,14 @@ import pytest
 from django.apps import apps
 from django.db import models
 
-from zweck.crm.models import Person
-from zweck.privacy.register import (
+from zweck.core.register import (
     NOT_PERSONAL,
     Personal,
     Register,
     RegisterError,
     register,
 )
+from zweck.crm.models import Person
 
 
 def test_every_field_of_every_model_is_declared() -> None:

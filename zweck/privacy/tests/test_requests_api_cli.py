@@ -14,8 +14,8 @@ from django.core.management.base import CommandError
 from django.test import Client
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.permissions import Role
 from zweck.accounts.services import token_create
+from zweck.core.permissions import Role
 from zweck.crm.models import Person
 from zweck.crm.tests.factories import make_person
 from zweck.privacy.models import DataSubjectRequest

@@ -9,8 +9,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.permissions import Role
 from zweck.audit.models import AuditEvent
+from zweck.core.permissions import Role
 from zweck.privacy.choices import LegalBasis, RecipientRole, TransferSafeguard
 from zweck.privacy.defaults import ACTIVITY_PRESETS, RETENTION_PRESETS, SECURITY_MEASURE_PRESETS
 from zweck.privacy.models import ProcessingActivity, Recipient, RetentionRule, SecurityMeasure

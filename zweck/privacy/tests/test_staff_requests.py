@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.permissions import Role
+from zweck.core.permissions import Role
 from zweck.crm.models import Person
 from zweck.crm.tests.factories import make_person
 from zweck.privacy.dsr import dsr_link_persons, dsr_open, dsr_verify

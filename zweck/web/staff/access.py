@@ -21,8 +21,8 @@ from django_htmx.middleware import HtmxDetails
 
 from zweck.accounts.actors import Actor
 from zweck.accounts.models import User
-from zweck.accounts.permissions import Permission
 from zweck.accounts.selectors import actor_for, membership_list_for_user
+from zweck.core.permissions import Permission
 
 SESSION_WORKSPACE = "zweck_workspace_id"
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zweck.accounts.permissions import Permission
+from zweck.core.permissions import Permission
 from zweck.crm import selectors
 from zweck.crm.choices import ActivityKind
 from zweck.crm.models import Activity, Deal, Organization, Person

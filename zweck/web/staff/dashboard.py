@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zweck.accounts.permissions import Permission
+from zweck.core.permissions import Permission
 from zweck.crm import selectors
 from zweck.crm.choices import ActivityKind
 from zweck.crm.models import Deal, Organization, Person

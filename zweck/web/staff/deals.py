@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zweck.accounts.permissions import Permission
+from zweck.core.permissions import Permission
 from zweck.crm import selectors
 from zweck.crm.choices import DealStatus
 from zweck.crm.models import Deal

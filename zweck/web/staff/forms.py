@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from zweck.accounts.actors import Actor
 from zweck.accounts.models import User
-from zweck.accounts.permissions import Permission
 from zweck.accounts.selectors import member_list
+from zweck.core.permissions import Permission
 from zweck.crm import selectors
 from zweck.crm.choices import ActivityKind, ContactLabel, DataSource, RelationshipType, SubjectCategory
 from zweck.crm.models import Activity, Deal, Organization, Person, PipelineStage

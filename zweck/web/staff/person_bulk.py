@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from zweck.accounts.permissions import Permission
+from zweck.core.permissions import Permission
 from zweck.crm.choices import DataSource
 from zweck.crm.exports import person_export_stream
 from zweck.crm.imports import person_import

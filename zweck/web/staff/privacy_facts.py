@@ -12,10 +12,10 @@ from typing import cast
 
 from django.utils import translation
 
+from zweck.core.register import register
 from zweck.crm.models import Person
 from zweck.privacy.defaults import ACTIVITY_PRESETS, RETENTION_PRESETS
 from zweck.privacy.labels import RetentionLike, legal_basis_text, retention_text
-from zweck.privacy.register import register
 from zweck.privacy.selectors import published_register
 
 

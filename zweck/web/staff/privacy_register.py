@@ -15,7 +15,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from zweck.accounts.permissions import Permission
+from zweck.core.permissions import Permission
 from zweck.privacy import selectors
 from zweck.privacy.defaults import NOTICE_SUBJECTS
 from zweck.privacy.documents import (

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.permissions import Permission
+from zweck.core.permissions import Permission
 from zweck.privacy import dsr
 from zweck.privacy.erasure import erasure_plan
 from zweck.privacy.exports import FORMATS, PORTABILITY_FORMATS, media_type

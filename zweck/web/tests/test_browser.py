@@ -14,8 +14,8 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.permissions import Role
 from zweck.accounts.tests.factories import make_actor
+from zweck.core.permissions import Role
 from zweck.crm.choices import ActivityKind, DealStatus
 from zweck.crm.models import Activity, Deal
 from zweck.crm.services import activity_create

@@ -10,8 +10,8 @@ from django.test import Client
 from django.utils import timezone
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.permissions import Permission
 from zweck.audit.models import AuditEvent
+from zweck.core.permissions import Permission
 from zweck.crm.models import Deal, DealContact, Person
 from zweck.crm.services import deal_update
 from zweck.crm.tests.factories import make_deal, make_person

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from zweck.accounts.actors import Actor
 from zweck.accounts.models import User
-from zweck.accounts.permissions import Role
 from zweck.accounts.tests.factories import MembershipFactory, WorkspaceFactory, make_actor
+from zweck.core.permissions import Role
 from zweck.crm.choices import ActivityKind, DealStatus
 from zweck.crm.models import Activity, Deal, Organization, Person
 from zweck.crm.services import activity_create

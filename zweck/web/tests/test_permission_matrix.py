@@ -19,9 +19,9 @@ from django.test import Client
 from django.utils import timezone
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.permissions import ROLE_PERMISSIONS, Permission, Role
 from zweck.accounts.tests.factories import MembershipFactory
 from zweck.audit.models import AuditEvent
+from zweck.core.permissions import ROLE_PERMISSIONS, Permission, Role
 from zweck.crm.choices import ActivityKind, DealStatus
 from zweck.crm.models import Activity, Deal, Organization, Person, PipelineStage
 from zweck.crm.services import activity_create

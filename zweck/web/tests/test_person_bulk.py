@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.permissions import Role
 from zweck.audit.models import AuditEvent
+from zweck.core.permissions import Role
 from zweck.crm.models import Person
 from zweck.crm.tests.factories import make_person
 from zweck.web.tests.conftest import client_for

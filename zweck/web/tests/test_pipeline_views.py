@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.permissions import Permission, Role
 from zweck.audit.models import AuditEvent
+from zweck.core.permissions import Permission, Role
 from zweck.crm.models import PipelineStage
 from zweck.crm.services import pipeline_stage_create
 from zweck.crm.tests.factories import make_deal, make_stages

@@ -14,9 +14,9 @@ from django.forms.models import model_to_dict
 from django.test import Client
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.permissions import ROLE_PERMISSIONS, Permission, Role
 from zweck.accounts.tests.factories import MembershipFactory
 from zweck.audit.models import AuditEvent
+from zweck.core.permissions import ROLE_PERMISSIONS, Permission, Role
 from zweck.privacy.choices import LegalBasis, RecipientRole, TransferSafeguard
 from zweck.privacy.labels import safeguard_text
 from zweck.privacy.models import ProcessingActivity, Recipient, RetentionRule, SecurityMeasure

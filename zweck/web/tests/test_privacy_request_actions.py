@@ -17,9 +17,9 @@ from django.test import Client
 from django.utils import timezone
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.permissions import ROLE_PERMISSIONS, Permission, Role
 from zweck.accounts.tests.factories import MembershipFactory
 from zweck.audit.models import AuditEvent
+from zweck.core.permissions import ROLE_PERMISSIONS, Permission, Role
 from zweck.crm.choices import ContactLabel
 from zweck.crm.models import Person
 from zweck.crm.tests.factories import make_person

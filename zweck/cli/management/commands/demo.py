@@ -11,9 +11,9 @@ from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from zweck.accounts.permissions import Role
 from zweck.cli.demo import DEMO_LOGINS, demo_load, demo_workspace
 from zweck.cli.server import serve
+from zweck.core.permissions import Role
 
 
 def password_file() -> Path:

@@ -1,6 +1,7 @@
 """The privacy register: what every field of every model is, and why it is kept.
 
-Each app declares its models in ``<app>/privacy.py``; this module holds the declaration
+It lives in ``core``, below every domain app, so that an app can declare its models without
+depending on another domain app. Each app declares its models in ``<app>/privacy.py``; this module holds the declaration
 types and the registry they land in. Invariants:
 
 - every concrete field of every installed model is declared — as personal data with a
@@ -8,7 +9,8 @@ types and the registry they land in. Invariants:
 - data categories are keys of the fideslang default taxonomy; unknown keys are refused
   when the declaration is made, naming the model and field;
 - every processing activity and retention rule a declaration names is one of the shipped
-  defaults (``zweck/privacy/defaults.py``), so every workspace has a row for it;
+  defaults (``zweck/privacy/defaults.py``, checked through ``add_reference_check``), so
+  every workspace has a row for it;
 - exports, erasure, retention and the generated notices read this registry and nothing
   else, so a new field is handled correctly the moment it is declared.
 """
@@ -54,20 +56,21 @@ def is_special_category(category: str) -> bool:
     )
 
 
-def reference_errors(label: str, activities: Iterable[str], retention: str | None) -> list[str]:
-    """Why the activity and retention keys of declaration ``label`` are not shipped defaults."""
-    from zweck.privacy.defaults import ACTIVITY_PRESETS, RETENTION_PRESETS
+ReferenceCheck = Callable[[str, tuple[str, ...], str | None], list[str]]
+_reference_checks: list[ReferenceCheck] = []
 
-    errors = [
-        f"{label}: processing activity {key!r} is not a shipped default (add it to zweck/privacy/defaults.py)."
-        for key in activities
-        if key not in ACTIVITY_PRESETS
-    ]
-    if retention is not None and retention not in RETENTION_PRESETS:
-        errors.append(
-            f"{label}: retention rule {retention!r} is not a shipped default (add it to zweck/privacy/defaults.py)."
-        )
-    return errors
+
+def add_reference_check(check: ReferenceCheck) -> None:
+    """Let the app that owns the processing activities and retention rules (``privacy``)
+    check the keys every declaration names; registered before any ``privacy.py`` is loaded."""
+    if check not in _reference_checks:
+        _reference_checks.append(check)
+
+
+def reference_errors(label: str, activities: Iterable[str], retention: str | None) -> list[str]:
+    """Why the activity and retention keys of declaration ``label`` are not known."""
+    keys = tuple(activities)
+    return [error for check in _reference_checks for error in check(label, keys, retention)]
 
 
 class Mask(enum.StrEnum):
