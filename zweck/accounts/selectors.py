@@ -28,12 +28,13 @@ def actor_for(*, user: User, workspace: Workspace | int) -> Actor | None:
 
 
 def member_list(*, actor: Actor) -> QuerySet[Membership]:
-    return Membership.objects.select_related("user").filter(workspace_id=actor.workspace_id)
+    """The workspace's members: whom a record can be assigned to; every member may see them."""
+    return Membership.objects.visible_to(actor, None).select_related("user")
 
 
 def token_list(*, actor: Actor) -> QuerySet[ApiToken]:
     """The actor's own tokens; member managers see everyone's in the workspace."""
-    tokens = ApiToken.objects.filter(workspace_id=actor.workspace_id)
+    tokens = ApiToken.objects.visible_to(actor, None)
     if not actor.can(Permission.MEMBER_MANAGE):
         tokens = tokens.filter(user=actor.user)
     return tokens.order_by("-created_at", "-id")

@@ -15,12 +15,14 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zweck.core.scoping import WorkspaceQuerySet
+
 
 class AppendOnlyError(RuntimeError):
     """Raised on any attempt to change or remove an audit event."""
 
 
-class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+class AuditEventQuerySet(WorkspaceQuerySet[Any]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("Audit events cannot be changed.")
 

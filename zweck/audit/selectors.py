@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
-from zweck.accounts.actors import Actor
 from zweck.audit.models import AuditEvent
+
+if TYPE_CHECKING:
+    from zweck.accounts.actors import Actor
 from zweck.core.permissions import Permission
 
 
@@ -15,8 +19,7 @@ def audit_event_list(
     subject_id: int | None = None,
 ) -> QuerySet[AuditEvent]:
     """The workspace's audit trail, newest first; only for those allowed to read it."""
-    actor.require(Permission.AUDIT_VIEW)
-    events = AuditEvent.objects.filter(workspace_id=actor.workspace_id)
+    events = AuditEvent.objects.visible_to(actor, Permission.AUDIT_VIEW)
     if object_type:
         events = events.filter(object_type=object_type)
     if object_id:

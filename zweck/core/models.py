@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zweck.core.scoping import WorkspaceManager
+
 
 class WorkspaceScopedModel(models.Model):
     """A row that belongs to exactly one workspace (tenant)."""
@@ -42,6 +44,8 @@ class WorkspaceScopedModel(models.Model):
         editable=False,
         verbose_name=_("updated by"),
     )
+
+    objects = WorkspaceManager()
 
     class Meta:
         abstract = True

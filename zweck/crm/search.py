@@ -63,6 +63,7 @@ from django.db.models.functions import Concat, Greatest
 from django.db.models.lookups import GreaterThanOrEqual
 from django.db.models.query import ModelIterable
 
+from zweck.accounts.models import Workspace
 from zweck.crm import search_text
 from zweck.crm.models import Organization, Person, SearchPosting, SearchWord
 from zweck.crm.search_text import SearchTerm
@@ -84,8 +85,8 @@ _GLOB_NOT_WORD_CHARACTER = "[^a-z0-9]"
 # --- entry points ---------------------------------------------------------------------------
 
 
-def search_persons(persons: QuerySet[Person], query: str, *, workspace_id: int) -> QuerySet[Person]:
-    """The persons of ``persons`` (all of workspace ``workspace_id``) matching ``query``, best first.
+def search_persons(persons: QuerySet[Person], query: str, *, workspace: Workspace) -> QuerySet[Person]:
+    """The persons of ``persons`` (all of ``workspace``) matching ``query``, best first.
 
     A ``PersonSearchResults``: evaluated or sliced as it is, its rows come page by page
     from the postings in order; filter ``persons`` before, not after.
@@ -93,6 +94,7 @@ def search_persons(persons: QuerySet[Person], query: str, *, workspace_id: int) 
     terms = search_text.query_terms(query)
     if not terms:
         return persons
+    workspace_id = workspace.pk
     vendor = connections[persons.db].vendor
     near = _near_words(terms, workspace_id=workspace_id, using=persons.db)
     kinds = [_term_conditions(term, near, vendor) for term in terms]

@@ -1,8 +1,9 @@
-"""Reads for the CRM, always scoped to the actor's workspace and permissions.
-
-Persons whose processing is restricted (Art. 18 GDPR) are left out of every selector
-unless the caller asks for them with ``include_restricted`` and holds the privacy
-permission: restricted data may be stored, not used.
+"""Reads for the CRM, always through ``visible_to``: the actor's workspace and permissions,
+and whatever the registered scope filters leave out. Persons whose processing is restricted
+(Art. 18 GDPR), rows that belong only to them and rows under a hold are not there for use; a
+caller who may read the register asks for them with ``include_restricted`` (for storage).
+A filter by a person, an organization or a deal answers as if a row the actor may not see
+were not there.
 """
 
 from __future__ import annotations
@@ -10,32 +11,29 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from zweck.accounts.actors import Actor
 from zweck.core.permissions import Permission
+from zweck.core.scoping import Purpose, related_visible
 from zweck.crm import search
 from zweck.crm.choices import DealStatus
 from zweck.crm.models import (
     Activity,
-    ActivityParticipant,
     Deal,
     Organization,
     OrganizationMembership,
     Person,
     PipelineStage,
 )
-from zweck.privacy.restriction import without_held
+
+
+def _purpose(include_restricted: bool) -> Purpose:
+    return Purpose.STORAGE if include_restricted else Purpose.USE
 
 
 def _persons_visible(actor: Actor, *, include_restricted: bool = False) -> QuerySet[Person]:
-    actor.require(Permission.CRM_VIEW)
-    persons = Person.objects.filter(workspace_id=actor.workspace_id)
-    if include_restricted:
-        actor.require(Permission.PRIVACY_VIEW)
-    else:
-        persons = persons.filter(restricted_at__isnull=True)
-    return persons
+    return Person.objects.visible_to(actor, Permission.CRM_VIEW, purpose=_purpose(include_restricted))
 
 
 def person_list(
@@ -54,7 +52,12 @@ def person_list(
     if not include_archived:
         persons = persons.filter(archived_at__isnull=True)
     if organization_id is not None:
-        persons = persons.filter(memberships__organization_id=organization_id)
+        persons = related_visible(
+            persons,
+            "memberships__organization",
+            organization_list(actor=actor, include_archived=True),
+            organization_id,
+        )
     if subject_category:
         persons = persons.filter(subject_category=subject_category)
     if owner_id is not None:
@@ -62,7 +65,7 @@ def person_list(
     if updated_since is not None:
         persons = persons.filter(updated_at__gte=updated_since)
     if query:
-        persons = search.search_persons(persons, query, workspace_id=actor.workspace_id)
+        persons = search.search_persons(persons, query, workspace=actor.workspace)
     return persons.prefetch_related(
         "emails",
         "phones",
@@ -86,8 +89,7 @@ def organization_list(
     owner_id: int | None = None,
     include_archived: bool = False,
 ) -> QuerySet[Organization]:
-    actor.require(Permission.CRM_VIEW)
-    organizations = Organization.objects.filter(workspace_id=actor.workspace_id)
+    organizations: QuerySet[Organization] = Organization.objects.visible_to(actor, Permission.CRM_VIEW)
     if not include_archived:
         organizations = organizations.filter(archived_at__isnull=True)
     if relationship_type:
@@ -121,20 +123,23 @@ def activity_list(
     query: str | None = None,
 ) -> QuerySet[Activity]:
     """Activities of the workspace; those whose only participants are restricted are left out."""
-    actor.require(Permission.CRM_VIEW)
-    links = ActivityParticipant.objects.filter(activity=OuterRef("pk"))
-    activities = Activity.objects.filter(workspace_id=actor.workspace_id).exclude(
-        Exists(links.filter(person__restricted_at__isnull=False))
-        & ~Exists(links.filter(person__restricted_at__isnull=True))
-    )
+    activities = Activity.objects.visible_to(actor, Permission.CRM_VIEW)
     if kind:
         activities = activities.filter(kind=kind)
     if person_id is not None:
-        activities = activities.filter(participant_links__person_id=person_id)
+        activities = related_visible(
+            activities, "participant_links__person", _persons_visible(actor), person_id
+        )
     if organization_id is not None:
-        activities = activities.filter(organization_id=organization_id)
-    if deal_id is not None:
-        activities = activities.filter(deal_id=deal_id)
+        activities = related_visible(
+            activities, "organization", organization_list(actor=actor, include_archived=True), organization_id
+        )
+    if deal_id is not None and actor.can(Permission.DEAL_VIEW):
+        activities = related_visible(
+            activities, "deal", deal_list(actor=actor, include_archived=True), deal_id
+        )
+    elif deal_id is not None:
+        activities = activities.none()
     if owner_id is not None:
         activities = activities.filter(owner_id=owner_id)
     if open_only:
@@ -147,7 +152,6 @@ def activity_list(
         activities = activities.filter(due_at__lt=due_before)
     if query:
         activities = activities.filter(subject__icontains=query)
-    activities = without_held(activities)
     visible_people = _persons_visible(actor)
     return activities.prefetch_related(Prefetch("participants", queryset=visible_people))
 
@@ -162,12 +166,12 @@ def deal_list(
     status: str | None = None,
     stage_id: int | None = None,
     organization_id: int | None = None,
+    person_id: int | None = None,
     owner_id: int | None = None,
     query: str | None = None,
     include_archived: bool = False,
 ) -> QuerySet[Deal]:
-    actor.require(Permission.DEAL_VIEW)
-    deals = Deal.objects.filter(workspace_id=actor.workspace_id).select_related("organization", "stage")
+    deals = Deal.objects.visible_to(actor, Permission.DEAL_VIEW).select_related("organization", "stage")
     if not include_archived:
         deals = deals.filter(archived_at__isnull=True)
     if status:
@@ -175,12 +179,15 @@ def deal_list(
     if stage_id is not None:
         deals = deals.filter(stage_id=stage_id)
     if organization_id is not None:
-        deals = deals.filter(organization_id=organization_id)
+        deals = related_visible(
+            deals, "organization", organization_list(actor=actor, include_archived=True), organization_id
+        )
+    if person_id is not None:
+        deals = related_visible(deals, "contacts", _persons_visible(actor), person_id)
     if owner_id is not None:
         deals = deals.filter(owner_id=owner_id)
     if query:
         deals = deals.filter(Q(title__icontains=query) | Q(organization__name__icontains=query))
-    deals = without_held(deals)
     return deals.prefetch_related(Prefetch("contacts", queryset=_persons_visible(actor)))
 
 
@@ -189,8 +196,7 @@ def deal_get(*, actor: Actor, deal_id: int) -> Deal:
 
 
 def pipeline_stage_list(*, actor: Actor, include_inactive: bool = False) -> QuerySet[PipelineStage]:
-    actor.require(Permission.DEAL_VIEW)
-    stages = PipelineStage.objects.filter(workspace_id=actor.workspace_id)
+    stages = PipelineStage.objects.visible_to(actor, Permission.DEAL_VIEW)
     if not include_inactive:
         stages = stages.filter(is_active=True)
     return stages

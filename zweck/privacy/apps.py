@@ -10,9 +10,13 @@ class PrivacyConfig(AppConfig):
 
     def ready(self) -> None:
         from zweck.core.register import add_reference_check
+        from zweck.core.scoping import add_scope_filter
         from zweck.privacy.defaults import preset_reference_errors
+        from zweck.privacy.restriction import restriction_scope
 
         # Declarations may name only the activities and retention rules shipped here; the
         # check is in place before every app's privacy.py declares its models at start-up.
         add_reference_check(preset_reference_errors)
         autodiscover_modules("privacy")
+        # Every read for use leaves out restricted subjects and rows under a hold.
+        add_scope_filter(restriction_scope)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zweck.core.models import WorkspaceScopedModel
+from zweck.core.scoping import WorkspaceManager
 
 
 class RequestKind(models.TextChoices):
@@ -143,6 +144,8 @@ class RequestAction(models.Model):
     )
     action = models.CharField(_("action"), max_length=64)
     note = models.TextField(_("note"), blank=True)
+
+    objects = WorkspaceManager()
 
     class Meta:
         verbose_name = _("request action")

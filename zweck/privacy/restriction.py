@@ -4,8 +4,9 @@ Invariants:
 - a person is restricted when their record's ``restricted_at`` is set; a row of any app is
   restricted when every subject it belongs to (through the register's subject path) is
   restricted, or when a ``RecordHold`` keeps it after an erasure (Art. 17(3) with 18(1));
-- ``restriction_filter`` removes both from any queryset of a declared model; every selector
-  except storage and the privacy officer's views applies it (the CRM's selectors do);
+- ``restriction_filter`` removes both from any queryset of a declared model; it is registered
+  as a scope filter of ``visible_to`` (``PrivacyConfig.ready``), so every read for use applies
+  it and only a read for storage (the privacy officer, the workspace's machinery) does not;
 - lifting a restriction first records and sends a notice to the subject (Art. 18(3)).
 """
 
@@ -15,20 +16,24 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zweck.accounts.actors import Actor
 from zweck.audit.services import audit_record, object_type_of
 from zweck.core.permissions import Permission
-from zweck.core.register import register
+from zweck.core.register import ModelDeclaration, register
+from zweck.core.scoping import Purpose
 from zweck.privacy.models import DataSubjectRequest, RecordHold
 from zweck.privacy.notifications import email_after_commit, recipient_notifications_create
 from zweck.privacy.subjects import (
+    CONTACT,
     contact_declarations,
     identifiers_of,
     in_workspace,
+    is_shared,
+    path_is_relation,
     subject_declaration,
     subject_path,
 )
@@ -39,7 +44,7 @@ RESTRICTED_FIELD = "restricted_at"
 def held_ids(model: Any, workspace_id: int | None = None) -> QuerySet[RecordHold, Any]:
     holds = RecordHold.objects.filter(object_type=object_type_of(model), released_at__isnull=True)
     if workspace_id is not None:
-        holds = holds.filter(workspace_id=workspace_id)
+        holds = holds.in_workspace(workspace_id)
     return holds.values("object_id")
 
 
@@ -48,27 +53,42 @@ def without_held[Q_: QuerySet[Any]](queryset: Q_) -> Q_:
     return queryset.exclude(pk__in=held_ids(queryset.model))
 
 
+def _restricted_subject(declaration: ModelDeclaration) -> Q:
+    """Rows of ``declaration`` that belong to a restricted subject, and to no other subject
+    who is not restricted. Correlated ``EXISTS`` from each row, so a page of rows costs a
+    few index look-ups per row, however large the tables are."""
+    own = subject_declaration()
+    path = subject_path(declaration)
+    if not path_is_relation(declaration):
+        # The subject is kept as a plain id (audit subjects, notifications).
+        people = own.model._default_manager.filter(pk=OuterRef(path))
+        return Q(Exists(people.filter(**{f"{RESTRICTED_FIELD}__isnull": False})))
+    restricted = {f"{path}__{RESTRICTED_FIELD}__isnull": False}
+    if not is_shared(declaration):
+        return Q(**restricted)
+    same_row = declaration.model._default_manager.filter(pk=OuterRef("pk"))
+    unrestricted = same_row.filter(**{f"{path}__isnull": False, f"{path}__{RESTRICTED_FIELD}__isnull": True})
+    return Q(Exists(same_row.filter(**restricted))) & ~Q(Exists(unrestricted))
+
+
 def restriction_filter[Q_: QuerySet[Any]](queryset: Q_) -> Q_:
     """``queryset`` without restricted rows: held after an erasure, or belonging only to
-    restricted subjects. Works for every model the register declares; a selector that keeps
-    shared rows visible and hides only the restricted people on them (as the CRM's deal list
-    does) uses ``without_held`` and filters the people itself."""
-    model = queryset.model
-    queryset = without_held(queryset)
-    declaration = register.get(model)
-    if declaration is None or declaration.subject is None or declaration.subject_kind != "contact":
+    restricted subjects. Works for every model the register declares about contacts."""
+    declaration = register.get(queryset.model)
+    if declaration is None or declaration.subject is None or declaration.subject_kind != CONTACT:
         return queryset
-    own = subject_declaration()
-    if declaration is own:
+    queryset = without_held(queryset)
+    if declaration is subject_declaration():
         return queryset.filter(**{f"{RESTRICTED_FIELD}__isnull": True})
-    people = own.model._default_manager
-    path = subject_path(declaration)
-    restricted = people.filter(**{f"{RESTRICTED_FIELD}__isnull": False}).values("pk")
-    unrestricted = people.filter(**{f"{RESTRICTED_FIELD}__isnull": True}).values("pk")
-    rows = model._default_manager
-    with_restricted = rows.filter(**{f"{path}__in": restricted}).values("pk")
-    with_unrestricted = rows.filter(**{f"{path}__in": unrestricted}).values("pk")
-    return queryset.exclude(Q(pk__in=with_restricted) & ~Q(pk__in=with_unrestricted))
+    return queryset.exclude(_restricted_subject(declaration))
+
+
+def restriction_scope[Q_: QuerySet[Any]](queryset: Q_, *, actor: Actor, purpose: Purpose) -> Q_:
+    """The privacy app's filter for ``visible_to``: restricted data is stored, not used
+    (Art. 18(2) GDPR); reading for storage shows it."""
+    if purpose is Purpose.STORAGE:
+        return queryset
+    return restriction_filter(queryset)
 
 
 def _log(request: DataSubjectRequest | None, actor: Actor, action: str, note: str = "") -> None:

@@ -22,9 +22,8 @@ from zweck.privacy.models import ProcessingActivity, Recipient, RetentionRule, S
 
 
 def processing_activity_list(*, actor: Actor) -> QuerySet[ProcessingActivity]:
-    actor.require(Permission.PRIVACY_VIEW)
     return (
-        ProcessingActivity.objects.filter(workspace_id=actor.workspace_id)
+        ProcessingActivity.objects.visible_to(actor, Permission.PRIVACY_VIEW)
         .select_related("retention")
         .prefetch_related(Prefetch("recipients", queryset=Recipient.objects.order_by("name")))
         .order_by("key")
@@ -32,14 +31,12 @@ def processing_activity_list(*, actor: Actor) -> QuerySet[ProcessingActivity]:
 
 
 def retention_rule_list(*, actor: Actor) -> QuerySet[RetentionRule]:
-    actor.require(Permission.PRIVACY_VIEW)
-    return RetentionRule.objects.filter(workspace_id=actor.workspace_id).order_by("key")
+    return RetentionRule.objects.visible_to(actor, Permission.PRIVACY_VIEW).order_by("key")
 
 
 def recipient_list(*, actor: Actor) -> QuerySet[Recipient]:
-    actor.require(Permission.PRIVACY_VIEW)
     return (
-        Recipient.objects.filter(workspace_id=actor.workspace_id)
+        Recipient.objects.visible_to(actor, Permission.PRIVACY_VIEW)
         .prefetch_related(Prefetch("activities", queryset=ProcessingActivity.objects.order_by("key")))
         .order_by("name")
     )
@@ -61,8 +58,7 @@ def recipient_get(*, actor: Actor, recipient_id: int) -> Recipient:
 
 
 def security_measure_list(*, actor: Actor) -> QuerySet[SecurityMeasure]:
-    actor.require(Permission.PRIVACY_VIEW)
-    return SecurityMeasure.objects.filter(workspace_id=actor.workspace_id).order_by("key")
+    return SecurityMeasure.objects.visible_to(actor, Permission.PRIVACY_VIEW).order_by("key")
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from zweck.accounts.actors import Actor
 from zweck.core.permissions import Permission
 from zweck.core.register import ModelDeclaration, Personal, register
+from zweck.core.scoping import WorkspaceQuerySet
 
 CONTACT = "contact"
 EMAIL_CATEGORY = "user.contact.email"
@@ -75,9 +76,10 @@ def has_field(model: type[models.Model], name: str) -> bool:
 
 
 def in_workspace(declaration: ModelDeclaration, workspace_id: int) -> QuerySet[Any]:
+    """Every row of ``declaration`` the workspace stores (the engine's whole-register reads)."""
     rows = declaration.model._default_manager.all()
-    if has_field(declaration.model, "workspace"):
-        rows = rows.filter(workspace_id=workspace_id)
+    if isinstance(rows, WorkspaceQuerySet):
+        rows = rows.in_workspace(workspace_id)
     return rows
 
 
@@ -109,6 +111,17 @@ def is_shared(declaration: ModelDeclaration) -> bool:
             return False
         model = model_field.related_model
     return False
+
+
+def path_is_relation(declaration: ModelDeclaration) -> bool:
+    """Whether the subject path follows a relation (else it is a plain id column)."""
+    if declaration.subject in ("self", None):
+        return False
+    first = declaration.subject.split("__", 1)[0]
+    try:
+        return bool(declaration.model._meta.get_field(first).is_relation)
+    except FieldDoesNotExist:
+        return False
 
 
 def subject_ids_of_rows(

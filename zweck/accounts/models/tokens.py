@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zweck.core.scoping import WorkspaceManager
+
 
 class ApiToken(models.Model):
     """A personal API token: one user acting in one workspace.
@@ -22,6 +24,8 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+
+    objects = WorkspaceManager()
 
     class Meta:
         verbose_name = _("API token")

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zweck.core.permissions import Role
+from zweck.core.scoping import WorkspaceManager
 
 
 class ContractStatus(models.TextChoices):
@@ -69,6 +70,8 @@ class Membership(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    objects = WorkspaceManager()
 
     class Meta:
         verbose_name = _("membership")

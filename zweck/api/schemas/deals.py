@@ -66,6 +66,7 @@ class DealFilter(FilterSchema):
     status: DealStatus | None = None
     stage_id: ObjectId | None = None
     organization_id: ObjectId | None = None
+    person_id: ObjectId | None = Field(None, description="Deals with this contact person.")
     owner_id: ObjectId | None = None
     include_archived: bool = False
 

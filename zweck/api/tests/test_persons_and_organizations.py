@@ -136,8 +136,11 @@ def test_restricted_persons_are_invisible_to_the_api(api: Api, world: World) -> 
     Person.objects.filter(pk=world.person.pk).update(restricted_at=timezone.now())
     assert api.get(f"/persons/{world.person.pk}").status_code == 404
     assert api.get("/persons").json()["count"] == 0
-    assert api.get(f"/deals/{world.deal.pk}").json()["contact_ids"] == []
-    # an activity whose only participant is restricted is hidden with them
+    # a deal and an activity whose only contact person is restricted are hidden with them
+    assert api.get(f"/deals/{world.deal.pk}").status_code == 404
+    # filtering by the restricted person answers as if they were not there
+    assert api.get("/deals", person_id=world.person.pk).json()["count"] == 0
+    assert api.get("/activities", person_id=world.person.pk).json()["count"] == 0
     assert api.get(f"/activities/{world.activity.pk}").status_code == 404
     response = api.post("/activities", {"kind": "note", "subject": "N", "participant_ids": [world.person.pk]})
     assert response.status_code == 422

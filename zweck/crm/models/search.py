@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zweck.core.scoping import WorkspaceManager
 from zweck.crm.models.persons import Person
 
 
@@ -41,6 +42,8 @@ class SearchPosting(models.Model):
     # Last name, first name and separator (search_text.sort_key); "C" collation on
     # PostgreSQL (migration 0004), so the index order is the order of code points.
     sort_key = models.CharField(_("sort key"), max_length=201, default="")
+
+    objects = WorkspaceManager()
 
     class Meta:
         verbose_name = _("search word of a person")
@@ -84,6 +87,8 @@ class SearchWord(models.Model):
     )
     key = models.CharField(_("key"), max_length=254)
     word = models.CharField(_("word"), max_length=254)
+
+    objects = WorkspaceManager()
 
     class Meta:
         verbose_name = _("search dictionary word")
