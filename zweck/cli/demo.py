@@ -111,9 +111,7 @@ class _Loader:
             self.persons[key] = self._person(dict(row))
         for row in self.data["activities"]:
             self._activity(dict(row))
-        stages = {
-            stage.name: stage for stage in PipelineStage.objects.filter(workspace_id=self.actor.workspace_id)
-        }
+        stages = {stage.name: stage for stage in PipelineStage.objects.in_workspace(self.actor.workspace_id)}
         for row in self.data["deals"]:
             self._deal(dict(row), stages)
 

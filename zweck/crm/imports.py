@@ -383,7 +383,7 @@ class _Writer:
             # Every name of the workspace, read once: neither SQLite's LOWER nor PostgreSQL's
             # under the C locale folds "Ä", and names repeat across an import's batches.
             self.organizations = {}
-            stored = Organization.objects.filter(workspace_id=self.actor.workspace_id).order_by("-id")
+            stored = Organization.objects.in_workspace(self.actor.workspace_id).order_by("-id")
             for organization_id, name in stored.values_list("id", "name").iterator(chunk_size=BATCH_SIZE):
                 self.organizations[name.lower()] = (organization_id, name)
         known = self.organizations
@@ -549,9 +549,9 @@ def _without_duplicates(
     addresses = [email for row in rows for email in row.emails]
     taken = (
         set(
-            PersonEmail.objects.filter(workspace_id=actor.workspace_id, email__in=addresses).values_list(
-                "email", flat=True
-            )
+            PersonEmail.objects.in_workspace(actor.workspace_id)
+            .filter(email__in=addresses)
+            .values_list("email", flat=True)
         )
         if addresses
         else set()

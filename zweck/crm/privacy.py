@@ -213,9 +213,9 @@ def _prune_search_dictionary(workspace_id: int, person_ids: list[int]) -> Callab
     """Words only the erased persons were found by (an email's local part, a rare name)
     must leave the search dictionary with them."""
     words = set(
-        crm.SearchPosting.objects.filter(workspace_id=workspace_id, person_id__in=person_ids).values_list(
-            "word", flat=True
-        )
+        crm.SearchPosting.objects.in_workspace(workspace_id)
+        .filter(person_id__in=person_ids)
+        .values_list("word", flat=True)
     )
 
     def finish() -> None:

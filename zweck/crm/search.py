@@ -143,7 +143,7 @@ def person_index(*, workspace_id: int, person_id: int, document: str) -> None:
     """
     wanted = search_text.posting_words(document)
     key = _sort_keys([person_id])[person_id]
-    postings = SearchPosting.objects.filter(workspace_id=workspace_id, person_id=person_id)
+    postings = SearchPosting.objects.in_workspace(workspace_id).filter(person_id=person_id)
     stored = set(postings.values_list("word", flat=True))
     removed, added = stored - wanted, wanted - stored
     if removed:
@@ -176,14 +176,14 @@ def persons_index_new(*, workspace_id: int, documents: Mapping[int, str]) -> Non
 
 def search_words_prune(*, workspace_id: int, words: Iterable[str] | None = None) -> int:
     """Remove from the dictionary the words (of ``words``, or all) no person is found by; how many."""
-    candidates = SearchWord.objects.filter(workspace_id=workspace_id, key=F("word"))
+    candidates = SearchWord.objects.in_workspace(workspace_id).filter(key=F("word"))
     if words is not None:
         candidates = candidates.filter(word__in=sorted(words))
-    used = SearchPosting.objects.filter(workspace_id=workspace_id, word=OuterRef("word"))
+    used = SearchPosting.objects.in_workspace(workspace_id).filter(word=OuterRef("word"))
     orphans = list(candidates.exclude(Exists(used)).values_list("word", flat=True))
     if not orphans:
         return 0
-    SearchWord.objects.filter(workspace_id=workspace_id, word__in=orphans).delete()
+    SearchWord.objects.in_workspace(workspace_id).filter(word__in=orphans).delete()
     return len(orphans)
 
 
@@ -308,7 +308,7 @@ def _cumulative(levels: Sequence[Sequence[Q | None]]) -> list[list[Q]]:
 
 def _persons_matching(conditions: Sequence[Q | None], workspace_id: int) -> QuerySet[Any]:
     """Ids of persons with, for every term, a posting meeting that term's condition."""
-    postings = SearchPosting.objects.filter(workspace_id=workspace_id)
+    postings = SearchPosting.objects.in_workspace(workspace_id)
     if any(condition is None for condition in conditions):
         return postings.none().values("person_id")
     present = [condition for condition in conditions if condition is not None]
@@ -500,7 +500,7 @@ def _person_rank(exact_levels: Sequence[Sequence[Q | None]], closest: Sequence[Q
             continue  # no new words at this level: nobody ranks here
         seen.append(cumulative)
         whens.append(When(pk__in=_persons_matching(cumulative, workspace_id), then=Value(len(whens))))
-    postings = SearchPosting.objects.filter(workspace_id=workspace_id)
+    postings = SearchPosting.objects.in_workspace(workspace_id)
     for words in closest:
         whens.append(When(pk__in=postings.filter(words).values("person_id"), then=Value(len(whens))))
     return Case(*whens, default=Value(len(whens)), output_field=IntegerField())

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from zweck.accounts.actors import Actor
 from zweck.audit.services import audit_record
 from zweck.core.permissions import Permission
+from zweck.core.scoping import Purpose
 from zweck.core.register import ModelDeclaration
 from zweck.core.services import save_scoped
 from zweck.privacy.models import DataSubjectRequest, ProcessingActivity, Recipient, RecipientNotification
@@ -35,9 +36,10 @@ class NotificationStateError(ValidationError):
 def recipients_of(*, workspace_id: int, declarations: Iterable[ModelDeclaration]) -> list[Recipient]:
     """Every recipient of data of ``declarations``, through their processing activities."""
     keys = sorted({key for declaration in declarations for key in declaration.activities})
-    activity_ids = ProcessingActivity.objects.filter(workspace_id=workspace_id, key__in=keys).values("pk")
+    activity_ids = ProcessingActivity.objects.in_workspace(workspace_id).filter(key__in=keys).values("pk")
     return list(
-        Recipient.objects.filter(workspace_id=workspace_id, activities__in=activity_ids)
+        Recipient.objects.in_workspace(workspace_id)
+        .filter(activities__in=activity_ids)
         .distinct()
         .order_by("pk")
     )
@@ -74,10 +76,10 @@ def recipient_notification_list(
     *, actor: Actor, pending_only: bool = False
 ) -> QuerySet[RecipientNotification]:
     """The workspace's recipient notifications, the oldest first (the pending ones only, when asked)."""
-    actor.require(Permission.PRIVACY_VIEW)
-    notifications = RecipientNotification.objects.filter(workspace_id=actor.workspace_id).select_related(
-        "recipient"
-    )
+    # Read as stored: a notification about a restriction concerns a restricted subject.
+    notifications = RecipientNotification.objects.visible_to(
+        actor, Permission.PRIVACY_VIEW, purpose=Purpose.STORAGE
+    ).select_related("recipient")
     if pending_only:
         notifications = notifications.filter(status=NotificationStatus.PENDING)
     return notifications.order_by("created_at", "pk")

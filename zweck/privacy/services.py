@@ -73,7 +73,7 @@ def register_defaults_install(*, actor: Actor) -> DefaultsInstalled:
     workspace. Idempotent: rows that exist (edited or not) are left as they are."""
     actor.require(Permission.PRIVACY_MANAGE)
     installed = DefaultsInstalled()
-    rules = {rule.key: rule for rule in RetentionRule.objects.filter(workspace_id=actor.workspace_id)}
+    rules = {rule.key: rule for rule in RetentionRule.objects.in_workspace(actor.workspace_id)}
     for key, rule_preset in defaults.RETENTION_PRESETS.items():
         if key not in rules:
             rules[key] = _create(
@@ -94,9 +94,7 @@ def register_defaults_install(*, actor: Actor) -> DefaultsInstalled:
                 "retention_rule.create",
             )
             installed.retention_rules.append(key)
-    existing = set(
-        ProcessingActivity.objects.filter(workspace_id=actor.workspace_id).values_list("key", flat=True)
-    )
+    existing = set(ProcessingActivity.objects.in_workspace(actor.workspace_id).values_list("key", flat=True))
     for key, activity_preset in defaults.ACTIVITY_PRESETS.items():
         if key in existing:
             continue
@@ -124,9 +122,7 @@ def register_defaults_install(*, actor: Actor) -> DefaultsInstalled:
             "processing_activity.create",
         )
         installed.activities.append(key)
-    measures = set(
-        SecurityMeasure.objects.filter(workspace_id=actor.workspace_id).values_list("key", flat=True)
-    )
+    measures = set(SecurityMeasure.objects.in_workspace(actor.workspace_id).values_list("key", flat=True))
     for key, measure_preset in defaults.SECURITY_MEASURE_PRESETS.items():
         if key in measures:
             continue
@@ -170,7 +166,7 @@ def security_measure_update(*, actor: Actor, measure: SecurityMeasure, **changes
 
 def _activities_by_key(actor: Actor, keys: Iterable[str]) -> list[ProcessingActivity]:
     wanted = sorted(set(keys))
-    found = list(ProcessingActivity.objects.filter(workspace_id=actor.workspace_id, key__in=wanted))
+    found = list(ProcessingActivity.objects.in_workspace(actor.workspace_id).filter(key__in=wanted))
     missing = sorted(set(wanted) - {activity.key for activity in found})
     if missing:
         raise ValidationError({"activities": f"Unknown processing activities: {', '.join(missing)}."})

@@ -45,7 +45,7 @@ DEFAULT_STAGES = (
 def pipeline_install_defaults(*, actor: Actor) -> list[PipelineStage]:
     """Give a workspace without stages the default pipeline; leaves an existing one alone."""
     actor.require(Permission.PIPELINE_MANAGE)
-    existing = list(PipelineStage.objects.filter(workspace_id=actor.workspace_id))
+    existing = list(PipelineStage.objects.in_workspace(actor.workspace_id).all())
     if existing:
         return existing
     stages = [
@@ -58,7 +58,7 @@ def pipeline_install_defaults(*, actor: Actor) -> list[PipelineStage]:
 
 def _require_unique_stage_name(actor: Actor, stage: PipelineStage) -> None:
     # The database's unique constraint stays the guarantee; this gives the clearer message.
-    others = PipelineStage.objects.filter(workspace_id=actor.workspace_id, name=stage.name)
+    others = PipelineStage.objects.in_workspace(actor.workspace_id).filter(name=stage.name)
     if others.exclude(pk=stage.pk).exists():
         raise ValidationError({"name": _("The pipeline already has a stage of this name.")})
 
@@ -67,9 +67,7 @@ def _require_unique_stage_name(actor: Actor, stage: PipelineStage) -> None:
 def pipeline_stage_create(*, actor: Actor, name: str, default_probability: int = 10) -> PipelineStage:
     """Append a stage at the end of the pipeline."""
     actor.require(Permission.PIPELINE_MANAGE)
-    last = PipelineStage.objects.filter(workspace_id=actor.workspace_id).aggregate(last=Max("position"))[
-        "last"
-    ]
+    last = PipelineStage.objects.in_workspace(actor.workspace_id).aggregate(last=Max("position"))["last"]
     stage = PipelineStage(
         name=name, default_probability=default_probability, position=0 if last is None else last + 1
     )
@@ -102,9 +100,7 @@ def pipeline_stage_move(*, actor: Actor, stage: PipelineStage, offset: int) -> P
     actor.require(Permission.PIPELINE_MANAGE)
     require_same_workspace(actor, stage=stage)
     stages = list(
-        PipelineStage.objects.filter(workspace_id=actor.workspace_id)
-        .select_for_update()
-        .order_by("position", "pk")
+        PipelineStage.objects.in_workspace(actor.workspace_id).select_for_update().order_by("position", "pk")
     )
     index = next(i for i, row in enumerate(stages) if row.pk == stage.pk)
     moved = stages.pop(index)
@@ -178,7 +174,7 @@ def deal_create(
     actor.require(Permission.DEAL_CHANGE)
     require_same_workspace(actor, organization=organization, stage=stage)
     if stage is None:
-        stage = PipelineStage.objects.filter(workspace_id=actor.workspace_id, is_active=True).first()
+        stage = PipelineStage.objects.in_workspace(actor.workspace_id).filter(is_active=True).first()
         if stage is None:
             raise ValidationError({"stage": _("The workspace has no pipeline stages yet.")})
     deal = Deal(title=title, organization=organization, stage=stage, probability=stage.default_probability)

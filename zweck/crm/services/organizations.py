@@ -71,7 +71,7 @@ def _refresh_search_text(organization: Organization) -> None:
 
 def _set_tags(actor: Actor, organization: Organization, names: Sequence[str]) -> None:
     wanted = sorted({name.strip() for name in names if name.strip()})
-    existing = {tag.name: tag for tag in Tag.objects.filter(workspace_id=actor.workspace_id, name__in=wanted)}
+    existing = {tag.name: tag for tag in Tag.objects.in_workspace(actor.workspace_id).filter(name__in=wanted)}
     tags = [existing.get(name) or save_scoped(Tag(name=name), actor=actor) for name in wanted]
     organization.tags.set(tags)
 

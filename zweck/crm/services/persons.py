@@ -120,7 +120,7 @@ def _check_duplicate_emails(actor: Actor, emails: Sequence[EmailInput], exclude:
     addresses = [item.email for item in emails]
     if not addresses:
         return
-    taken = PersonEmail.objects.filter(workspace_id=actor.workspace_id, email__in=addresses)
+    taken = PersonEmail.objects.in_workspace(actor.workspace_id).filter(email__in=addresses)
     if exclude is not None:
         taken = taken.exclude(person=exclude)
     duplicate = taken.values_list("email", flat=True).first()
