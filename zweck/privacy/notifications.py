@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 from zweck.accounts.actors import Actor
 from zweck.audit.services import audit_record
 from zweck.core.permissions import Permission
-from zweck.core.scoping import Purpose
 from zweck.core.register import ModelDeclaration
+from zweck.core.scoping import Purpose
 from zweck.core.services import save_scoped
 from zweck.privacy.models import DataSubjectRequest, ProcessingActivity, Recipient, RecipientNotification
 from zweck.privacy.request_models import NotificationStatus
