@@ -129,7 +129,9 @@ register.declare(
         deal=NOT_PERSONAL,
     ),
     activities=("client_relationship", "service_delivery"),
-    retention="business_letters",
+    # Meeting notes, calls and tasks are the history of a relationship, not commercial letters
+    # (§ 257(1) Nr. 2–3 HGB): no statutory period keeps them once the subject asks for erasure.
+    retention="business_relationship",
     erasure=Erasure.ANONYMIZE,
 )
 register.declare(
@@ -137,7 +139,7 @@ register.declare(
     subject="person",
     fields=base_fields(activity=NOT_PERSONAL, person=NOT_PERSONAL),
     activities=("client_relationship",),
-    retention="business_letters",
+    retention="business_relationship",
 )
 register.declare(
     crm.PipelineStage,
@@ -166,7 +168,9 @@ register.declare(
         archived_at=NOT_PERSONAL,
     ),
     activities=("client_relationship", "quotes_and_orders"),
-    retention="business_letters",
+    # A deal is a sales opportunity; the quotes and invoices that are commercial letters or
+    # vouchers are records of their own with their statutory periods.
+    retention="business_relationship",
     erasure=Erasure.ANONYMIZE,
 )
 register.declare(
@@ -174,7 +178,7 @@ register.declare(
     subject="person",
     fields=base_fields(deal=NOT_PERSONAL, person=NOT_PERSONAL, role=Personal("user.job_title")),
     activities=("client_relationship",),
-    retention="business_letters",
+    retention="business_relationship",
 )
 register.declare(
     crm.SearchPosting,

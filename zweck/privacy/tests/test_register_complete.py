@@ -8,6 +8,7 @@ from django.db import models
 
 from zweck.core.register import (
     NOT_PERSONAL,
+    Erasure,
     Personal,
     Register,
     RegisterError,
@@ -99,3 +100,19 @@ def test_staff_references_in_contact_rows_are_not_the_contacts_data() -> None:
         "owner",
         "updated_by",
     ]
+
+
+def test_rows_under_a_statutory_period_are_held_on_erasure_never_anonymized_or_deleted() -> None:
+    # Art. 17(3)(b) GDPR: a statutory retention period keeps the row (restricted, deleted when
+    # the period ends); only a hold says so to the erasure.
+    from zweck.privacy.defaults import RETENTION_PRESETS
+
+    wrong = [
+        f"{declaration.label} ({declaration.retention}: {declaration.erasure})"
+        for declaration in register
+        if declaration.subject is not None
+        and declaration.retention is not None
+        and RETENTION_PRESETS[declaration.retention].statutory
+        and (declaration.erasure is not Erasure.HOLD or not declaration.hold_reason)
+    ]
+    assert wrong == []
