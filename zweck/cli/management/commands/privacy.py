@@ -9,7 +9,8 @@ from django.utils.translation import gettext_noop
 
 from zweck.accounts.actors import Actor
 from zweck.accounts.models import Workspace
-from zweck.privacy.erasure import erasure_reapply, holds_release
+from zweck.privacy.erasure import erasure_reapply
+from zweck.privacy.holds import holds_release
 
 
 class Command(BaseCommand):
