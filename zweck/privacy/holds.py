@@ -55,7 +55,7 @@ def hold_type_label(object_type: str) -> str:
     label = HOLD_TYPES.get(wanted, wanted)
     if label not in HOLD_TYPES.values():
         raise ValidationError(
-            {"object_type": _("Choose one of: %(types)s.") % {"types": ", ".join(HOLD_TYPES)}}
+            {"object_type": _("Choose one of: %(choices)s.") % {"choices": ", ".join(HOLD_TYPES)}}
         )
     return label
 
