@@ -54,6 +54,9 @@ SERVICE_TO_API_FIELDS = {
     "deal": "deal_id",
     "participants": "participant_ids",
     "contacts": "contact_ids",
+    # The request steps take their reasons as "reason".
+    "decision_reason": "reason",
+    "extension_reason": "reason",
 }
 
 # Services report a bad entry in a list as "<index>: <message>" under the list's name.

@@ -16,6 +16,7 @@ from zweck.api.routers import (
     crm_organizations,
     crm_persons,
     crm_pipeline,
+    privacy_holds,
     privacy_register,
     privacy_requests,
 )
@@ -54,3 +55,5 @@ api.add_router("/pipeline-stages", crm_pipeline.router)
 api.add_router("/privacy/register", privacy_register.router)
 api.add_router("/privacy/requests", privacy_requests.router)
 api.add_router("/privacy/notifications", privacy_requests.notifications_router)
+api.add_router("/privacy/requests", privacy_holds.requests_router)
+api.add_router("/privacy/holds", privacy_holds.router)

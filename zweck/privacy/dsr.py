@@ -363,6 +363,8 @@ def objection_decide(
     locked = _locked(actor, request)
     if locked.objection_scope != ObjectionScope.LEGITIMATE_INTEREST:
         raise RequestStateError(_("Only an objection to processing on legitimate interests is decided."))
+    if not locked.is_open:
+        raise RequestStateError(_("The request is already closed."))
     if not reason.strip():
         raise ValidationError({"decision_reason": _("Give the reasons for the decision.")})
     if compelling_grounds:

@@ -7,8 +7,9 @@ Invariants:
 - a row is kept when a ``RecordHold`` covers it (a legal hold the privacy officer placed), when
   its declaration is ``Erasure.HOLD`` (until its retention rule's end), or when its table refuses
   deletion (the append-only audit trail, which holds ids, never values); kept rows other than
-  audit rows get a ``RecordHold`` with the reason and end date and are restricted meanwhile;
-  ``holds_release`` erases them once the date has passed;
+  audit rows get a ``RecordHold`` with the reason and end date (a legal hold already on the
+  row is kept and from now on erases it when it ends) and are restricted meanwhile;
+  ``zweck.privacy.holds`` erases them once the hold ends;
 - the subject's emails, phone numbers and full name are replaced in every free-text field of
   the workspace that still mentions them;
 - execution runs in one transaction and writes one audit event with ids and data-set names
@@ -79,6 +80,9 @@ class PlannedRow:
     reason: str = ""
     held_until: date | None = None
     audit_only: bool = False
+    # Kept under a hold although the row is other people's too (shared, or only mentioning the
+    # subject): when the hold ends the row stays theirs, so the hold is not turned into an erasure.
+    shared: bool = False
 
 
 @dataclass
@@ -175,7 +179,10 @@ def build_plan(*, workspace_id: int, person_ids: Iterable[int], today: date | No
             covered.add((label, pk))
             hold = holds.get((label, pk))
             if hold is not None:
-                planned.append(PlannedRow(label, pk, KEEP, reason=hold.reason, held_until=hold.ends_on))
+                others = bool(shared.get(pk, set()) - set(ids))
+                planned.append(
+                    PlannedRow(label, pk, KEEP, reason=hold.reason, held_until=hold.ends_on, shared=others)
+                )
             elif declaration.erasure is Erasure.HOLD:
                 until = _retention_end(rule, created if created_field else None, today)
                 planned.append(PlannedRow(label, pk, KEEP, reason=declaration.hold_reason, held_until=until))
@@ -203,7 +210,7 @@ def build_plan(*, workspace_id: int, person_ids: Iterable[int], today: date | No
         if hold is not None:
             if existing is None:
                 mentioned[key] = PlannedRow(
-                    label, mention.row_id, KEEP, reason=hold.reason, held_until=hold.ends_on
+                    label, mention.row_id, KEEP, reason=hold.reason, held_until=hold.ends_on, shared=True
                 )
                 planned.append(mentioned[key])
             continue
@@ -416,17 +423,28 @@ def person_erase(
 
 
 def _holds_place(actor: Actor, rows: list[PlannedRow], request: DataSubjectRequest | None) -> None:
-    """A ``RecordHold`` for each kept row that has no open hold yet, inserted together."""
+    """A ``RecordHold`` for each kept row that has no open hold yet, inserted together. The open
+    holds already on kept rows of the subject alone (legal holds placed on live records) now
+    keep them for this erasure: those rows are erased when the holds end."""
     if not rows:
         return
-    open_holds = set(
-        RecordHold.objects.filter(
+    kept = {(row.data_set, row.row_id) for row in rows}
+    alone = {(row.data_set, row.row_id) for row in rows if not row.shared}
+    found = [
+        (pk, (label, row_id))
+        for pk, label, row_id in RecordHold.objects.filter(
             workspace_id=actor.workspace_id,
             released_at__isnull=True,
-            object_type__in={row.data_set for row in rows},
-            object_id__in={row.row_id for row in rows},
-        ).values_list("object_type", "object_id")
-    )
+            object_type__in={label for label, _id in kept},
+            object_id__in={row_id for _label, row_id in kept},
+        ).values_list("pk", "object_type", "object_id")
+        if (label, row_id) in kept
+    ]
+    adopted = [pk for pk, key in found if key in alone]
+    open_holds = {key for _pk, key in found}
+    RecordHold.objects.filter(pk__in=adopted).update(erase_on_release=True)
+    if request is not None:
+        RecordHold.objects.filter(pk__in=adopted, request__isnull=True).update(request=request)
     new_holds = []
     for row in rows:
         if (row.data_set, row.row_id) in open_holds:
@@ -441,6 +459,7 @@ def _holds_place(actor: Actor, rows: list[PlannedRow], request: DataSubjectReque
                 reason=row.reason,
                 ends_on=row.held_until,
                 request=request,
+                erase_on_release=True,
                 created_by_id=actor.user_id,
                 updated_by_id=actor.user_id,
             )
@@ -450,48 +469,6 @@ def _holds_place(actor: Actor, rows: list[PlannedRow], request: DataSubjectReque
 
 def _summary_note(plan: ErasurePlan) -> str:
     return ", ".join(f"{action}: {count}" for action, count in sorted(plan.summary.items()))
-
-
-@transaction.atomic
-def holds_release(*, actor: Actor, today: date | None = None) -> int:
-    """Erase the rows whose hold has ended (Art. 17(3): deleted once the exception ends)."""
-    actor.require(Permission.PRIVACY_MANAGE)
-    today = today or timezone.localdate()
-    ended = list(
-        RecordHold.objects.select_for_update()
-        .filter(workspace_id=actor.workspace_id, released_at__isnull=True, ends_on__lt=today)
-        .order_by("pk")
-    )
-    for hold in ended:
-        model = apps.get_model(hold.object_type)
-        model._default_manager.filter(pk=hold.object_id).delete()
-        audit_record(
-            actor=actor, action="hold.release", object_type=hold.object_type, object_id=hold.object_id
-        )
-    RecordHold.objects.filter(pk__in=[hold.pk for hold in ended]).update(released_at=timezone.now())
-    return len(ended)
-
-
-@transaction.atomic
-def record_hold_place(*, actor: Actor, instance: models.Model, reason: str, ends_on: date) -> RecordHold:
-    """Place a legal hold on one row (for example for a legal claim, Art. 17(3)(e) GDPR): an
-    erasure keeps it, restricted, until ``ends_on``."""
-    actor.require(Permission.PRIVACY_MANAGE)
-    if getattr(instance, "workspace_id", actor.workspace_id) != actor.workspace_id:
-        raise type(instance).DoesNotExist  # type: ignore[attr-defined]
-    hold = RecordHold(
-        workspace_id=actor.workspace_id,
-        created_by_id=actor.user_id,
-        updated_by_id=actor.user_id,
-        object_type=object_type_of(instance),
-        object_id=instance.pk,
-        reason=reason,
-        ends_on=ends_on,
-    )
-    hold.full_clean()
-    hold.save()
-    audit_record(actor=actor, action="hold.place", instance=hold)
-    return hold
 
 
 def erasure_reapply(*, actor: Actor) -> list[int]:

@@ -134,7 +134,9 @@ register.declare(
         reason=NOT_PERSONAL,
         ends_on=NOT_PERSONAL,
         request=NOT_PERSONAL,
+        erase_on_release=NOT_PERSONAL,
         released_at=NOT_PERSONAL,
+        release_reason=NOT_PERSONAL,
     ),
 )
 register.declare(

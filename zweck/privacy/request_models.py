@@ -158,11 +158,17 @@ class RequestAction(models.Model):
 
 
 class RecordHold(WorkspaceScopedModel):
-    """A row kept despite an erasure request, for a legal reason, until a date (Art. 17(3)).
+    """A row kept for a legal reason until a date (Art. 17(3) GDPR, § 147(3) AO).
 
-    While the hold lasts the row is restricted (Art. 17(3) with Art. 18(1)): selectors other
-    than storage and the privacy officer's views leave it out. When ``ends_on`` has passed,
-    ``holds_release`` erases the row.
+    Two kinds, told apart by ``erase_on_release``:
+    - a hold an erasure left (the row was kept despite it): the row is restricted while the
+      hold lasts (Art. 17(3) with Art. 18(1)) — selectors other than storage and the privacy
+      officer's views leave it out — and erased when the hold ends;
+    - a legal hold the privacy officer placed on a live record (a legal claim, an open tax
+      assessment): the record stays in use, an erasure keeps it (and from then on the hold is
+      of the first kind), and when the hold ends without an erasure it simply ends.
+    A hold ends when ``ends_on`` has passed (``holds_release``) or early, with reasons
+    (``record_hold_release``); ``released_at`` says when.
     """
 
     object_type = models.CharField(_("object type"), max_length=100)
@@ -172,7 +178,9 @@ class RecordHold(WorkspaceScopedModel):
     request = models.ForeignKey(
         DataSubjectRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="holds"
     )
+    erase_on_release = models.BooleanField(_("erase the record when the hold ends"), default=False)
     released_at = models.DateTimeField(_("released at"), null=True, blank=True)
+    release_reason = models.TextField(_("reasons for the early release"), blank=True)
 
     class Meta:
         verbose_name = _("record hold")

@@ -42,7 +42,11 @@ RESTRICTED_FIELD = "restricted_at"
 
 
 def held_ids(model: Any, workspace_id: int | None = None) -> QuerySet[RecordHold, Any]:
-    holds = RecordHold.objects.filter(object_type=object_type_of(model), released_at__isnull=True)
+    """The ids of ``model``'s rows an erasure keeps under a hold (a legal hold on a live record
+    does not restrict it)."""
+    holds = RecordHold.objects.filter(
+        object_type=object_type_of(model), released_at__isnull=True, erase_on_release=True
+    )
     if workspace_id is not None:
         holds = holds.in_workspace(workspace_id)
     return holds.values("object_id")

@@ -21,7 +21,8 @@ from zweck.crm.selectors import activity_list, deal_list, person_list
 from zweck.crm.services import activity_create, deal_update
 from zweck.crm.tests.factories import make_deal, make_person
 from zweck.privacy.dsr import dsr_erase, dsr_export, dsr_link_persons, dsr_open, dsr_verify
-from zweck.privacy.erasure import KEEP, erasure_plan, erasure_reapply, holds_release, record_hold_place
+from zweck.privacy.erasure import KEEP, erasure_plan, erasure_reapply
+from zweck.privacy.holds import holds_release, record_hold_place
 from zweck.privacy.models import ErasureTombstone, RecipientNotification, RecordHold
 from zweck.privacy.request_models import RequestChannel, RequestKind, RequestStatus
 from zweck.privacy.services import recipient_create
@@ -135,7 +136,11 @@ def test_erasure_leaves_only_what_a_hold_keeps_restricted_with_its_end(
     # given a legal hold on one deal and an erasure request
     ends_on = date.today() + timedelta(days=400)
     record_hold_place(
-        actor=installed, instance=held_deal, reason="Legal claim (Art. 17(3)(e) GDPR)", ends_on=ends_on
+        actor=installed,
+        object_type="deal",
+        object_id=held_deal.pk,
+        reason="Legal claim (Art. 17(3)(e) GDPR)",
+        ends_on=ends_on,
     )
     request = _open_verified(installed, RequestKind.ERASURE, anna)
     plan = erasure_plan(actor=installed, person_ids=[anna.pk])

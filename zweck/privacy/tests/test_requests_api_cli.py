@@ -149,6 +149,8 @@ OPERATIONS = [
     ("POST", "/{id}/erase", None),
     ("POST", "/{id}/restrict", None),
     ("POST", "/{id}/objection", None),
+    ("POST", "/{id}/lift-restriction", {"reason": "Accurate after all"}),
+    ("POST", "/{id}/objection/decide", {"decision": "upheld", "reason": "No compelling grounds"}),
     ("GET", "/{id}/export", None),
 ]
 

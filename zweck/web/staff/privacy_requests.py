@@ -68,6 +68,7 @@ ACTION_LABELS = {
     "objection.restrict": gettext_lazy("Restricted until the objection is decided"),
     "objection.decide": gettext_lazy("Objection decided"),
     "notification.confirm": gettext_lazy("Recipient confirmed a notification"),
+    "hold.release": gettext_lazy("A hold ended early"),
 }
 
 # What a recipient is told about (``RecipientNotification.action``).

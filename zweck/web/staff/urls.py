@@ -9,6 +9,7 @@ from zweck.web.staff import (
     person_bulk,
     persons,
     pipeline,
+    privacy_holds,
     privacy_register,
     privacy_requests,
 )
@@ -135,6 +136,9 @@ urlpatterns = [
     path("privacy/requests/", privacy_requests.request_queue, name="privacy_request_queue"),
     path("privacy/requests/new/", privacy_requests.request_open, name="privacy_request_open"),
     path("privacy/notifications/", privacy_requests.notification_list, name="privacy_notification_list"),
+    path("privacy/holds/", privacy_holds.hold_list_page, name="privacy_hold_list"),
+    path("privacy/holds/new/", privacy_holds.hold_place, name="privacy_hold_place"),
+    path("privacy/holds/<int:hold_id>/release/", privacy_holds.hold_release, name="privacy_hold_release"),
     path(
         "privacy/notifications/<int:notification_id>/confirm/",
         privacy_requests.notification_confirm,

@@ -1,5 +1,5 @@
-"""``zweck dsr``: data-subject requests from the command line (access export, erasure, the
-recipient notifications waiting for confirmation)."""
+"""``zweck dsr``: data-subject requests from the command line (access export, erasure, lifting
+a restriction, deciding an objection, the recipient notifications waiting for confirmation)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,17 @@ from django.utils.translation import gettext_noop
 
 from zweck.accounts.actors import Actor
 from zweck.accounts.models import Workspace
-from zweck.privacy.dsr import SubjectNotFoundError, subject_erase_by_email, subject_export_by_email
+from zweck.cli.refusal import refusal
+from zweck.privacy.dsr import (
+    SubjectNotFoundError,
+    dsr_get,
+    dsr_restriction_lift,
+    objection_decide,
+    subject_erase_by_email,
+    subject_export_by_email,
+)
 from zweck.privacy.exports import FORMATS
-from zweck.privacy.models import RecipientNotification
+from zweck.privacy.models import DataSubjectRequest, RecipientNotification
 from zweck.privacy.notifications import (
     recipient_notification_confirm,
     recipient_notification_get,
@@ -24,11 +32,14 @@ from zweck.privacy.notifications import (
 )
 from zweck.privacy.selectors import workspace_by_slug
 
+# An objection is upheld (no compelling grounds) or rejected (compelling grounds override it).
+OBJECTION_DECISIONS = ("upheld", "rejected")
+
 
 class Command(BaseCommand):
     help = gettext_noop(
-        "Data-subject requests: export a subject's data, erase a subject, list and confirm "
-        "recipient notifications."
+        "Data-subject requests: export a subject's data, erase a subject, lift a restriction, "
+        "decide an objection, list and confirm recipient notifications."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -43,9 +54,32 @@ class Command(BaseCommand):
             "confirm-notification", help=gettext_noop("Record that a recipient confirmed a notification.")
         )
         confirm.add_argument("id", type=int, help=gettext_noop("The notification's number."))
+        lift = commands.add_parser(
+            "lift-restriction",
+            help=gettext_noop(
+                "Lift the restriction of a request's person records; the subject is told first "
+                "(Art. 18(3) GDPR)."
+            ),
+        )
+        objection = commands.add_parser(
+            "decide-objection",
+            help=gettext_noop("Decide an objection to processing on legitimate interests (Art. 21(1) GDPR)."),
+        )
+        objection.add_argument(
+            "--decision",
+            required=True,
+            choices=OBJECTION_DECISIONS,
+            help=gettext_noop(
+                "upheld: no compelling grounds, the processing stops; rejected: compelling grounds "
+                "override it, the restriction is lifted."
+            ),
+        )
+        for command in (lift, objection):
+            command.add_argument("request_id", type=int, help=gettext_noop("The request's number."))
+            command.add_argument("--reason", required=True, help=gettext_noop("The reasons, as recorded."))
         for command in (export, erase):
             command.add_argument("--email", required=True, help=gettext_noop("The subject's email address."))
-        for command in (export, erase, notifications, confirm):
+        for command in (export, erase, notifications, confirm, lift, objection):
             command.add_argument(
                 "--workspace",
                 default=None,
@@ -70,6 +104,9 @@ class Command(BaseCommand):
             return
         if options["action"] == "confirm-notification":
             self.confirm_notification(actor, options["id"])
+            return
+        if options["action"] in ("lift-restriction", "decide-objection"):
+            self.request_step(actor, options)
             return
         try:
             if options["action"] == "export":
@@ -105,3 +142,26 @@ class Command(BaseCommand):
             raise CommandError(" ".join(error.messages)) from error
         assert confirmed.confirmed_at is not None
         self.stdout.write(f"{confirmed.pk}\tconfirmed\t{confirmed.confirmed_at.isoformat()}")
+
+    def request_step(self, actor: Actor, options: dict[str, Any]) -> None:
+        request_id = options["request_id"]
+        try:
+            request = dsr_get(actor=actor, request_id=request_id)
+            if options["action"] == "lift-restriction":
+                dsr_restriction_lift(actor=actor, request=request, reason=options["reason"])
+            else:
+                objection_decide(
+                    actor=actor,
+                    request=request,
+                    compelling_grounds=options["decision"] == "rejected",
+                    reason=options["reason"],
+                )
+        except DataSubjectRequest.DoesNotExist as error:
+            raise CommandError(f"No request #{request_id} in this workspace.") from error
+        except ValidationError as error:
+            raise refusal(error, {"reason": "--reason", "decision_reason": "--reason"}) from error
+        request = dsr_get(actor=actor, request_id=request_id)
+        restricted = sum(1 for person in request.persons.all() if person.restricted_at)
+        self.stdout.write(
+            f"{request.pk}\t{request.status}\t{request.decision or '-'}\trestricted records: {restricted}"
+        )
