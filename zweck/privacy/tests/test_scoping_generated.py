@@ -27,7 +27,8 @@ from zweck.crm.models import Person
 from zweck.crm.services import activity_create, deal_update
 from zweck.crm.tests.factories import make_deal, make_organization, make_person
 from zweck.privacy.dsr import dsr_open
-from zweck.privacy.erasure import record_hold_place
+from zweck.privacy.erasure import person_erase
+from zweck.privacy.holds import record_hold_place
 from zweck.privacy.models import RecordHold
 from zweck.privacy.request_models import RequestKind
 from zweck.privacy.restriction import person_restrict
@@ -88,9 +89,17 @@ def build_world(workspace_name: str) -> World:
     )
     dsr_open(actor=owner, kind=RequestKind.ACCESS, channel="email", person_ids=[free.pk])
     person_restrict(actor=owner, person_ids=[restricted.pk])
+    # A legal hold on a live record keeps it in use; the rows an erasure keeps are restricted.
     record_hold_place(
-        actor=owner, instance=held, reason="Legal claim", ends_on=date.today() + timedelta(days=30)
+        actor=owner,
+        object_type="activity",
+        object_id=held.pk,
+        reason="Legal claim",
+        ends_on=date.today() + timedelta(days=30),
     )
+    erased = make_person(owner, "Erika")
+    dsr_open(actor=owner, kind=RequestKind.ERASURE, channel="email", person_ids=[erased.pk])
+    person_erase(actor=owner, person_ids=[erased.pk])
     return World(owner=owner, restricted=restricted, free=free, held=held)
 
 
@@ -106,7 +115,9 @@ def expected_for_use(declaration: ModelDeclaration, world: World) -> set[int]:
     subjects = subject_ids_of_rows(declaration, workspace_id=workspace_id, row_ids=rows)
     held = set(
         RecordHold.objects.in_workspace(workspace_id)
-        .filter(object_type=object_type_of(declaration.model), released_at__isnull=True)
+        .filter(
+            object_type=object_type_of(declaration.model), released_at__isnull=True, erase_on_release=True
+        )
         .values_list("object_id", flat=True)
     )
     restricted = set(
@@ -147,6 +158,7 @@ def test_the_world_restricts_someone_in_every_model_that_can_be(worlds: tuple[Wo
         "crm.Activity",
         "crm.Deal",
         "crm.DealContact",
+        "privacy.DataSubjectRequest",
     } <= hidden
 
 
