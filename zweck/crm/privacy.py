@@ -191,6 +191,7 @@ register.declare(
     },
     activities=SEARCH_ACTIVITIES,
     retention="business_relationship",
+    derived=True,
 )
 register.declare(
     crm.SearchWord,
@@ -205,6 +206,7 @@ register.declare(
     },
     activities=SEARCH_ACTIVITIES,
     retention="business_relationship",
+    derived=True,
 )
 
 
