@@ -142,6 +142,17 @@ WORDS: dict[str, tuple[str, str]] = {
         "Abgeleitete Daten (etwa der Suchindex) werden mit den Datensätzen gelöscht.",
     ),
     "irreversible": (_noop("This cannot be undone."), "Dies kann nicht rückgängig gemacht werden."),
+    "back": (_noop("Back to the request"), "Zurück zum Antrag"),
+    "confirm_heading": (_noop("Confirm the erasure"), "Löschung bestätigen"),
+    "confirm_label": (
+        _noop("I have read the plan: erase this person's data as it describes."),
+        "Ich habe den Plan gelesen: Die Daten dieser Person wie beschrieben löschen.",
+    ),
+    "confirm_missing": (
+        _noop("Tick the box to confirm that the erasure is to be carried out as planned."),
+        "Kreuzen Sie das Kästchen an, um zu bestätigen, dass die Löschung wie geplant erfolgen soll.",
+    ),
+    "not_confirmed": (_noop("Nothing was erased."), "Es wurde nichts gelöscht."),
     "nothing": (_noop("No records belong to this person."), "Zu dieser Person gibt es keine Datensätze."),
 }
 
