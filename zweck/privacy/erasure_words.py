@@ -153,6 +153,19 @@ WORDS: dict[str, tuple[str, str]] = {
         "Kreuzen Sie das Kästchen an, um zu bestätigen, dass die Löschung wie geplant erfolgen soll.",
     ),
     "not_confirmed": (_noop("Nothing was erased."), "Es wurde nichts gelöscht."),
+    "erased": (_noop("The erasure was carried out."), "Die Löschung wurde durchgeführt."),
+    "prompt": (
+        _noop("Erase this person's data as planned? Type “yes” to confirm: "),
+        "Die Daten dieser Person wie geplant löschen? Zur Bestätigung „ja“ eingeben: ",
+    ),
+    "no_terminal": (
+        _noop(
+            "Nothing was erased: the erasure needs a confirmation. Run the command in a terminal "
+            "to confirm it, or pass --yes."
+        ),
+        "Es wurde nichts gelöscht: Die Löschung muss bestätigt werden. Führen Sie den Befehl in "
+        "einem Terminal aus, um sie zu bestätigen, oder geben Sie --yes an.",
+    ),
     "nothing": (_noop("No records belong to this person."), "Zu dieser Person gibt es keine Datensätze."),
 }
 
@@ -228,27 +241,35 @@ class PlanInWords:
         }
 
     def as_text(self) -> str:
-        """The plan as lines of plain text (the command line)."""
-        lang = self.language
-        lines = [word("title", lang), "", word("intro", lang), ""]
-        blocks = [(section.heading, section.items) for section in self.sections]
-        if self.mentions:
-            blocks.append((word("mentions", lang), self.mentions))
-        for heading, items in blocks:
-            lines.append(heading)
-            for item in items:
-                lines.append(f"  - {item.record}")
-                lines.append(f"    {word('action', lang)}: {item.action_text}")
-                if item.reason:
-                    lines.append(f"    {word('reason', lang)}: {item.reason}")
-            lines.append("")
-        if self.summaries:
-            lines.append(word("derived", lang))
-            lines.extend(f"  - {summary.text}" for summary in self.summaries)
-            lines.append("")
-        lines.append(word("overview", lang))
-        lines.extend(f"  - {line}" for line in self.overview)
-        return "\n".join(lines) + "\n"
+        return plan_text(self.as_dict())
+
+
+# The answers that confirm an erasure at the command line's prompt.
+CONFIRMING_ANSWERS = frozenset({"yes", "y", "ja", "j"})
+
+
+def plan_text(readable: dict[str, Any]) -> str:
+    """A plan's words (``PlanInWords.as_dict()``) as lines of plain text, for the command line."""
+    lang = readable["language"]
+    lines = [word("title", lang), "", word("intro", lang), ""]
+    blocks = [(section["heading"], section["items"]) for section in readable["sections"]]
+    if readable["mentions"]:
+        blocks.append((word("mentions", lang), readable["mentions"]))
+    for heading, items in blocks:
+        lines.append(heading)
+        for item in items:
+            lines.append(f"  - {item['record']}")
+            lines.append(f"    {word('action', lang)}: {item['action_text']}")
+            if item["reason"]:
+                lines.append(f"    {word('reason', lang)}: {item['reason']}")
+        lines.append("")
+    if readable["summaries"]:
+        lines.append(word("derived", lang))
+        lines.extend(f"  - {summary['text']}" for summary in readable["summaries"])
+        lines.append("")
+    lines.append(word("overview", lang))
+    lines.extend(f"  - {line}" for line in readable["overview"])
+    return "\n".join(lines) + "\n"
 
 
 def _listing(names: list[str], lang: str) -> str:
