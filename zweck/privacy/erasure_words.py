@@ -27,8 +27,7 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils.translation import gettext_noop as _noop
 
-from zweck.core.models import BASE_FIELDS
-from zweck.core.register import ModelDeclaration, Personal, register
+from zweck.core.register import ModelDeclaration, register
 from zweck.privacy import labels
 from zweck.privacy.erasure import (
     ANONYMIZE,
@@ -44,7 +43,8 @@ from zweck.privacy.erasure import (
     PlannedRow,
 )
 from zweck.privacy.models import RetentionRule
-from zweck.privacy.subjects import PHONE_CATEGORY, in_workspace, is_shared, subject_declaration
+from zweck.privacy.records import LINK, PART, owner_of, reading_order, row_title
+from zweck.privacy.subjects import in_workspace, subject_declaration
 
 WORDS: dict[str, tuple[str, str]] = {
     # key: (English message id, German)
@@ -318,35 +318,7 @@ class _Reader:
         """What the row is: its kind, its title, its date ("Call: Offer follow-up, 02.12.2026, 14:30")."""
         if row is None:
             return labels.model_label(declaration.model, self.lang)
-        if declaration is self.subject:
-            return str(row)
-        kind = title = when = ""
-        kind_first = False
-        for model_field in declaration.model._meta.concrete_fields:
-            if model_field.name in BASE_FIELDS:
-                continue
-            value = getattr(row, model_field.attname)
-            if value is None or value == "":
-                continue
-            declared = declaration.fields.get(model_field.name)
-            if model_field.choices and not kind:
-                kind = labels.value_text(model_field, value, self.lang)
-                kind_first = not title
-            elif not title and model_field.many_to_one:
-                # Another contact record reads through its own words, never its ``str()``.
-                related = model_field.related_model
-                if related is not self.user_model and not _is_contact_data(related):  # type: ignore[arg-type]
-                    title = str(getattr(row, model_field.name))
-            elif not title and isinstance(declared, Personal) and isinstance(value, str):
-                shown = labels.phone_text(value) if declared.category == PHONE_CATEGORY else value
-                title = shown if len(shown) <= 80 else shown[:79] + "…"
-            elif not when and isinstance(model_field, models.DateField) and model_field.editable:
-                when = labels.date_text(value, self.lang)
-        if kind and title:
-            named = f"{kind}: {title}" if kind_first else f"{title} ({kind})"
-        else:
-            named = kind or title or labels.model_label(declaration.model, self.lang)
-        return f"{named}, {when}" if when else named
+        return row_title(declaration, row, self.lang)
 
     def masks(self, declaration: ModelDeclaration, fields: dict[str, str]) -> str:
         by_mask: dict[str, list[str]] = defaultdict(list)
@@ -417,38 +389,6 @@ class _Reader:
         return reason
 
 
-LINK, PART = "link", "part"
-
-
-def _is_contact_data(model: type[models.Model]) -> bool:
-    declaration = register.get(model)
-    return (
-        declaration is not None and declaration.subject is not None and declaration.subject_kind == "contact"
-    )
-
-
-def _owner(declaration: ModelDeclaration) -> tuple[str, type[models.Model], str] | None:
-    """For rows that belong to another record (``LINK``: the link of an activity to one of its
-    participants; ``PART``: an entry of a request's log): how, that record's model, and the
-    field pointing at it."""
-    if declaration.subject is None or declaration.subject == "self":
-        return None
-    for other in register:
-        if other.subject is None or other.subject == "self" or other is declaration or not is_shared(other):
-            continue
-        first: Any = other.model._meta.get_field(other.subject.split("__")[0])
-        through = getattr(first.remote_field, "through", None) if first.many_to_many else None
-        if through is declaration.model:
-            return LINK, other.model, first.m2m_field_name()
-    path = declaration.subject.split("__")
-    if len(path) > 1:
-        step: Any = declaration.model._meta.get_field(path[0])
-        target = step.related_model if step.many_to_one else None
-        if target is not None and target is not subject_declaration().model and register.get(target):
-            return PART, target, step.name
-    return None
-
-
 def plan_in_words(plan: ErasurePlan, lang: str) -> PlanInWords:
     """``plan`` as the privacy officer reads it, in ``lang`` ("de" or "en")."""
     lang = labels.language_of(lang)
@@ -469,7 +409,7 @@ def plan_in_words(plan: ErasurePlan, lang: str) -> PlanInWords:
         if declaration.derived or all(r.audit_only for r in rows):
             summaries.append(_summary(declaration, rows, lang))
             continue
-        owner = _owner(declaration)
+        owner = owner_of(declaration)
         if owner is not None:
             how, owner_model, owner_field = owner
             owner_label = owner_model._meta.label_lower
@@ -492,7 +432,7 @@ def plan_in_words(plan: ErasurePlan, lang: str) -> PlanInWords:
         if rows:
             listed.append((declaration, rows))
     sections = []
-    for declaration, rows in sorted(listed, key=lambda pair: _order(pair[0])):
+    for declaration, rows in sorted(listed, key=lambda pair: reading_order(pair[0])):
         loaded = reader.rows(declaration, [r.row_id for r in rows])
         section = PlanSection(
             data_set=rows[0].data_set,
@@ -522,16 +462,6 @@ def plan_in_words(plan: ErasurePlan, lang: str) -> PlanInWords:
         sections=sections,
         mentions=mentions,
         summaries=summaries,
-    )
-
-
-def _order(declaration: ModelDeclaration) -> tuple[int, str]:
-    """The subject first, then the data sets that belong to them alone, then shared ones."""
-    if declaration is subject_declaration():
-        return (0, "")
-    return (
-        1 if not is_shared(declaration) and "__" not in (declaration.subject or "") else 2,
-        declaration.label,
     )
 
 

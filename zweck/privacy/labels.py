@@ -556,16 +556,25 @@ def model_label(model: type[models.Model], lang: str, *, plural: bool = False) -
 
 def value_text(model_field: Any, value: Any, lang: str) -> str:
     """A field's value as a person reads it: choices by their text, yes/no, localized dates
-    and numbers; an empty value as an empty string."""
-    if value is None or value == "":
+    and numbers, lists joined; an empty value as an empty string. ``value`` as the row holds
+    it or as an export writes it (dates and times as ISO text, decimals as text)."""
+    if value is None or value == "" or value == []:
         return ""
     if getattr(model_field, "choices", None) and not model_field.is_relation:
         with translation.override(lang):
             return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, str) and isinstance(model_field, models.DateTimeField):
+        value = datetime.fromisoformat(value)
+    elif isinstance(value, str) and isinstance(model_field, models.DateField):
+        value = date.fromisoformat(value)
+    elif isinstance(value, str) and isinstance(model_field, models.DecimalField):
+        value = Decimal(value)
     if isinstance(value, bool):
         return yes_no(value, lang)
     if isinstance(value, (date, datetime)):
         return date_text(value, lang)
     if isinstance(value, (Decimal, float)) or (isinstance(value, int) and not model_field.is_relation):
         return number_text(value, lang)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(item) for item in value)
     return str(value)
