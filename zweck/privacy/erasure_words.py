@@ -23,7 +23,6 @@ from datetime import date
 from typing import Any
 
 from django.apps import apps
-from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils.translation import gettext_noop as _noop
 
@@ -43,8 +42,8 @@ from zweck.privacy.erasure import (
     PlannedRow,
 )
 from zweck.privacy.models import RetentionRule
-from zweck.privacy.records import LINK, PART, owner_of, reading_order, row_title
-from zweck.privacy.subjects import in_workspace, subject_declaration
+from zweck.privacy.records import LINK, PART, named_reference, owner_of, reading_order, row_title
+from zweck.privacy.subjects import in_workspace
 
 WORDS: dict[str, tuple[str, str]] = {
     # key: (English message id, German)
@@ -297,8 +296,6 @@ class _Reader:
     def __init__(self, plan: ErasurePlan, lang: str) -> None:
         self.plan, self.lang = plan, lang
         self.rules = {rule.key: rule for rule in RetentionRule.objects.filter(workspace_id=plan.workspace_id)}
-        self.user_model = get_user_model()
-        self.subject = subject_declaration()
 
     def declaration(self, label: str) -> ModelDeclaration:
         found = register.get(apps.get_model(label))
@@ -306,11 +303,8 @@ class _Reader:
         return found
 
     def rows(self, declaration: ModelDeclaration, ids: list[int]) -> dict[int, models.Model]:
-        relations = [
-            model_field.name
-            for model_field in declaration.model._meta.concrete_fields
-            if model_field.many_to_one and model_field.related_model not in (self.user_model,)
-        ]
+        # The rows the title names by reference (an organization, a recipient) come along.
+        relations = [f.name for f in declaration.model._meta.concrete_fields if named_reference(f)]
         queryset = in_workspace(declaration, self.plan.workspace_id).select_related(*relations)
         return {row.pk: row for row in queryset.filter(pk__in=ids)}
 
