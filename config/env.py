@@ -67,6 +67,15 @@ def data_directory() -> Path:
     return Path(text("DATA_DIR") or Path.cwd() / "var").resolve()
 
 
+def locale_language() -> str | None:
+    """The language of the process's locale, in the order POSIX reads it (``LC_ALL``,
+    ``LC_MESSAGES``, ``LANG``): "de_DE.UTF-8", or None where none is set."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if os.environ.get(name):
+            return os.environ[name]
+    return None
+
+
 def settings_module() -> str | None:
     return os.environ.get("DJANGO_SETTINGS_MODULE")
 

@@ -134,6 +134,9 @@ class ModelDeclaration:
     retention: str | None = None
     erasure: Erasure = Erasure.DELETE
     hold_reason: str = ""
+    # Rows computed from other rows (a search index): erased with their source, summarized
+    # rather than listed in an erasure plan, left out of the access export.
+    derived: bool = False
 
     @property
     def label(self) -> str:
@@ -203,6 +206,7 @@ class Register:
         retention: str | None = None,
         erasure: Erasure = Erasure.DELETE,
         hold_reason: str = "",
+        derived: bool = False,
     ) -> ModelDeclaration:
         label = model._meta.label
         if model in self.declarations:
@@ -230,6 +234,7 @@ class Register:
             retention=retention,
             erasure=erasure,
             hold_reason=hold_reason,
+            derived=derived,
         )
         self.declarations[model] = model_declaration
         return model_declaration

@@ -195,6 +195,7 @@ register.declare(
     },
     activities=SEARCH_ACTIVITIES,
     retention="business_relationship",
+    derived=True,
 )
 register.declare(
     crm.SearchWord,
@@ -209,6 +210,7 @@ register.declare(
     },
     activities=SEARCH_ACTIVITIES,
     retention="business_relationship",
+    derived=True,
 )
 
 

@@ -487,13 +487,18 @@ def subject_export_by_email(*, actor: Actor, email: str, fmt: str = "json", lang
     return body
 
 
-def subject_erase_by_email(*, actor: Actor, email: str, dry_run: bool = True) -> dict[str, Any]:
-    """The erasure plan for the person records with ``email``, executed unless ``dry_run``."""
+def subject_erase_by_email(
+    *, actor: Actor, email: str, dry_run: bool = True, lang: str = "en"
+) -> dict[str, Any]:
+    """The erasure plan for the person records with ``email``, executed unless ``dry_run``; a
+    plan not executed comes with its words in ``lang`` (``readable``)."""
     from zweck.privacy.erasure import erasure_plan
+    from zweck.privacy.erasure_words import plan_in_words
 
     actor.require(Permission.PRIVACY_MANAGE)
     ids = subject_ids_by_email(actor=actor, email=email)
     if dry_run:
-        return {"executed": False, **erasure_plan(actor=actor, person_ids=ids).as_dict()}
+        plan = erasure_plan(actor=actor, person_ids=ids)
+        return {"executed": False, **plan.as_dict(), "readable": plan_in_words(plan, lang).as_dict()}
     result = person_erase(actor=actor, person_ids=ids)
     return {"executed": True, **result.plan.as_dict()}

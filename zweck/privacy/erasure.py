@@ -59,6 +59,14 @@ from zweck.privacy.subjects import (
 ERASED = "[erased]"
 DELETE, ANONYMIZE, REDACT, KEEP = "delete", "anonymize", "redact_mentions", "keep"
 MENTIONS = "mentions"
+# Why a row is kept (``PlannedRow.kept_because``): a legal hold the privacy officer placed, the
+# register's statutory hold, the append-only audit trail, or held rows that refer to it.
+HOLD_PLACED, REGISTER_HOLD, AUDIT_TRAIL, REFERENCED = (
+    "hold_placed",
+    "register_hold",
+    "audit_trail",
+    "referenced",
+)
 
 
 def keyed_digest(kind: str, value: str) -> str:
@@ -83,6 +91,9 @@ class PlannedRow:
     # Kept under a hold although the row is other people's too (shared, or only mentioning the
     # subject): when the hold ends the row stays theirs, so the hold is not turned into an erasure.
     shared: bool = False
+    kept_because: str = ""
+    # Found by a mention of the subject in free text, not by the subject path.
+    mention: bool = False
 
 
 @dataclass
@@ -181,15 +192,42 @@ def build_plan(*, workspace_id: int, person_ids: Iterable[int], today: date | No
             if hold is not None:
                 others = bool(shared.get(pk, set()) - set(ids))
                 planned.append(
-                    PlannedRow(label, pk, KEEP, reason=hold.reason, held_until=hold.ends_on, shared=others)
+                    PlannedRow(
+                        label,
+                        pk,
+                        KEEP,
+                        reason=hold.reason,
+                        held_until=hold.ends_on,
+                        shared=others,
+                        kept_because=HOLD_PLACED,
+                    )
                 )
             elif declaration.erasure is Erasure.HOLD:
                 until = _retention_end(rule, created if created_field else None, today)
-                planned.append(PlannedRow(label, pk, KEEP, reason=declaration.hold_reason, held_until=until))
+                planned.append(
+                    PlannedRow(
+                        label,
+                        pk,
+                        KEEP,
+                        reason=declaration.hold_reason,
+                        held_until=until,
+                        kept_because=REGISTER_HOLD,
+                    )
+                )
             elif append_only(declaration.model):
                 until = _retention_end(rule, created if created_field else None, today)
                 reason = (rule.legal_source_en if rule else "") or "Append-only audit trail (Art. 5(2) GDPR)."
-                planned.append(PlannedRow(label, pk, KEEP, reason=reason, held_until=until, audit_only=True))
+                planned.append(
+                    PlannedRow(
+                        label,
+                        pk,
+                        KEEP,
+                        reason=reason,
+                        held_until=until,
+                        audit_only=True,
+                        kept_because=AUDIT_TRAIL,
+                    )
+                )
             elif declaration.erasure is Erasure.DELETE:
                 planned.append(PlannedRow(label, pk, DELETE))
             elif shared.get(pk, set()) - set(ids):
@@ -210,12 +248,19 @@ def build_plan(*, workspace_id: int, person_ids: Iterable[int], today: date | No
         if hold is not None:
             if existing is None:
                 mentioned[key] = PlannedRow(
-                    label, mention.row_id, KEEP, reason=hold.reason, held_until=hold.ends_on, shared=True
+                    label,
+                    mention.row_id,
+                    KEEP,
+                    reason=hold.reason,
+                    held_until=hold.ends_on,
+                    shared=True,
+                    kept_because=HOLD_PLACED,
+                    mention=True,
                 )
                 planned.append(mentioned[key])
             continue
         if existing is None:
-            existing = mentioned[key] = PlannedRow(label, mention.row_id, REDACT)
+            existing = mentioned[key] = PlannedRow(label, mention.row_id, REDACT, mention=True)
             planned.append(existing)
         existing.fields[mention.field] = MENTIONS
     _keep_person_for_holds(planned, ids)
@@ -242,6 +287,7 @@ def _keep_person_for_holds(planned: list[PlannedRow], ids: list[int]) -> None:
         if row.data_set == own_label and row.row_id in ids and row.action != KEEP:
             row.action, row.fields = KEEP, {}
             row.reason, row.held_until = "Kept while records held about this person refer to it.", until
+            row.kept_because = REFERENCED
 
 
 def erasure_plan(*, actor: Actor, person_ids: Iterable[int], today: date | None = None) -> ErasurePlan:

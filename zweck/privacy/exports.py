@@ -10,6 +10,10 @@ Invariants:
 - rows shared with other subjects keep their other subjects' identities out: free text is
   passed through ``redact_others`` with the names of the other people on the row;
 - each data set carries the Art. 15(1)(a)–(h) facts read from the workspace's register rows;
+- data sets the register marks ``derived`` (a search index) are left out: they hold nothing
+  that is not already in the export;
+- the HTML and PDF documents name records and fields in words (``access_document``); the JSON
+  keeps the machine keys;
 - the portability export holds only fields declared ``provided`` in data sets whose every
   processing activity rests on consent or contract.
 """
@@ -29,6 +33,7 @@ from django.utils import timezone, translation
 from zweck.accounts.models import Workspace
 from zweck.core.register import ModelDeclaration, Personal
 from zweck.privacy import labels
+from zweck.privacy.access_document import document_context
 from zweck.privacy.choices import LegalBasis
 from zweck.privacy.models import ProcessingActivity, RetentionRule
 from zweck.privacy.subjects import (
@@ -178,6 +183,8 @@ def access_data(*, workspace: Workspace, person_ids: list[int], lang: str = "en"
     data_sets = []
     seen: set[tuple[str, int]] = set()
     for declaration in contact_declarations():
+        if declaration.derived:
+            continue  # computed from the data listed here (a search index): nothing of its own
         names = _visible_fields(declaration)
         rows = field_records(
             declaration, rows_of(declaration, workspace_id=workspace_id, person_ids=own), names
@@ -211,13 +218,14 @@ def access_data(*, workspace: Workspace, person_ids: list[int], lang: str = "en"
         if (mention.declaration.label, mention.row_id) not in seen
     ]
     own_model = subject_declaration().model
-    sources = sorted(
-        {
-            str(person.get_source_display()) if hasattr(person, "get_source_display") else ""
-            for person in in_workspace(subject_declaration(), workspace_id).filter(pk__in=own)
-        }
-        - {""}
-    )
+    with translation.override(lang):
+        sources = sorted(
+            {
+                str(person.get_source_display()) if hasattr(person, "get_source_display") else ""
+                for person in in_workspace(subject_declaration(), workspace_id).filter(pk__in=own)
+            }
+            - {""}
+        )
     with translation.override(lang):
         rights = [labels.text(key, lang) for key in labels.RIGHTS]
     return {
@@ -250,7 +258,7 @@ def render_access(data: dict[str, Any], fmt: str) -> bytes:
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=2).encode()
     with translation.override(data["language"]):
-        html = render_to_string("privacy/access_export.html", {"data": data})
+        html = render_to_string("privacy/access_export.html", document_context(data))
     if fmt == "html":
         return html.encode()
     from weasyprint import HTML

@@ -9,11 +9,15 @@ catalogue, once it exists, takes over without a change to the templates.
 from __future__ import annotations
 
 import gettext as gettext_module
+from datetime import date, datetime
+from decimal import Decimal
 from functools import cache
-from typing import Protocol
+from typing import Any, Protocol
 
+import phonenumbers
 import pycountry
-from django.utils import translation
+from django.db import models
+from django.utils import dateformat, formats, timezone, translation
 from django.utils.translation import gettext_noop as _noop
 
 from zweck.privacy.choices import (
@@ -209,13 +213,17 @@ RIGHTS = (
 )
 
 
-def text(key: str, lang: str) -> str:
-    english, german = TEXTS[key]
+def localized(english: str, german: str, lang: str) -> str:
+    """``english`` (a message id) in ``lang``: the catalogue's translation, else ``german``."""
     with translation.override(lang):
         translated = translation.gettext(english)
     if lang == "de" and translated == english:
         return german
     return translated
+
+
+def text(key: str, lang: str) -> str:
+    return localized(*TEXTS[key], lang)
 
 
 def texts(lang: str) -> dict[str, str]:
@@ -483,3 +491,90 @@ DATA_CATEGORY_NAMES: dict[str, tuple[str, str]] = {
     "user.unique_id.pseudonymous": ("Pseudonymous identifiers", "Pseudonyme Kennungen"),
     "user.workplace": ("Employer", "Arbeitgeber"),
 }
+
+
+# ---------------------------------------------------------------- values as people read them
+
+# Dates and times as a letter in each language writes them: 02.12.2026, 14:30 and 2 Dec 2026, 14:30.
+DATE_FORMATS = {"de": ("d.m.Y", "d.m.Y, H:i"), "en": ("j M Y", "j M Y, H:i")}
+
+
+def language_of(value: str | None) -> str:
+    """One of ``LANGUAGES`` for a language tag or locale name ("de-DE", "de_DE.UTF-8", "en");
+    English where none fits."""
+    code = (value or "").replace("_", "-").split("-")[0].split(".")[0].lower()
+    return code if code in LANGUAGES else "en"
+
+
+def date_text(value: date | datetime | None, lang: str) -> str:
+    """A date, or a date and time in the installation's time zone, without seconds."""
+    if value is None:
+        return ""
+    day_format, moment_format = DATE_FORMATS[language_of(lang)]
+    with translation.override(lang):
+        if isinstance(value, datetime):
+            moment = timezone.localtime(value) if timezone.is_aware(value) else value
+            return dateformat.format(moment, moment_format)
+        return dateformat.format(value, day_format)
+
+
+def phone_text(number: str) -> str:
+    """An E.164 number as people read it: ``+4930123456`` → ``+49 30 123456``."""
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return number
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def yes_no(value: bool, lang: str) -> str:
+    return localized(*(_YES if value else _NO), lang)
+
+
+_YES = (_noop("yes"), "ja")
+_NO = (_noop("no"), "nein")
+
+
+def number_text(value: int | float | Decimal, lang: str) -> str:
+    with translation.override(lang):
+        return formats.number_format(value, use_l10n=True, force_grouping=True)
+
+
+def field_label(model_field: Any, lang: str) -> str:
+    """A field's name for people, in ``lang``: its verbose name through the catalogue."""
+    with translation.override(lang):
+        return str(translation.gettext(str(model_field.verbose_name)))
+
+
+def model_label(model: type[models.Model], lang: str, *, plural: bool = False) -> str:
+    """A model's name for people, in ``lang``, capitalized."""
+    name = model._meta.verbose_name_plural if plural else model._meta.verbose_name
+    with translation.override(lang):
+        shown = str(translation.gettext(str(name)))
+    return shown[:1].upper() + shown[1:]
+
+
+def value_text(model_field: Any, value: Any, lang: str) -> str:
+    """A field's value as a person reads it: choices by their text, yes/no, localized dates
+    and numbers, lists joined; an empty value as an empty string. ``value`` as the row holds
+    it or as an export writes it (dates and times as ISO text, decimals as text)."""
+    if value is None or value == "" or value == []:
+        return ""
+    if getattr(model_field, "choices", None) and not model_field.is_relation:
+        with translation.override(lang):
+            return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, str) and isinstance(model_field, models.DateTimeField):
+        value = datetime.fromisoformat(value)
+    elif isinstance(value, str) and isinstance(model_field, models.DateField):
+        value = date.fromisoformat(value)
+    elif isinstance(value, str) and isinstance(model_field, models.DecimalField):
+        value = Decimal(value)
+    if isinstance(value, bool):
+        return yes_no(value, lang)
+    if isinstance(value, (date, datetime)):
+        return date_text(value, lang)
+    if isinstance(value, (Decimal, float)) or (isinstance(value, int) and not model_field.is_relation):
+        return number_text(value, lang)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(item) for item in value)
+    return str(value)

@@ -1,6 +1,8 @@
 """Register declarations for the register's own rows: they describe processing, they hold no
 one's personal data beyond the staff author stamps every workspace row carries."""
 
+from django.utils.translation import gettext_noop as _noop
+
 from zweck.core.register import NOT_PERSONAL, Erasure, Mask, Personal, base_fields, register
 from zweck.privacy import models as privacy
 
@@ -70,6 +72,7 @@ register.declare(
     ),
 )
 
+# The hold reasons are message ids: the erasure plan shows them in the reader's language.
 # Data-subject requests: the requester's details are kept with the request record, as proof
 # that the request was answered (Art. 5(2), 12 GDPR), for as long as the audit trail.
 register.declare(
@@ -100,7 +103,9 @@ register.declare(
     activities=("legal_obligations",),
     retention="audit_trail",
     erasure=Erasure.HOLD,
-    hold_reason="Proof that the request was answered (Art. 5(2), Art. 12 GDPR; Art. 17(3)(b), (e) GDPR).",
+    hold_reason=_noop(
+        "Proof that the request was answered (Art. 5(2), Art. 12 GDPR; Art. 17(3)(b), (e) GDPR)."
+    ),
 )
 register.declare(
     privacy.DataSubjectRequest.persons.through,
@@ -124,7 +129,9 @@ register.declare(
     activities=("legal_obligations",),
     retention="audit_trail",
     erasure=Erasure.HOLD,
-    hold_reason="Proof that the request was answered (Art. 5(2), Art. 12 GDPR; Art. 17(3)(b), (e) GDPR).",
+    hold_reason=_noop(
+        "Proof that the request was answered (Art. 5(2), Art. 12 GDPR; Art. 17(3)(b), (e) GDPR)."
+    ),
 )
 register.declare(
     privacy.RecordHold,
@@ -165,7 +172,7 @@ register.declare(
     activities=("legal_obligations",),
     retention="audit_trail",
     erasure=Erasure.HOLD,
-    hold_reason="Proof that recipients were told (Art. 19 GDPR, Art. 5(2) GDPR).",
+    hold_reason=_noop("Proof that recipients were told (Art. 19 GDPR, Art. 5(2) GDPR)."),
 )
 register.declare(
     privacy.MarketingSuppression,

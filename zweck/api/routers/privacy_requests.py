@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
 from ninja import Query, Router, Schema, Status
 
 from zweck.api.auth import actor_of
@@ -16,7 +17,9 @@ from zweck.api.operations import answers
 from zweck.api.schemas.base import ObjectId, Page, PageQuery, page_of
 from zweck.privacy import dsr
 from zweck.privacy.erasure import erasure_plan
+from zweck.privacy.erasure_words import plan_in_words
 from zweck.privacy.exports import media_type
+from zweck.privacy.labels import language_of
 from zweck.privacy.models import DataSubjectRequest
 from zweck.privacy.notifications import (
     recipient_notification_confirm,
@@ -114,6 +117,11 @@ class NotificationFilter(Schema):
     pending: bool = False
 
 
+def _language() -> str:
+    """The language the request asked for (``Accept-Language``, chosen by the locale middleware)."""
+    return language_of(translation.get_language())
+
+
 def _read(request: HttpRequest, request_id: int) -> DataSubjectRequest:
     return dsr.dsr_get(actor=actor_of(request), request_id=request_id)
 
@@ -158,7 +166,7 @@ def erase_privacy_subject(request: HttpRequest, payload: SubjectEraseIn) -> Any:
     """The erasure plan for the person records with ``email``, executed unless ``dry_run``."""
     try:
         return dsr.subject_erase_by_email(
-            actor=actor_of(request), email=payload.email, dry_run=payload.dry_run
+            actor=actor_of(request), email=payload.email, dry_run=payload.dry_run, lang=_language()
         )
     except dsr.SubjectNotFoundError as error:
         raise Http404 from error
@@ -205,9 +213,11 @@ def decide_privacy_request(request: HttpRequest, request_id: ObjectId, payload: 
 
 @router.get("/{request_id}/erasure-plan", response=answers(dict[str, Any]))
 def read_privacy_request_erasure_plan(request: HttpRequest, request_id: ObjectId) -> Any:
-    """Per record: delete, anonymize which fields how, or keep under which hold until when."""
+    """Per record: delete, anonymize which fields how, or keep under which hold until when;
+    ``readable`` says it in words, in the language of the ``Accept-Language`` header."""
     found = _read(request, request_id)
-    return erasure_plan(actor=actor_of(request), person_ids=[p.pk for p in found.persons.all()]).as_dict()
+    plan = erasure_plan(actor=actor_of(request), person_ids=[p.pk for p in found.persons.all()])
+    return {**plan.as_dict(), "readable": plan_in_words(plan, _language()).as_dict()}
 
 
 @router.post("/{request_id}/erase", response=answers(dict[str, Any]))

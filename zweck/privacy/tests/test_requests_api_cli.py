@@ -117,11 +117,21 @@ def test_cli_exports_and_erases_by_email(owner: Actor, tmp_path: Path) -> None:
     assert json.loads(out.read_text())["subject_records"] == [clara.pk]
     dry = StringIO()
     call_command(
-        "dsr", "erase", "--email", EMAIL, "--workspace", owner.workspace.slug, "--dry-run", stdout=dry
+        "dsr",
+        "erase",
+        "--email",
+        EMAIL,
+        "--workspace",
+        owner.workspace.slug,
+        "--dry-run",
+        "--json",
+        stdout=dry,
     )
     assert json.loads(dry.getvalue())["executed"] is False
     assert Person.objects.filter(pk=clara.pk).exists()
-    call_command("dsr", "erase", "--email", EMAIL, "--workspace", owner.workspace.slug, stdout=StringIO())
+    call_command(
+        "dsr", "erase", "--email", EMAIL, "--workspace", owner.workspace.slug, "--yes", stdout=StringIO()
+    )
     assert not Person.objects.filter(pk=clara.pk).exists()
     with pytest.raises(CommandError):
         call_command("dsr", "export", "--email", EMAIL, "--workspace", owner.workspace.slug)

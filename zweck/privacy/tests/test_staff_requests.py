@@ -47,7 +47,7 @@ def test_permission_matrix(
     officer = client_for(installed)
     assert officer.get(detail).status_code == 200
     assert officer.get(f"/app/privacy/requests/{request.pk}/plan/").status_code == 200
-    assert officer.post(erase).status_code == 302
+    assert officer.post(erase, {"confirm": "erase"}).status_code == 302
     assert not Person.objects.filter(pk=person.pk).exists()
 
 

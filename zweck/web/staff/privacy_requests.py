@@ -22,6 +22,7 @@ from zweck.accounts.actors import Actor
 from zweck.core.permissions import Permission
 from zweck.privacy import dsr
 from zweck.privacy.erasure import erasure_plan
+from zweck.privacy.erasure_words import plan_in_words, words
 from zweck.privacy.exports import FORMATS, PORTABILITY_FORMATS, media_type
 from zweck.privacy.models import DataSubjectRequest, RecipientNotification
 from zweck.privacy.notifications import (
@@ -142,12 +143,43 @@ def request_detail(request: StaffRequest, request_id: int) -> HttpResponse:
     )
 
 
+def _plan_page(request: StaffRequest, found: DataSubjectRequest, *, refused: bool = False) -> HttpResponse:
+    """The erasure plan in the staff user's language, with the confirmation its execution needs."""
+    lang = translation.get_language() or "en"
+    plan = erasure_plan(actor=request.actor, person_ids=[p.pk for p in found.persons.all()])
+    return render_page(
+        request,
+        "staff/privacy/plan.html",
+        {"row": found, "plan": plan_in_words(plan, lang), "w": words(lang), "refused": refused},
+        status=400 if refused else 200,
+    )
+
+
 @require_GET
 @staff_view(Permission.PRIVACY_VIEW)
 def request_erasure_plan(request: StaffRequest, request_id: int) -> HttpResponse:
+    return _plan_page(request, dsr.dsr_get(actor=request.actor, request_id=request_id))
+
+
+# The value of the confirmation checkbox on the plan page.
+CONFIRMED = "erase"
+
+
+@require_POST
+@staff_view(Permission.PRIVACY_MANAGE)
+def request_erasure_execute(request: StaffRequest, request_id: int) -> HttpResponse:
+    """Carry out the erasure once the privacy officer confirmed the plan; without the
+    confirmation the plan is shown again with the question marked, and nothing changes."""
     found = dsr.dsr_get(actor=request.actor, request_id=request_id)
-    plan = erasure_plan(actor=request.actor, person_ids=[p.pk for p in found.persons.all()])
-    return render_page(request, "staff/privacy/plan.html", {"row": found, "plan": plan})
+    if request.POST.get("confirm") != CONFIRMED:
+        return _plan_page(request, found, refused=True)
+    try:
+        dsr.dsr_erase(actor=request.actor, request=found)
+    except ValidationError as error:
+        _show_refusal(request, error)
+    else:
+        messages.success(request, _("The erasure was carried out."))
+    return redirect_back(request, _detail_url(request_id))
 
 
 def _show_refusal(request: StaffRequest, error: ValidationError) -> None:
@@ -178,10 +210,6 @@ def _post_step(step: Step, done: Callable[[], str]) -> StepView:
     return view
 
 
-request_erasure_execute = _post_step(
-    lambda actor, found: dsr.dsr_erase(actor=actor, request=found),
-    lambda: _("The erasure was carried out."),
-)
 request_verify = _post_step(
     lambda actor, found: dsr.dsr_verify(actor=actor, request=found),
     lambda: _("The identity is recorded as verified."),

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import phonenumbers
 from django import template
 from django.utils import formats, translation
 
 from zweck.crm.choices import RelationshipType
+from zweck.privacy.labels import phone_text
 
 register = template.Library()
 
@@ -40,10 +40,4 @@ def relationship_labels(values: list[str]) -> str:
 @register.filter
 def phone(number: str | None) -> str:
     """An E.164 number as people read it: ``+4930123456`` → ``+49 30 123456``."""
-    if not number:
-        return ""
-    try:
-        parsed = phonenumbers.parse(number, None)
-    except phonenumbers.NumberParseException:
-        return number
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return phone_text(number) if number else ""

@@ -265,6 +265,7 @@ CASES = [
         "/requests/{id}/erase/",
         P.PRIVACY_MANAGE,
         prepare=lambda w: w.request(RequestKind.ERASURE),
+        data=lambda world: {"confirm": "erase"},
         status=302,
         audited="dsr.erase",
     ),
@@ -620,7 +621,7 @@ def test_a_whole_request_from_a_phone_call_to_the_confirmed_notification(world: 
     # and reviews the plan and erases
     plan = client.get(f"{APP}/requests/{request.pk}/plan/")
     assert plan.status_code == 200
-    client.post(f"{APP}/requests/{request.pk}/erase/")
+    client.post(f"{APP}/requests/{request.pk}/erase/", {"confirm": "erase"})
     assert not Person.objects.filter(pk__in=[first.pk, second.pk], first_name="Jonas").exists()
 
     # then the recipient's notifications are listed, the oldest first

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext_noop
 
+from config import env
 from zweck.accounts.actors import Actor
 from zweck.accounts.models import Workspace
 from zweck.cli.refusal import refusal
@@ -23,7 +24,9 @@ from zweck.privacy.dsr import (
     subject_erase_by_email,
     subject_export_by_email,
 )
+from zweck.privacy.erasure_words import CONFIRMING_ANSWERS, plan_text, word
 from zweck.privacy.exports import FORMATS
+from zweck.privacy.labels import LANGUAGES, language_of
 from zweck.privacy.models import DataSubjectRequest, RecipientNotification
 from zweck.privacy.notifications import (
     recipient_notification_confirm,
@@ -37,6 +40,8 @@ OBJECTION_DECISIONS = ("upheld", "rejected")
 
 
 class Command(BaseCommand):
+    # Tests give the prompt its answers through ``call_command(..., stdin=...)``.
+    stealth_options = ("stdin",)
     help = gettext_noop(
         "Data-subject requests: export a subject's data, erase a subject, lift a restriction, "
         "decide an objection, list and confirm recipient notifications."
@@ -93,6 +98,23 @@ class Command(BaseCommand):
             action="store_true",
             help=gettext_noop("Show the erasure plan without changing anything."),
         )
+        erase.add_argument(
+            "--yes",
+            action="store_true",
+            help=gettext_noop("Erase without asking for confirmation (for scripts)."),
+        )
+        erase.add_argument(
+            "--language",
+            "--lang",
+            choices=LANGUAGES,
+            default=None,
+            help=gettext_noop("The language of the plan (default: from LANG, else English)."),
+        )
+        erase.add_argument(
+            "--json",
+            action="store_true",
+            help=gettext_noop("Write the plan as JSON (machine-readable) instead of words."),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -119,10 +141,35 @@ class Command(BaseCommand):
                     sys.stdout.buffer.write(body)
                     sys.stdout.flush()
                 return
-            result = subject_erase_by_email(actor=actor, email=options["email"], dry_run=options["dry_run"])
+            self.erase(actor, options)
         except SubjectNotFoundError as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
+
+    def erase(self, actor: Actor, options: dict[str, Any]) -> None:
+        """Show the plan; erase once confirmed at the prompt or by ``--yes``. Without a terminal
+        to ask at and without ``--yes`` nothing is erased."""
+        lang = options["language"] or language_of(env.locale_language())
+        plan = subject_erase_by_email(actor=actor, email=options["email"], dry_run=True, lang=lang)
+        if options["json"]:
+            if options["dry_run"] or not options["yes"]:
+                self.stdout.write(json.dumps(plan, ensure_ascii=False, indent=2))
+        else:
+            self.stdout.write(plan_text(plan["readable"]), ending="")
+        if options["dry_run"]:
+            return
+        if not options["yes"]:
+            stdin = options.get("stdin") or sys.stdin
+            if not stdin.isatty():
+                raise CommandError(word("no_terminal", lang))
+            self.stdout.write(word("prompt", lang), ending="")
+            self.stdout.flush()
+            if stdin.readline().strip().lower() not in CONFIRMING_ANSWERS:
+                raise CommandError(word("not_confirmed", lang))
+        result = subject_erase_by_email(actor=actor, email=options["email"], dry_run=False)
+        if options["json"]:
+            self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
+        else:
+            self.stdout.write(word("erased", lang))
 
     def list_notifications(self, actor: Actor) -> None:
         for row in recipient_notification_list(actor=actor, pending_only=True):
