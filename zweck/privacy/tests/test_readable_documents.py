@@ -116,7 +116,9 @@ def _kept_until(lang: str) -> str:
 def test_the_plan_reads_record_by_record_in_english(scene: Scene) -> None:
     words = _words(scene, "en")
     until = _kept_until("en")
-    anonymized = f"The record itself is still needed ({RELATIONSHIP_EN}); only this person's details are removed."
+    anonymized = (
+        f"The record itself is still needed ({RELATIONSHIP_EN}); only this person's details are removed."
+    )
     assert _table(words) == [
         ("Person", [("Anna Beispiel", "Delete", "Nothing requires keeping it.")]),
         ("Email address", [(f"{EMAIL} (Work)", "Delete", "Nothing requires keeping it.")]),
