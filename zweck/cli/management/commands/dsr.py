@@ -10,10 +10,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from zweck.accounts.actors import Actor
 from zweck.accounts.models import Workspace
+from zweck.cli.arguments import FEDERAL_STATE_HELP, federal_state
 from zweck.privacy.dsr import SubjectNotFoundError, subject_erase_by_email, subject_export_by_email
 from zweck.privacy.exports import FORMATS
 from zweck.privacy.models import RecipientNotification
@@ -22,6 +24,7 @@ from zweck.privacy.notifications import (
     recipient_notification_get,
     recipient_notification_list,
 )
+from zweck.privacy.request_deadlines import workspace_federal_state_set
 from zweck.privacy.selectors import workspace_by_slug
 
 
@@ -43,9 +46,17 @@ class Command(BaseCommand):
             "confirm-notification", help=gettext_noop("Record that a recipient confirmed a notification.")
         )
         confirm.add_argument("id", type=int, help=gettext_noop("The notification's number."))
+        state = commands.add_parser(
+            "federal-state",
+            help=gettext_noop(
+                "Show or set the federal state whose public holidays end the deadlines; setting it "
+                "moves the deadlines of the open requests."
+            ),
+        )
+        state.add_argument("state", nargs="?", type=federal_state, default=None, help=FEDERAL_STATE_HELP)
         for command in (export, erase):
             command.add_argument("--email", required=True, help=gettext_noop("The subject's email address."))
-        for command in (export, erase, notifications, confirm):
+        for command in (export, erase, notifications, confirm, state):
             command.add_argument(
                 "--workspace",
                 default=None,
@@ -71,6 +82,9 @@ class Command(BaseCommand):
         if options["action"] == "confirm-notification":
             self.confirm_notification(actor, options["id"])
             return
+        if options["action"] == "federal-state":
+            self.federal_state(actor, options["state"])
+            return
         try:
             if options["action"] == "export":
                 body = subject_export_by_email(
@@ -86,6 +100,14 @@ class Command(BaseCommand):
         except SubjectNotFoundError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
+
+    def federal_state(self, actor: Actor, state: str | None) -> None:
+        workspace = actor.workspace
+        if state is not None:
+            workspace = workspace_federal_state_set(actor=actor, federal_state=state)
+        self.stdout.write(
+            _("Public holidays for deadlines: %(state)s") % {"state": workspace.get_federal_state_display()}
+        )
 
     def list_notifications(self, actor: Actor) -> None:
         for row in recipient_notification_list(actor=actor, pending_only=True):
