@@ -46,6 +46,7 @@ register.declare(
         "postal_code": NOT_PERSONAL,
         "city": NOT_PERSONAL,
         "country": NOT_PERSONAL,
+        "federal_state": NOT_PERSONAL,
         "email": NOT_PERSONAL,
         "phone": NOT_PERSONAL,
         "website": NOT_PERSONAL,

@@ -22,7 +22,12 @@ from zweck.accounts.models import User
 from zweck.audit.services import audit_record
 from zweck.core.permissions import Permission
 from zweck.privacy import exports
-from zweck.privacy.deadlines import extension_possible, request_due_on, request_extended_due_on
+from zweck.privacy.deadlines import (
+    extension_possible,
+    request_due_on,
+    request_extended_due_on,
+    working_days_of,
+)
 from zweck.privacy.erasure import ErasureResult, keyed_digest, person_erase
 from zweck.privacy.models import DataSubjectRequest, MarketingSuppression, RequestAction
 from zweck.privacy.notifications import email_after_commit, recipient_notifications_create
@@ -93,7 +98,9 @@ def dsr_open(
     objection_scope: str = "",
     person_ids: Iterable[int] = (),
 ) -> DataSubjectRequest:
-    """Record a request as received; its answer is due one calendar month later (Art. 12(3))."""
+    """Record a request as received; its answer is due one calendar month later, on the next
+    working day where that month ends on a weekend or public holiday (Art. 12(3); see
+    ``deadlines``)."""
     actor.require(Permission.PRIVACY_MANAGE)
     email = requester_email.strip().lower()
     if email:
@@ -121,7 +128,7 @@ def dsr_open(
         kind=kind,
         channel=channel,
         received_at=received_at,
-        due_on=request_due_on(timezone.localdate(received_at)),
+        due_on=request_due_on(timezone.localdate(received_at), working_days=working_days_of(actor.workspace)),
         requester_email=email,
         requester_name=requester_name.strip(),
         requester_phone=requester_phone.strip(),
@@ -194,19 +201,23 @@ def dsr_link_persons(
 def dsr_extend(
     *, actor: Actor, request: DataSubjectRequest, reason: str, today: date | None = None
 ) -> DataSubjectRequest:
-    """Extend the deadline once by two further months (Art. 12(3) GDPR), only within the first
-    month, with reasons; the subject is told of the extension and its reasons."""
+    """Extend the deadline once by two further months (Art. 12(3) GDPR), up to and including the
+    original due date, with reasons; the subject is told of the extension and its reasons."""
     actor.require(Permission.PRIVACY_MANAGE)
     locked = _locked(actor, request)
     today = today or timezone.localdate()
     received_on = timezone.localdate(locked.received_at)
+    working_days = working_days_of(actor.workspace)
     if locked.extended_due_on is not None:
         raise RequestStateError(_("The deadline has already been extended once."))
     if not reason.strip():
         raise ValidationError({"extension_reason": _("Give the reasons for the extension.")})
-    if not extension_possible(received_on, today):
-        raise RequestStateError(_("The deadline can only be extended within the first month."))
-    locked.extended_due_on = request_extended_due_on(received_on)
+    if not extension_possible(received_on, today, working_days=working_days):
+        raise RequestStateError(
+            _("The deadline can only be extended up to and including the original due date, %(due)s.")
+            % {"due": request_due_on(received_on, working_days=working_days).isoformat()}
+        )
+    locked.extended_due_on = request_extended_due_on(received_on, working_days=working_days)
     locked.extension_reason = reason.strip()
     locked.extension_notified_at = timezone.now()
     email_after_commit(

@@ -65,8 +65,11 @@ class ObjectionScope(models.TextChoices):
 class DataSubjectRequest(WorkspaceScopedModel):
     """A request of a data subject to exercise one of their rights, from receipt to answer.
 
-    ``due_on`` is one calendar month after receipt (Art. 12(3) GDPR); ``extended_due_on`` is set
-    once, within that month, with the reasons the subject is told.
+    ``due_on`` is one calendar month after receipt, moved to the next working day where that is a
+    weekend or public holiday of the workspace (Art. 12(3) GDPR, ``zweck.privacy.deadlines``);
+    ``extended_due_on`` is set once, by the due date, with the reasons the subject is told. Both
+    are stored so the queue can sort and filter by them; ``request_deadlines_recompute`` keeps
+    the open requests' dates in step when the workspace's federal state changes.
     """
 
     kind = models.CharField(_("right"), max_length=24, choices=RequestKind.choices)

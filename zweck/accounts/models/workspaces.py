@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -16,11 +17,34 @@ class ContractStatus(models.TextChoices):
     ENDED = "ended", _("Ended")
 
 
+class FederalState(models.TextChoices):
+    """The German federal states (ISO 3166-2:DE): whose public holidays end a period a day later."""
+
+    NONE = "", _("None (nationwide public holidays only)")
+    BW = "BW", _("Baden-Württemberg")
+    BY = "BY", _("Bavaria")
+    BE = "BE", _("Berlin")
+    BB = "BB", _("Brandenburg")
+    HB = "HB", _("Bremen")
+    HH = "HH", _("Hamburg")
+    HE = "HE", _("Hesse")
+    MV = "MV", _("Mecklenburg-Western Pomerania")
+    NI = "NI", _("Lower Saxony")
+    NW = "NW", _("North Rhine-Westphalia")
+    RP = "RP", _("Rhineland-Palatinate")
+    SL = "SL", _("Saarland")
+    SN = "SN", _("Saxony")
+    ST = "ST", _("Saxony-Anhalt")
+    SH = "SH", _("Schleswig-Holstein")
+    TH = "TH", _("Thuringia")
+
+
 class Workspace(models.Model):
     """A tenant: one company using Zweck, and the controller of the data it holds (Art. 4(7) GDPR).
 
     The controller's identity, its data-protection officer and its supervisory authority
-    are what every generated notice and record of processing names.
+    are what every generated notice and record of processing names. Its federal state decides
+    which public holidays move the end of a data-subject request's deadline.
     """
 
     name = models.CharField(_("name"), max_length=200)
@@ -35,6 +59,14 @@ class Workspace(models.Model):
     postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
     city = models.CharField(_("city"), max_length=120, blank=True)
     country = models.CharField(_("country"), max_length=2, default="DE")
+    federal_state = models.CharField(
+        _("federal state"),
+        max_length=2,
+        choices=FederalState.choices,
+        blank=True,
+        default=FederalState.NONE,
+        help_text=_("Its public holidays count, besides weekends, when a deadline ends."),
+    )
     email = models.EmailField(_("contact email"), blank=True)
     phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -60,6 +92,12 @@ class Workspace(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.federal_state and self.country != "DE":
+            raise ValidationError(
+                {"federal_state": _("A federal state can only be chosen for a workspace in Germany.")}
+            )
 
 
 class Membership(models.Model):

@@ -195,7 +195,8 @@ def link_privacy_request_persons(request: HttpRequest, request_id: ObjectId, pay
 
 @router.post("/{request_id}/extend", response=answers(RequestOut))
 def extend_privacy_request(request: HttpRequest, request_id: ObjectId, payload: ExtendIn) -> Any:
-    """Extend the deadline once by two months, within the first month (Art. 12(3) GDPR)."""
+    """Extend the deadline once by two further months, counted from receipt, up to and including
+    the original due date (Art. 12(3) GDPR); the new date, like the first, ends on a working day."""
     dsr.dsr_extend(actor=actor_of(request), request=_read(request, request_id), reason=payload.reason)
     return _read(request, request_id)
 

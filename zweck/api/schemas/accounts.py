@@ -21,6 +21,10 @@ class WorkspaceOut(Schema):
     id: int
     name: str
     slug: str
+    federal_state: str = Field(
+        description="ISO 3166-2:DE code of the federal state whose public holidays end request "
+        "deadlines a working day later; empty for the nationwide holidays only."
+    )
 
 
 class MeOut(Schema):

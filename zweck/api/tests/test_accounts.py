@@ -26,6 +26,7 @@ def test_me_names_user_workspace_role_and_permissions(actor_with_role) -> None: 
             "id": reader.workspace_id,
             "name": reader.workspace.name,
             "slug": reader.workspace.slug,
+            "federal_state": "",
         },
         "role": "read_only",
         "permissions": ["crm.view", "deal.view", "token.use"],

@@ -54,6 +54,7 @@ def test_createworkspace_creates_workspace_and_owner_with_the_given_password() -
     assert output.splitlines() == [
         "Workspace Beispiel Beratung GmbH created, short name beispiel-beratung-gmbh.",
         "Owner: chefin@example.com",
+        "Public holidays for deadlines: None (nationwide public holidays only)",
     ]
 
 

@@ -431,7 +431,10 @@ def test_extending_after_the_first_month_is_refused(world: World) -> None:
 
     response = client_for(world.officer).post(f"{APP}/requests/{old.pk}/extend/", {"reason": "Busy"})
 
-    assert "The deadline can only be extended within the first month." in response.content.decode()
+    assert (
+        "The deadline can only be extended up to and including the original due date, "
+        f"{old.due_on.isoformat()}." in response.content.decode()
+    )
     assert _get(world, old.pk).extended_due_on is None
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_noop
 
 from zweck.accounts.selectors import user_get_by_email
 from zweck.accounts.services import user_create, workspace_create
+from zweck.cli.arguments import FEDERAL_STATE_HELP, federal_state
 
 
 class Command(BaseCommand):
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--owner-name", default="", help=gettext_noop("The new owner's full name."))
         parser.add_argument("--slug", help=gettext_noop("Short name (default: derived from the name)."))
+        parser.add_argument("--state", type=federal_state, default="", help=FEDERAL_STATE_HELP)
 
     def handle(self, *args: Any, **options: Any) -> None:
         password = options["password"]
@@ -44,7 +46,9 @@ class Command(BaseCommand):
                         _("%(email)s already has a login; its password is left unchanged.")
                         % {"email": owner.email}
                     )
-                workspace = workspace_create(name=options["name"], owner=owner, slug=options["slug"])
+                workspace = workspace_create(
+                    name=options["name"], owner=owner, slug=options["slug"], federal_state=options["state"]
+                )
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error
         self.stdout.write(
@@ -52,5 +56,8 @@ class Command(BaseCommand):
             % {"name": workspace.name, "slug": workspace.slug}
         )
         self.stdout.write(_("Owner: %(email)s") % {"email": owner.email})
+        self.stdout.write(
+            _("Public holidays for deadlines: %(state)s") % {"state": workspace.get_federal_state_display()}
+        )
         if generated:
             self.stdout.write(_("Password (shown once): %(password)s") % {"password": generated})

@@ -10,11 +10,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from config import env
 from zweck.accounts.actors import Actor
 from zweck.accounts.models import Workspace
+from zweck.cli.arguments import FEDERAL_STATE_HELP, federal_state
 from zweck.cli.refusal import refusal
 from zweck.privacy.dsr import (
     SubjectNotFoundError,
@@ -33,6 +35,7 @@ from zweck.privacy.notifications import (
     recipient_notification_get,
     recipient_notification_list,
 )
+from zweck.privacy.request_deadlines import workspace_federal_state_set
 from zweck.privacy.selectors import workspace_by_slug
 
 # An objection is upheld (no compelling grounds) or rejected (compelling grounds override it).
@@ -59,6 +62,14 @@ class Command(BaseCommand):
             "confirm-notification", help=gettext_noop("Record that a recipient confirmed a notification.")
         )
         confirm.add_argument("id", type=int, help=gettext_noop("The notification's number."))
+        state = commands.add_parser(
+            "federal-state",
+            help=gettext_noop(
+                "Show or set the federal state whose public holidays end the deadlines; setting it "
+                "moves the deadlines of the open requests."
+            ),
+        )
+        state.add_argument("state", nargs="?", type=federal_state, default=None, help=FEDERAL_STATE_HELP)
         lift = commands.add_parser(
             "lift-restriction",
             help=gettext_noop(
@@ -84,7 +95,7 @@ class Command(BaseCommand):
             command.add_argument("--reason", required=True, help=gettext_noop("The reasons, as recorded."))
         for command in (export, erase):
             command.add_argument("--email", required=True, help=gettext_noop("The subject's email address."))
-        for command in (export, erase, notifications, confirm, lift, objection):
+        for command in (export, erase, notifications, confirm, lift, objection, state):
             command.add_argument(
                 "--workspace",
                 default=None,
@@ -130,6 +141,9 @@ class Command(BaseCommand):
         if options["action"] in ("lift-restriction", "decide-objection"):
             self.request_step(actor, options)
             return
+        if options["action"] == "federal-state":
+            self.federal_state(actor, options["state"])
+            return
         try:
             if options["action"] == "export":
                 body = subject_export_by_email(
@@ -170,6 +184,14 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
         else:
             self.stdout.write(word("erased", lang))
+
+    def federal_state(self, actor: Actor, state: str | None) -> None:
+        workspace = actor.workspace
+        if state is not None:
+            workspace = workspace_federal_state_set(actor=actor, federal_state=state)
+        self.stdout.write(
+            _("Public holidays for deadlines: %(state)s") % {"state": workspace.get_federal_state_display()}
+        )
 
     def list_notifications(self, actor: Actor) -> None:
         for row in recipient_notification_list(actor=actor, pending_only=True):
