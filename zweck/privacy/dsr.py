@@ -124,7 +124,7 @@ def dsr_open(
             return repeated
     received_at = received_at or timezone.now()
     if received_at > timezone.now() + CLOCK_TOLERANCE:
-        raise ValidationError({"received_at": _("A request cannot arrive in the future.")})
+        raise ValidationError({"received_at": _("A request cannot be received in the future.")})
     try:
         due_on = request_due_on(
             timezone.localdate(received_at), working_days=working_days_of(actor.workspace)

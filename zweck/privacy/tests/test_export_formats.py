@@ -189,7 +189,7 @@ def test_a_request_cannot_arrive_in_the_future(installed: Actor, client: Client)
     )
     assert response.status_code == 422
     assert response.json()["errors"] == [
-        {"field": "received_at", "message": "A request cannot arrive in the future."}
+        {"field": "received_at", "message": "A request cannot be received in the future."}
     ]
     assert DataSubjectRequest.objects.count() == before
 
