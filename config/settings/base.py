@@ -160,4 +160,8 @@ ZWECK = {
     # Maximum rows a list endpoint returns in one page.
     "MAX_PAGE_SIZE": 200,
     "DEFAULT_PAGE_SIZE": 50,
+    # How long a link that hands a portability export to another controller works (Art. 20(2)).
+    "TRANSMISSION_LINK_DAYS": env.integer("TRANSMISSION_LINK_DAYS", 7),
 }
+if not 1 <= ZWECK["TRANSMISSION_LINK_DAYS"] <= 90:
+    raise env.ConfigurationError("ZWECK_TRANSMISSION_LINK_DAYS must be between 1 and 90.")

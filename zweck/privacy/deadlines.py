@@ -15,9 +15,9 @@ Invariants (property-tested in ``tests/test_deadlines.py``):
   or that month's last day where it has none (31 January → 28/29 February), as
   ``periods.add_months`` computes for every period in Zweck;
 - the due date is the unmoved date where that is a working day, otherwise the next working day:
-  it is never a Saturday, Sunday or public holiday, never earlier than the unmoved date, and at
-  most ``MAXIMUM_MOVE_DAYS`` later (Good Friday → the Tuesday after Easter Monday; Christmas Day
-  on a Thursday → the Monday after);
+  it is never a Saturday, Sunday or public holiday, never earlier than the unmoved date, and in
+  Germany at most ``MAXIMUM_MOVE_DAYS`` later (Good Friday → the Tuesday after Easter Monday;
+  Christmas Day on a Thursday → the Monday after);
 - the deadline can be extended once by two further months: the extended date is receipt + three
   calendar months, counted from the receipt like the first month (31 January → 30 April), then
   moved to a working day the same way;
@@ -43,9 +43,11 @@ if TYPE_CHECKING:
 
 ANSWER_MONTHS = 1
 EXTENSION_MONTHS = 2
-# The longest run of days off that can follow a period's last day: Good Friday, Saturday,
-# Sunday, Easter Monday.
+# The longest run of days off that can follow a period's last day in Germany: Good Friday,
+# Saturday, Sunday, Easter Monday.
 MAXIMUM_MOVE_DAYS = 4
+# Other countries' calendars may hold longer runs; none holds a month of them.
+_SEARCH_DAYS = 31
 _SATURDAY = 5
 
 
@@ -76,14 +78,14 @@ class WorkingDays:
 
     def next_working_day(self, day: date) -> date:
         """``day`` where it is a working day, otherwise the first working day after it."""
-        for offset in range(MAXIMUM_MOVE_DAYS + 1):
+        for offset in range(_SEARCH_DAYS):
             try:
                 candidate = day + timedelta(days=offset)
             except OverflowError as error:
                 raise PeriodError(_("The period ends outside the calendar.")) from error
             if self.is_working_day(candidate):
                 return candidate
-        raise PeriodError(_("The period ends in a run of days off that no calendar has."))
+        raise PeriodError(_("The period ends outside the calendar."))
 
 
 NATIONWIDE = WorkingDays()

@@ -8,7 +8,7 @@ address returns the open request instead of a second one.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -31,6 +31,7 @@ from zweck.privacy.deadlines import (
 from zweck.privacy.erasure import ErasureResult, keyed_digest, person_erase
 from zweck.privacy.models import DataSubjectRequest, MarketingSuppression, RequestAction
 from zweck.privacy.notifications import email_after_commit, recipient_notifications_create
+from zweck.privacy.periods import PeriodError
 from zweck.privacy.request_models import (
     Decision,
     ObjectionScope,
@@ -40,6 +41,9 @@ from zweck.privacy.request_models import (
 )
 from zweck.privacy.restriction import person_restrict, person_restriction_lift
 from zweck.privacy.subjects import contact_declarations, identifiers_of, in_workspace, subject_declaration
+
+# A receipt a moment ahead of this server's clock (another machine's clock) is still now.
+CLOCK_TOLERANCE = timedelta(minutes=5)
 
 
 class RequestStateError(ValidationError):
@@ -119,6 +123,14 @@ def dsr_open(
             _audit(actor, repeated, "dsr.repeat")
             return repeated
     received_at = received_at or timezone.now()
+    if received_at > timezone.now() + CLOCK_TOLERANCE:
+        raise ValidationError({"received_at": _("A request cannot be received in the future.")})
+    try:
+        due_on = request_due_on(
+            timezone.localdate(received_at), working_days=working_days_of(actor.workspace)
+        )
+    except (PeriodError, OverflowError) as error:
+        raise ValidationError({"received_at": _("The date lies outside the supported range.")}) from error
     if kind == RequestKind.OBJECTION and not objection_scope:
         objection_scope = ObjectionScope.DIRECT_MARKETING
     request = DataSubjectRequest(
@@ -128,7 +140,7 @@ def dsr_open(
         kind=kind,
         channel=channel,
         received_at=received_at,
-        due_on=request_due_on(timezone.localdate(received_at), working_days=working_days_of(actor.workspace)),
+        due_on=due_on,
         requester_email=email,
         requester_name=requester_name.strip(),
         requester_phone=requester_phone.strip(),
@@ -423,10 +435,12 @@ def person_rectify(*, actor: Actor, request: DataSubjectRequest, person_id: int,
 
 @transaction.atomic
 def dsr_export(*, actor: Actor, request: DataSubjectRequest, fmt: str = "json", lang: str = "en") -> bytes:
-    """The copy for an access request (json, html, pdf, zip) or a portability request (json,
-    csv), recorded in the request's log."""
+    """The copy for a portability request (json, csv) or any other request (the access export:
+    json, html, pdf, zip), recorded in the request's log. Another format is refused, naming the
+    offered ones."""
     actor.require(Permission.PRIVACY_VIEW)
     locked = _locked(actor, request)
+    exports.export_choice_check(formats=exports.formats_of(locked.kind), fmt=fmt, lang=lang)
     ids = _require_ready(locked) if locked.is_open else _subject_ids(locked)
     if locked.verification != VerificationState.VERIFIED:
         raise RequestStateError(_("The requester's identity is not verified yet."))
@@ -486,6 +500,7 @@ def subject_ids_by_email(*, actor: Actor, email: str) -> list[int]:
 def subject_export_by_email(*, actor: Actor, email: str, fmt: str = "json", lang: str = "en") -> bytes:
     """The access export for the person records with ``email``, recorded in the audit trail."""
     actor.require(Permission.PRIVACY_MANAGE)
+    exports.export_choice_check(formats=exports.FORMATS, fmt=fmt, lang=lang)
     ids = subject_ids_by_email(actor=actor, email=email)
     body = exports.access_export(workspace=actor.workspace, person_ids=ids, fmt=fmt, lang=lang)
     audit_record(

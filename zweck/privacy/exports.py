@@ -27,8 +27,11 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
 
 from zweck.accounts.models import Workspace
 from zweck.core.register import ModelDeclaration, Personal
@@ -36,6 +39,7 @@ from zweck.privacy import labels
 from zweck.privacy.access_document import document_context
 from zweck.privacy.choices import LegalBasis
 from zweck.privacy.models import ProcessingActivity, RetentionRule
+from zweck.privacy.request_models import RequestKind
 from zweck.privacy.subjects import (
     Identifiers,
     contact_declarations,
@@ -58,6 +62,31 @@ PORTABLE_BASES = frozenset({LegalBasis.CONSENT, LegalBasis.CONTRACT})
 
 class ExportError(ValueError):
     """The export cannot be produced as asked (an unknown format)."""
+
+
+def formats_of(kind: str) -> tuple[str, ...]:
+    """The formats a request of ``kind`` is exported in: a portability request gets the
+    portability export (Art. 20), every other request the access export (Art. 15)."""
+    return PORTABILITY_FORMATS if kind == RequestKind.PORTABILITY else FORMATS
+
+
+def format_list(formats: tuple[str, ...]) -> str:
+    """``JSON, HTML, PDF or ZIP``, in the interface language."""
+    return str(get_text_list([name.upper() for name in formats]))
+
+
+def export_choice_check(*, formats: tuple[str, ...], fmt: str, lang: str = "en") -> None:
+    """Refuse a format outside ``formats`` or a language the exports are not written in, naming
+    what is offered, before anything is read or logged."""
+    errors = {}
+    if fmt not in formats:
+        errors["format"] = _("This export is offered as %(formats)s.") % {"formats": format_list(formats)}
+    if lang not in labels.LANGUAGES:
+        errors["lang"] = _("The export is written in %(languages)s.") % {
+            "languages": str(get_text_list(list(labels.LANGUAGES)))
+        }
+    if errors:
+        raise ValidationError(errors)
 
 
 @dataclass(frozen=True)

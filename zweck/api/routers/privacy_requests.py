@@ -1,24 +1,45 @@
 """/privacy/requests: data-subject requests for the privacy officer — the queue, each step of a
-request, the erasure plan, the exports — and the same operations by email address.
+request, the erasure plan, the exports (each kind of request its own), the links that hand a
+portability export to another controller — and the same operations by email address.
 /privacy/notifications: the recipient notifications (Art. 19 GDPR) those steps leave, tracked
 until each recipient confirms."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import translation
-from ninja import Query, Router, Schema, Status
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
 
 from zweck.api.auth import actor_of
 from zweck.api.operations import answers
 from zweck.api.schemas.base import ObjectId, Page, PageQuery, page_of
+from zweck.api.schemas.privacy_requests import (
+    AccessExportQuery,
+    CandidateOut,
+    DecideIn,
+    ExtendIn,
+    NotificationFilter,
+    NotificationOut,
+    PersonsIn,
+    PortabilityExportQuery,
+    RequestFilter,
+    RequestIn,
+    RequestOut,
+    SubjectEraseIn,
+    SubjectExportQuery,
+    SubjectSearch,
+    TransmissionLinkIn,
+    TransmissionLinkOut,
+)
 from zweck.privacy import dsr
 from zweck.privacy.erasure import erasure_plan
 from zweck.privacy.erasure_words import plan_in_words
-from zweck.privacy.exports import media_type
+from zweck.privacy.exports import FORMATS, PORTABILITY_FORMATS, format_list, formats_of, media_type
 from zweck.privacy.labels import language_of
 from zweck.privacy.models import DataSubjectRequest
 from zweck.privacy.notifications import (
@@ -26,95 +47,21 @@ from zweck.privacy.notifications import (
     recipient_notification_get,
     recipient_notification_list,
 )
-from zweck.privacy.request_models import RequestChannel, RequestKind
+from zweck.privacy.request_models import RequestKind
 from zweck.privacy.subjects import subject_candidates
+from zweck.privacy.transmission import transmission_link_create
 
 router = Router(tags=["privacy requests"])
 notifications_router = Router(tags=["privacy requests"])
 
-ExportFormat = Literal["json", "html", "pdf", "zip", "csv"]
 
-
-class RequestIn(Schema):
-    kind: RequestKind
-    channel: RequestChannel
-    received_at: datetime | None = None
-    requester_email: str = ""
-    requester_name: str = ""
-    requester_phone: str = ""
-    requester_organization: str = ""
-    details: str = ""
-    objection_scope: str = ""
-    person_ids: list[int] = []
-
-
-class RequestOut(Schema):
-    id: int
-    kind: str
-    channel: str
-    status: str
-    received_at: datetime
-    due_on: date
-    extended_due_on: date | None
-    deadline: date
-    verification: str
-    assignee_id: int | None
-    decision: str
-    decision_reason: str
-    person_ids: list[int]
-
-    @staticmethod
-    def resolve_person_ids(obj: DataSubjectRequest) -> list[int]:
-        return sorted(person.pk for person in obj.persons.all())
-
-
-class PersonsIn(Schema):
-    person_ids: list[int]
-
-
-class ExtendIn(Schema):
-    reason: str
-
-
-class DecideIn(Schema):
-    decision: str
-    reason: str = ""
-
-
-class CandidateOut(Schema):
-    person_id: int
-    display_name: str
-    evidence: list[str]
-
-
-class SubjectEraseIn(Schema):
-    email: str
-    dry_run: bool = True
-
-
-class RequestFilter(Schema):
-    status: str | None = None
-    open_only: bool = False
-
-
-class NotificationOut(Schema):
-    id: int
-    recipient_id: int
-    recipient_name: str
-    request_id: int | None
-    subject_id: int
-    action: str
-    status: str
-    created_at: datetime
-    confirmed_at: datetime | None
-
-    @staticmethod
-    def resolve_recipient_name(obj: Any) -> str:
-        return str(obj.recipient.name)
-
-
-class NotificationFilter(Schema):
-    pending: bool = False
+def _file_answers(formats: tuple[str, ...], description: str) -> dict[str, Any]:
+    """The media types a download operation answers with, for the OpenAPI document."""
+    return {
+        "responses": {
+            200: {"description": description, "content": {media_type(f).split(";")[0]: {} for f in formats}}
+        }
+    }
 
 
 def _language() -> str:
@@ -142,23 +89,25 @@ def open_privacy_request(request: HttpRequest, payload: RequestIn) -> Any:
 
 
 @router.get("/subjects", response=answers(list[CandidateOut]))
-def find_privacy_subjects(
-    request: HttpRequest, email: str = "", phone: str = "", name: str = "", organization: str = ""
-) -> Any:
+def find_privacy_subjects(request: HttpRequest, search: Query[SubjectSearch]) -> Any:
     """Person records that may be the subject, with the evidence of each match."""
-    return subject_candidates(
-        actor=actor_of(request), email=email, phone=phone, name=name, organization=organization
-    )
+    return subject_candidates(actor=actor_of(request), **search.model_dump())
 
 
-@router.get("/subject-export", response={200: None})
-def export_privacy_subject(request: HttpRequest, email: str, format: ExportFormat = "json") -> Any:
+@router.get(
+    "/subject-export",
+    response=answers(None),
+    openapi_extra=_file_answers(FORMATS, "The access export in the format asked for."),
+)
+def export_privacy_subject(request: HttpRequest, query: Query[SubjectExportQuery]) -> Any:
     """The access export for the person records with ``email`` (``zweck dsr export``)."""
     try:
-        body = dsr.subject_export_by_email(actor=actor_of(request), email=email, fmt=format)
+        body = dsr.subject_export_by_email(
+            actor=actor_of(request), email=query.email, fmt=query.format, lang=query.lang
+        )
     except dsr.SubjectNotFoundError as error:
         raise Http404 from error
-    return HttpResponse(body, content_type=media_type(format))
+    return HttpResponse(body, content_type=media_type(query.format))
 
 
 @router.post("/subject-erase", response=answers(dict[str, Any]))
@@ -240,11 +189,76 @@ def record_privacy_objection(request: HttpRequest, request_id: ObjectId) -> Any:
     return _read(request, request_id)
 
 
-@router.get("/{request_id}/export", response={200: None})
-def export_privacy_request(request: HttpRequest, request_id: ObjectId, format: ExportFormat = "json") -> Any:
-    """The copy for an access (json, html, pdf, zip) or portability (json, csv) request."""
-    body = dsr.dsr_export(actor=actor_of(request), request=_read(request, request_id), fmt=format)
-    return HttpResponse(body, content_type=media_type(format))
+def _export_of(found: DataSubjectRequest, *, portability: bool) -> None:
+    """Refuse the export operation that does not belong to the request's kind, naming the one
+    that does."""
+    if (found.kind == RequestKind.PORTABILITY) == portability:
+        return
+    if found.kind == RequestKind.PORTABILITY:
+        message = _(
+            "Request #%(id)s is a portability request: its export is at "
+            "/api/v1/privacy/requests/%(id)s/portability-export, as %(formats)s."
+        )
+    else:
+        message = _(
+            "Request #%(id)s is not a portability request: its export is the access export at "
+            "/api/v1/privacy/requests/%(id)s/access-export, as %(formats)s."
+        )
+    raise ValidationError(message % {"id": found.pk, "formats": format_list(formats_of(found.kind))})
+
+
+def _export(
+    request: HttpRequest, request_id: int, *, portability: bool, fmt: str, lang: str = "en"
+) -> HttpResponse:
+    found = _read(request, request_id)
+    _export_of(found, portability=portability)
+    body = dsr.dsr_export(actor=actor_of(request), request=found, fmt=fmt, lang=lang)
+    return HttpResponse(body, content_type=media_type(fmt))
+
+
+@router.get(
+    "/{request_id}/access-export",
+    response=answers(None),
+    openapi_extra=_file_answers(FORMATS, "The access export in the format asked for."),
+)
+def export_privacy_request_access(
+    request: HttpRequest, request_id: ObjectId, query: Query[AccessExportQuery]
+) -> Any:
+    """The access export (Art. 15 GDPR) of any request except a portability request: the copy of
+    the subject's data with the Art. 15(1) facts, as JSON, an HTML or PDF report, or a ZIP of all
+    three. A portability request answers 422 here: its export is ``portability-export``."""
+    return _export(request, request_id, portability=False, fmt=query.format, lang=query.lang)
+
+
+@router.get(
+    "/{request_id}/portability-export",
+    response=answers(None),
+    openapi_extra=_file_answers(PORTABILITY_FORMATS, "The portability export in the format asked for."),
+)
+def export_privacy_request_portability(
+    request: HttpRequest, request_id: ObjectId, query: Query[PortabilityExportQuery]
+) -> Any:
+    """The portability export (Art. 20 GDPR) of a portability request: what the subject provided,
+    processed on consent or contract, as JSON or CSV. Any other request answers 422 here: its
+    export is ``access-export``."""
+    return _export(request, request_id, portability=True, fmt=query.format)
+
+
+@router.post("/{request_id}/transmission-links", response=answers(TransmissionLinkOut, 201))
+def create_privacy_transmission_link(
+    request: HttpRequest, request_id: ObjectId, payload: TransmissionLinkIn
+) -> Any:
+    """Direct transmission (Art. 20(2) GDPR): a signed link to the portability export of a
+    portability request, to hand to the controller the subject named. It works without a token
+    until it expires (``ZWECK_TRANSMISSION_LINK_DAYS``, 7 days by default); its creation and each
+    download are logged on the request. Any other kind of request answers 422."""
+    link = transmission_link_create(
+        actor=actor_of(request), request=_read(request, request_id), fmt=payload.format
+    )
+    url = request.build_absolute_uri(reverse("public:transmission_download", args=[link.token]))
+    return Status(
+        201, {"request_id": link.request_id, "url": url, "format": link.fmt, "expires_at": link.expires_at}
+    )
 
 
 @notifications_router.get("", response=answers(Page[NotificationOut]))

@@ -171,3 +171,61 @@ def snapshot(workspace: Workspace | None = None) -> dict[str, list[dict[str, Any
         columns = [field.attname for field in model._meta.concrete_fields if field.name != "last_used_at"]
         state[model._meta.label] = list(rows.values(*columns))
     return state
+
+
+@dataclass
+class PrivacyWorld:
+    """``World`` with the shipped register, a recipient, and a data-subject request of every kind
+    about its person: verified and linked, one restricted (so a recipient notification waits),
+    one not yet verified."""
+
+    world: World
+    request_ids: list[int]
+    notification_ids: list[int]
+    recipient_ids: list[int]
+
+    def ids_of(self, parameter: str) -> list[int]:
+        """The real rows a path parameter of that name can name."""
+        return {
+            "request_id": self.request_ids,
+            "notification_id": self.notification_ids,
+            "recipient_id": self.recipient_ids,
+        }.get(parameter, [])
+
+
+def build_privacy_world(owner: Actor) -> PrivacyWorld:
+    from zweck.privacy import dsr
+    from zweck.privacy.models import RecipientNotification
+    from zweck.privacy.request_models import ObjectionScope, RequestChannel, RequestKind
+    from zweck.privacy.tests.factories import (
+        mailhost_processor,
+        register_with_erp_processor,
+        verified_request,
+    )
+
+    world = build_world(owner)
+    recipient_ids = [register_with_erp_processor(owner).pk, mailhost_processor(owner).pk]
+    request_ids = []
+    for kind in RequestKind.values:
+        opened = verified_request(
+            owner,
+            [world.person.pk],
+            kind,
+            requester_email=f"{kind}.request@example.com",
+            objection_scope=ObjectionScope.LEGITIMATE_INTEREST if kind == RequestKind.OBJECTION else "",
+        )
+        if kind == RequestKind.RESTRICTION:
+            dsr.dsr_restrict(actor=owner, request=opened)
+        request_ids.append(opened.pk)
+    unverified = dsr.dsr_open(actor=owner, kind=RequestKind.ACCESS, channel=RequestChannel.LETTER)
+    request_ids.append(unverified.pk)
+    return PrivacyWorld(
+        world=world,
+        request_ids=request_ids,
+        notification_ids=list(
+            RecipientNotification.objects.filter(workspace_id=owner.workspace_id)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        ),
+        recipient_ids=recipient_ids,
+    )

@@ -95,7 +95,7 @@ def test_request_flow_over_the_api(
         headers=headers,
     )
     assert linked.json()["person_ids"] == [clara.pk]
-    export = client.get(f"{BASE}/{created['id']}/export", {"format": "json"}, headers=headers)
+    export = client.get(f"{BASE}/{created['id']}/access-export", {"format": "json"}, headers=headers)
     assert export.status_code == 200
     assert EMAIL in export.content.decode()
     plan = client.post(
@@ -161,7 +161,9 @@ OPERATIONS = [
     ("POST", "/{id}/objection", None),
     ("POST", "/{id}/lift-restriction", {"reason": "Accurate after all"}),
     ("POST", "/{id}/objection/decide", {"decision": "upheld", "reason": "No compelling grounds"}),
-    ("GET", "/{id}/export", None),
+    ("GET", "/{id}/access-export", None),
+    ("GET", "/{id}/portability-export", None),
+    ("POST", "/{id}/transmission-links", {"format": "json"}),
 ]
 
 

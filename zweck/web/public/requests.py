@@ -15,14 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from zweck.accounts.models import Workspace
 from zweck.privacy import portal
-from zweck.privacy.exports import media_type
+from zweck.privacy.exports import formats_of, media_type
 from zweck.privacy.request_models import ObjectionScope, RequestKind
 from zweck.privacy.selectors import workspace_by_slug
 
-DOWNLOAD_FORMATS = {
-    RequestKind.ACCESS: ("json", "html", "pdf", "zip"),
-    RequestKind.PORTABILITY: ("json", "csv"),
-}
+DOWNLOAD_FORMATS = {kind: formats_of(kind) for kind in (RequestKind.ACCESS, RequestKind.PORTABILITY)}
 
 
 class RequestForm(forms.Form):

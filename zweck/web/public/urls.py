@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zweck.web.public import requests, views
+from zweck.web.public import requests, transmissions, views
 
 app_name = "public"
 
@@ -12,4 +12,9 @@ urlpatterns: list = [
     path("requests/status/<str:token>/", requests.request_status, name="request_status"),
     path("requests/status/<str:token>/<slug:fmt>/", requests.request_download, name="request_download"),
     path("requests/<slug:kind>/", requests.request_form, name="request_form"),
+    path(
+        "transmissions/<str:token>/",
+        transmissions.transmission_download,
+        name="transmission_download",
+    ),
 ]

@@ -23,15 +23,16 @@ from zweck.core.permissions import Permission
 from zweck.privacy import dsr
 from zweck.privacy.erasure import erasure_plan
 from zweck.privacy.erasure_words import plan_in_words, words
-from zweck.privacy.exports import FORMATS, PORTABILITY_FORMATS, media_type
+from zweck.privacy.exports import formats_of, media_type
 from zweck.privacy.models import DataSubjectRequest, RecipientNotification
 from zweck.privacy.notifications import (
     recipient_notification_confirm,
     recipient_notification_get,
     recipient_notification_list,
 )
-from zweck.privacy.request_models import ObjectionScope, RequestKind
+from zweck.privacy.request_models import ObjectionScope
 from zweck.privacy.subjects import subject_candidates
+from zweck.privacy.transmission import link_lifetime, transmission_link_create
 from zweck.web.staff.access import StaffRequest, redirect_back, render_page, staff_view
 from zweck.web.staff.listing import list_template, paginate
 from zweck.web.staff.pages import form_page
@@ -65,6 +66,9 @@ ACTION_LABELS = {
     "person.restriction_lift": gettext_lazy("Restriction lifted"),
     "person.rectify": gettext_lazy("Person record rectified"),
     "export.generated": gettext_lazy("Export generated"),
+    "transmission.link_created": gettext_lazy("Link for the direct transmission created"),
+    "transmission.downloaded": gettext_lazy("Export downloaded through a transmission link"),
+    "dsr.deadline_recompute": gettext_lazy("Deadline moved to the working days of the federal state"),
     "objection.suppress": gettext_lazy("Addresses put on the marketing suppression list"),
     "objection.restrict": gettext_lazy("Restricted until the objection is decided"),
     "objection.decide": gettext_lazy("Objection decided"),
@@ -137,7 +141,8 @@ def request_detail(request: StaffRequest, request_id: int) -> HttpResponse:
             "any_restricted": any(person.restricted_at for person in persons),
             "actions": actions,
             "notifications": _label_notifications(found.notifications.select_related("recipient")),
-            "export_formats": PORTABILITY_FORMATS if found.kind == RequestKind.PORTABILITY else FORMATS,
+            "export_formats": formats_of(found.kind),
+            "transmission_days": link_lifetime().days,
             "decides_objection": found.objection_scope == ObjectionScope.LEGITIMATE_INTEREST,
         },
     )
@@ -234,11 +239,7 @@ def request_export(request: StaffRequest, request_id: int) -> HttpResponse:
     """The access or portability export as a download; recorded in the request's log."""
     found = dsr.dsr_get(actor=request.actor, request_id=request_id)
     fmt = request.POST.get("format", "json")
-    allowed = PORTABILITY_FORMATS if found.kind == RequestKind.PORTABILITY else FORMATS
     lang = request.POST.get("lang") or translation.get_language() or "en"
-    if fmt not in allowed or lang not in ("de", "en"):
-        messages.error(request, _("Choose one of the offered formats."))
-        return HttpResponseRedirect(_detail_url(request_id))
     try:
         body = dsr.dsr_export(actor=request.actor, request=found, fmt=fmt, lang=lang)
     except ValidationError as error:
@@ -247,6 +248,27 @@ def request_export(request: StaffRequest, request_id: int) -> HttpResponse:
     response = HttpResponse(body, content_type=media_type(fmt))
     response["Content-Disposition"] = f'attachment; filename="request-{found.pk}-{found.kind}.{fmt}"'
     return response
+
+
+@require_POST
+@staff_view(Permission.PRIVACY_MANAGE)
+def request_transmission_link(request: StaffRequest, request_id: int) -> HttpResponse:
+    """Direct transmission (Art. 20(2) GDPR): a link to the portability export for another
+    controller, shown once on the page that answers the POST."""
+    found = dsr.dsr_get(actor=request.actor, request_id=request_id)
+    try:
+        link = transmission_link_create(
+            actor=request.actor, request=found, fmt=request.POST.get("format", "json")
+        )
+    except ValidationError as error:
+        _show_refusal(request, error)
+        return HttpResponseRedirect(_detail_url(request_id))
+    url = request.build_absolute_uri(reverse("public:transmission_download", args=[link.token]))
+    return render_page(
+        request,
+        "staff/privacy/requests/transmission_link.html",
+        {"row": found, "link": link, "url": url},
+    )
 
 
 def _request_form_page(

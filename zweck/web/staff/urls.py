@@ -153,6 +153,7 @@ urlpatterns = [
             ("subjects", privacy_requests.request_subjects, "subjects"),
             ("extend", privacy_requests.request_extend, "extend"),
             ("export", privacy_requests.request_export, "export"),
+            ("transmission-link", privacy_requests.request_transmission_link, "transmission_link"),
             ("rectify", privacy_requests.request_rectify, "rectify"),
             ("restrict", privacy_requests.request_restrict, "restrict"),
             ("lift-restriction", privacy_requests.request_restriction_lift, "lift_restriction"),

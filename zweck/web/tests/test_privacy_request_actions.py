@@ -40,7 +40,8 @@ from zweck.privacy.request_models import (
     RequestStatus,
     VerificationState,
 )
-from zweck.privacy.services import recipient_create, register_defaults_install
+from zweck.privacy.services import register_defaults_install
+from zweck.privacy.tests.factories import mailhost_processor
 from zweck.web.tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -74,15 +75,7 @@ class World:
 def world(owner: Actor, actor_with_role: Callable[[str], Actor]) -> World:
     officer = actor_with_role(Role.PRIVACY_OFFICER)
     register_defaults_install(actor=officer)
-    recipient_create(
-        actor=officer,
-        name="Mailhost GmbH",
-        role="processor",
-        service_en="Email hosting",
-        service_de="E-Mail-Hosting",
-        country="DE",
-        activity_keys=["client_relationship"],
-    )
+    mailhost_processor(officer)
     anna = make_person(owner, first_name="Anna", last_name="Beispiel", email="anna.beispiel@example.com")
     return World(officer=officer, owner=owner, anna=anna)
 
@@ -199,6 +192,14 @@ CASES = [
         P.PRIVACY_MANAGE,
         data=lambda world: {"format": "json", "lang": "en"},
         audited="dsr.export",
+    ),
+    Case(
+        "POST",
+        "/requests/{id}/transmission-link/",
+        P.PRIVACY_MANAGE,
+        prepare=lambda w: w.request(RequestKind.PORTABILITY),
+        data=lambda world: {"format": "csv"},
+        audited="dsr.transmission_link",
     ),
     Case(
         "GET",

@@ -10,6 +10,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -20,6 +22,7 @@ from zweck.cli.arguments import FEDERAL_STATE_HELP, federal_state
 from zweck.cli.refusal import refusal
 from zweck.privacy.dsr import (
     SubjectNotFoundError,
+    dsr_export,
     dsr_get,
     dsr_restriction_lift,
     objection_decide,
@@ -27,7 +30,7 @@ from zweck.privacy.dsr import (
     subject_export_by_email,
 )
 from zweck.privacy.erasure_words import CONFIRMING_ANSWERS, plan_text, word
-from zweck.privacy.exports import FORMATS
+from zweck.privacy.exports import FORMATS, PORTABILITY_FORMATS
 from zweck.privacy.labels import LANGUAGES, language_of
 from zweck.privacy.models import DataSubjectRequest, RecipientNotification
 from zweck.privacy.notifications import (
@@ -37,6 +40,7 @@ from zweck.privacy.notifications import (
 )
 from zweck.privacy.request_deadlines import workspace_federal_state_set
 from zweck.privacy.selectors import workspace_by_slug
+from zweck.privacy.transmission import transmission_link_create
 
 # An objection is upheld (no compelling grounds) or rejected (compelling grounds override it).
 OBJECTION_DECISIONS = ("upheld", "rejected")
@@ -47,12 +51,19 @@ class Command(BaseCommand):
     stealth_options = ("stdin",)
     help = gettext_noop(
         "Data-subject requests: export a subject's data, erase a subject, lift a restriction, "
-        "decide an objection, list and confirm recipient notifications."
+        "decide an objection, hand a portability export to another controller, list and confirm "
+        "recipient notifications, set the federal state whose holidays end deadlines."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         commands = parser.add_subparsers(dest="action", required=True)
-        export = commands.add_parser("export", help=gettext_noop("The access export (Art. 15 GDPR)."))
+        export = commands.add_parser(
+            "export",
+            help=gettext_noop(
+                "A subject's access export (Art. 15 GDPR) by email address, or a request's own export "
+                "(a portability request's in JSON or CSV, any other's as the access export)."
+            ),
+        )
         erase = commands.add_parser("erase", help=gettext_noop("Erase a subject (Art. 17 GDPR)."))
         notifications = commands.add_parser(
             "notifications",
@@ -62,6 +73,20 @@ class Command(BaseCommand):
             "confirm-notification", help=gettext_noop("Record that a recipient confirmed a notification.")
         )
         confirm.add_argument("id", type=int, help=gettext_noop("The notification's number."))
+        link = commands.add_parser(
+            "transmission-link",
+            help=gettext_noop(
+                "A link that hands a portability request's export to another controller "
+                "(Art. 20(2) GDPR); it works without an account until it expires."
+            ),
+        )
+        link.add_argument("id", type=int, help=gettext_noop("The request's number."))
+        link.add_argument("--format", choices=PORTABILITY_FORMATS, default="json")
+        link.add_argument(
+            "--base-url",
+            required=True,
+            help=gettext_noop("Where this installation is reached, e.g. https://crm.example.com."),
+        )
         state = commands.add_parser(
             "federal-state",
             help=gettext_noop(
@@ -93,15 +118,22 @@ class Command(BaseCommand):
         for command in (lift, objection):
             command.add_argument("request_id", type=int, help=gettext_noop("The request's number."))
             command.add_argument("--reason", required=True, help=gettext_noop("The reasons, as recorded."))
-        for command in (export, erase):
-            command.add_argument("--email", required=True, help=gettext_noop("The subject's email address."))
-        for command in (export, erase, notifications, confirm, lift, objection, state):
+        whose = export.add_mutually_exclusive_group(required=True)
+        whose.add_argument("--email", help=gettext_noop("The subject's email address."))
+        whose.add_argument("--request", type=int, help=gettext_noop("The request's number."))
+        erase.add_argument("--email", required=True, help=gettext_noop("The subject's email address."))
+        for command in (export, erase, notifications, confirm, lift, objection, link, state):
             command.add_argument(
                 "--workspace",
                 default=None,
                 help=gettext_noop("The workspace's short name (default: the only one)."),
             )
-        export.add_argument("--format", choices=FORMATS, default="json")
+        export.add_argument(
+            "--format",
+            choices=sorted({*FORMATS, *PORTABILITY_FORMATS}),
+            default="json",
+            help=gettext_noop("By email: json, html, pdf or zip. A request offers the formats of its kind."),
+        )
         export.add_argument("--lang", choices=("en", "de"), default="en")
         export.add_argument("--out", type=Path, default=None, help=gettext_noop("Write to this file."))
         erase.add_argument(
@@ -141,23 +173,21 @@ class Command(BaseCommand):
         if options["action"] in ("lift-restriction", "decide-objection"):
             self.request_step(actor, options)
             return
-        if options["action"] == "federal-state":
-            self.federal_state(actor, options["state"])
-            return
         try:
+            if options["action"] == "federal-state":
+                self.federal_state(actor, options["state"])
+                return
             if options["action"] == "export":
-                body = subject_export_by_email(
-                    actor=actor, email=options["email"], fmt=options["format"], lang=options["lang"]
-                )
-                if options["out"]:
-                    options["out"].write_bytes(body)
-                else:
-                    sys.stdout.buffer.write(body)
-                    sys.stdout.flush()
+                self.export(actor, options)
+                return
+            if options["action"] == "transmission-link":
+                self.transmission_link(actor, options)
                 return
             self.erase(actor, options)
         except SubjectNotFoundError as error:
             raise CommandError(str(error)) from error
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
 
     def erase(self, actor: Actor, options: dict[str, Any]) -> None:
         """Show the plan; erase once confirmed at the prompt or by ``--yes``. Without a terminal
@@ -184,6 +214,35 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
         else:
             self.stdout.write(word("erased", lang))
+
+    def export(self, actor: Actor, options: dict[str, Any]) -> None:
+        fmt, lang = options["format"], options["lang"]
+        if options["request"] is not None:
+            request = self.request_of(actor, options["request"])
+            body = dsr_export(actor=actor, request=request, fmt=fmt, lang=lang)
+        else:
+            body = subject_export_by_email(actor=actor, email=options["email"], fmt=fmt, lang=lang)
+        if options["out"]:
+            options["out"].write_bytes(body)
+        else:
+            sys.stdout.buffer.write(body)
+            sys.stdout.flush()
+
+    def transmission_link(self, actor: Actor, options: dict[str, Any]) -> None:
+        request = self.request_of(actor, options["id"])
+        link = transmission_link_create(actor=actor, request=request, fmt=options["format"])
+        path = reverse("public:transmission_download", args=[link.token])
+        self.stdout.write(options["base_url"].rstrip("/") + path)
+        self.stdout.write(
+            _("Valid until %(moment)s.")
+            % {"moment": timezone.localtime(link.expires_at).strftime("%Y-%m-%d %H:%M %Z")}
+        )
+
+    def request_of(self, actor: Actor, request_id: int) -> DataSubjectRequest:
+        try:
+            return dsr_get(actor=actor, request_id=request_id)
+        except DataSubjectRequest.DoesNotExist as error:
+            raise CommandError(_("No request #%(id)s in this workspace.") % {"id": request_id}) from error
 
     def federal_state(self, actor: Actor, state: str | None) -> None:
         workspace = actor.workspace
