@@ -262,7 +262,7 @@ def test_ending_early_the_hold_of_an_erased_subjects_deal_erases_it(world: World
     deal_id = _deal_of(hold_id)
     request_id = world.request(RequestKind.ERASURE)
     client = client_for(world.officer)
-    client.post(f"/app/privacy/requests/{request_id}/erase/")
+    client.post(f"/app/privacy/requests/{request_id}/erase/", {"confirm": "erase"})
     listed = client.get(f"{HOLDS}/").content.decode()
     form_page = client.get(f"{HOLDS}/{hold_id}/release/").content.decode()
 
