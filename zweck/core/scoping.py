@@ -9,6 +9,8 @@ Invariants:
   is kept but may not be used (restricted subjects, rows under a hold) and is open only to
   those who may read the privacy register: the privacy officer and the workspace's own
   machinery;
+- rows read as model instances pass through the registered row maskers (values() and
+  aggregates do not: they serve counts and the engine's own reads);
 - ``in_workspace`` is the bare tenant boundary beneath it, for the privacy engine's operations
   over the whole register (erasure, access export, retention), which act for the workspace
   itself and must see everything it stores.
@@ -17,9 +19,11 @@ Invariants:
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, Protocol, Self, cast
 
 from django.db import models
+from django.db.models.query import ModelIterable
 
 from zweck.core.permissions import Permission
 
@@ -57,8 +61,52 @@ def scope_filters() -> tuple[ScopeFilter, ...]:
     return tuple(_scope_filters)
 
 
+RowMask = Callable[[models.Model], None]
+
+
+class RowMasker(Protocol):
+    def __call__(self, model: type[models.Model], *, actor: Actor, purpose: Purpose) -> RowMask | None:
+        """What to hide in each row of ``model`` read by ``actor`` for ``purpose`` (``None``:
+        nothing). Called once per evaluated queryset, when its rows are first read."""
+        ...
+
+
+_row_maskers: list[RowMasker] = []
+
+
+def add_row_masker(masker: RowMasker) -> RowMasker:
+    """Apply ``masker`` to the rows every ``visible_to`` read yields as model instances (the
+    privacy app hides restricted people's mentions in other records' text this way)."""
+    if masker not in _row_maskers:
+        _row_maskers.append(masker)
+    return masker
+
+
+class MaskingModelIterable(ModelIterable):
+    """Model instances, each passed through the registered row maskers of its read."""
+
+    def __iter__(self) -> Iterator[Any]:
+        queryset = self.queryset
+        actor, purpose = queryset._scope  # type: ignore[attr-defined]
+        masks = [
+            mask for masker in _row_maskers if (mask := masker(queryset.model, actor=actor, purpose=purpose))
+        ]
+        for row in super().__iter__():
+            for mask in masks:
+                mask(row)
+            yield row
+
+
 class WorkspaceQuerySet[M: models.Model](models.QuerySet[M]):
     """The queryset of every model that carries a ``workspace``."""
+
+    # The actor and purpose of a ``visible_to`` read, carried through every chained call.
+    _scope: tuple[Actor, Purpose] | None = None
+
+    def _clone(self) -> Self:
+        clone = super()._clone()  # type: ignore[misc]
+        clone._scope = self._scope
+        return cast(Self, clone)
 
     def in_workspace(self, workspace_id: int) -> Self:
         """The rows of one workspace, nothing else filtered (see the module's invariants)."""
@@ -79,6 +127,10 @@ class WorkspaceQuerySet[M: models.Model](models.QuerySet[M]):
         queryset: models.QuerySet[Any] = self.in_workspace(actor.workspace_id)
         for scope_filter in _scope_filters:
             queryset = scope_filter(queryset, actor=actor, purpose=purpose)
+        if _row_maskers:
+            queryset = queryset.all()
+            queryset._scope = (actor, purpose)  # type: ignore[attr-defined]
+            queryset._iterable_class = MaskingModelIterable
         return cast(Self, queryset)
 
 

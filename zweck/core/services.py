@@ -42,6 +42,21 @@ def save_scoped[M: WorkspaceScopedModel](
     ``changed`` is ``None`` for a new row; otherwise only those fields (and the update
     stamps) are written, so concurrent edits of other fields are not overwritten.
     """
+    masked_fields = set(getattr(instance, "_masked_fields", ()))
+    whole_row = changed is None and not instance._state.adding
+    masked = sorted(masked_fields if whole_row else masked_fields & set(changed or ()))
+    if masked:
+        # The text was read with a restricted person's mentions hidden: writing it back would
+        # erase what may only be stored.
+        raise ValidationError(
+            {
+                name: _(
+                    "This text mentions a person whose processing is restricted; it can be changed "
+                    "once the restriction is lifted."
+                )
+                for name in masked
+            }
+        )
     now = timezone.now()
     if instance._state.adding:
         instance.workspace_id = actor.workspace_id

@@ -10,9 +10,9 @@ class PrivacyConfig(AppConfig):
 
     def ready(self) -> None:
         from zweck.core.register import add_reference_check
-        from zweck.core.scoping import add_scope_filter
+        from zweck.core.scoping import add_row_masker, add_scope_filter
         from zweck.privacy.defaults import preset_reference_errors
-        from zweck.privacy.restriction import restriction_scope
+        from zweck.privacy.restriction import restricted_mentions_masker, restriction_scope
 
         # Declarations may name only the activities and retention rules shipped here; the
         # check is in place before every app's privacy.py declares its models at start-up.
@@ -20,3 +20,5 @@ class PrivacyConfig(AppConfig):
         autodiscover_modules("privacy")
         # Every read for use leaves out restricted subjects and rows under a hold.
         add_scope_filter(restriction_scope)
+        # ... and their mentions in other records' text are hidden from everyone but the privacy officer.
+        add_row_masker(restricted_mentions_masker)

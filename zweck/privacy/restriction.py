@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,11 +24,12 @@ from zweck.accounts.actors import Actor
 from zweck.audit.services import audit_record, object_type_of
 from zweck.core.permissions import Permission
 from zweck.core.register import ModelDeclaration, register
-from zweck.core.scoping import Purpose
+from zweck.core.scoping import Purpose, RowMask
 from zweck.privacy.models import DataSubjectRequest, RecordHold
 from zweck.privacy.notifications import email_after_commit, recipient_notifications_create
 from zweck.privacy.subjects import (
     CONTACT,
+    OTHER_PERSON,
     contact_declarations,
     identifiers_of,
     in_workspace,
@@ -93,6 +94,47 @@ def restriction_scope[Q_: QuerySet[Any]](queryset: Q_, *, actor: Actor, purpose:
     if purpose is Purpose.STORAGE:
         return queryset
     return restriction_filter(queryset)
+
+
+MASKED_FIELDS = "_masked_fields"
+
+
+def restricted_mentions_masker(
+    model: type[models.Model], *, actor: Actor, purpose: Purpose
+) -> RowMask | None:
+    """For reads for use by anyone but the privacy officer: a restricted subject's name, email
+    address and phone number in other records' free text are replaced by a marker (Art. 18(2)
+    GDPR: their data is stored, not used). The masked fields are noted on the row, so that
+    ``save_scoped`` refuses to write the masked text back over the stored one."""
+    declaration = register.get(model)
+    if purpose is Purpose.STORAGE or actor.can(Permission.PRIVACY_VIEW) or declaration is None:
+        return None
+    names = declaration.free_text_fields()
+    if not names:
+        return None
+    own = subject_declaration()
+    restricted = list(
+        in_workspace(own, actor.workspace_id)
+        .filter(**{f"{RESTRICTED_FIELD}__isnull": False})
+        .values_list("pk", flat=True)
+    )
+    if not restricted:
+        return None
+    pattern = identifiers_of(workspace_id=actor.workspace_id, person_ids=restricted).pattern
+    if pattern is None:
+        return None
+
+    def mask(row: models.Model) -> None:
+        masked = set()
+        for name in names:
+            text = getattr(row, name, None)
+            if text and pattern.search(text):
+                setattr(row, name, pattern.sub(OTHER_PERSON, text))
+                masked.add(name)
+        if masked:
+            setattr(row, MASKED_FIELDS, masked)
+
+    return mask
 
 
 def _log(request: DataSubjectRequest | None, actor: Actor, action: str, note: str = "") -> None:
