@@ -141,13 +141,13 @@ class DigitRuns(Func):
     output_field = SearchVectorField()
 
 
-class PrefixQuery(Func):
-    """Words starting with any of ``forms`` (digits only, so nothing to quote)."""
+class AnyWordQuery(Func):
+    """Any of ``words`` (digits only, so nothing to quote), as a text search query."""
 
     template = "to_tsquery('simple'::regconfig, %(expressions)s)"
 
-    def __init__(self, forms: Iterable[str]) -> None:
-        super().__init__(Value(" | ".join(f"{form}:*" for form in forms)), output_field=SearchQueryField())
+    def __init__(self, words: Iterable[str]) -> None:
+        super().__init__(Value(" | ".join(words)), output_field=SearchQueryField())
 
 
 class Matches(Func):
@@ -178,7 +178,7 @@ def candidate_condition(name: str, matcher: MentionMatcher) -> Q:
             condition |= Q(**{f"{name}__icontains": spelling})
     if matcher.phone_forms:
         if postgresql:
-            condition |= Q(Matches(DigitRuns(F(name)), PrefixQuery(matcher.phone_forms)))
+            condition |= Q(Matches(DigitRuns(F(name)), AnyWordQuery(matcher.phone_forms)))
         else:
             condition |= Q(**{f"{name}__regex": matcher.phone_pattern_source()})
     return condition

@@ -172,9 +172,15 @@ def phone_forms(number: str) -> tuple[str, ...]:
     return tuple(form for form in dict.fromkeys(forms) if len(form) >= MINIMUM_PHONE_DIGITS)
 
 
+_SEPARATOR = r"[\s/().\-]"
+
+
 def _phone_pattern(form: str) -> str:
-    # A leading "+" or "(" belongs to the number; no digit may stand right before or after it.
-    return r"(?<!\d)[+(]?" + PHONE_SEPARATORS.join(form) + r"(?!\d)"
+    # A leading "+" or "(" belongs to the number. No digit may stand before or after it, not
+    # even across separators: "0221 123456 10" is one run of digits (as in the digit index),
+    # which may be another line of the same switchboard, not this number.
+    before = "".join(rf"(?<!\d{_SEPARATOR}{{{width}}})" for width in range(1, 5))
+    return rf"(?<!\d){before}[+(]?" + PHONE_SEPARATORS.join(form) + rf"(?!{PHONE_SEPARATORS}\d)"
 
 
 # ---------------------------------------------------------------- the subject's names

@@ -17,6 +17,7 @@ from zweck.api.schemas.base import ObjectId, Page, PageQuery, page_of
 from zweck.privacy import dsr
 from zweck.privacy.erasure import erasure_plan
 from zweck.privacy.exports import media_type
+from zweck.privacy.mention_decisions import mention_decide, request_possible_mentions
 from zweck.privacy.models import DataSubjectRequest
 from zweck.privacy.notifications import (
     recipient_notification_confirm,
@@ -87,6 +88,25 @@ class CandidateOut(Schema):
 class SubjectEraseIn(Schema):
     email: str
     dry_run: bool = True
+
+
+class MentionDecisionIn(Schema):
+    key: str
+    decision: Literal["confirm", "dismiss"]
+
+
+class PossibleMentionOut(Schema):
+    key: str
+    data_set: str
+    name: str
+    id: int
+    field: str
+    field_name: str
+    term: str
+    reason: str
+    reason_text: str
+    excerpt: str
+    decision: str
 
 
 class RequestFilter(Schema):
@@ -207,7 +227,30 @@ def decide_privacy_request(request: HttpRequest, request_id: ObjectId, payload: 
 def read_privacy_request_erasure_plan(request: HttpRequest, request_id: ObjectId) -> Any:
     """Per record: delete, anonymize which fields how, or keep under which hold until when."""
     found = _read(request, request_id)
-    return erasure_plan(actor=actor_of(request), person_ids=[p.pk for p in found.persons.all()]).as_dict()
+    persons = [p.pk for p in found.persons.all()]
+    return erasure_plan(actor=actor_of(request), person_ids=persons, request=found).as_dict()
+
+
+@router.get("/{request_id}/possible-mentions", response=answers(list[PossibleMentionOut]))
+def list_privacy_request_possible_mentions(request: HttpRequest, request_id: ObjectId) -> Any:
+    """Terms that may name the subject (initial and surname, a shared surname, another umlaut
+    spelling), each with the decision taken on this request: confirmed, dismissed or none."""
+    found = _read(request, request_id)
+    return [
+        mention.as_dict() for mention in request_possible_mentions(actor=actor_of(request), request=found)
+    ]
+
+
+@router.post("/{request_id}/possible-mentions/decide", response=answers(PossibleMentionOut))
+def decide_privacy_request_possible_mention(
+    request: HttpRequest, request_id: ObjectId, payload: MentionDecisionIn
+) -> Any:
+    """Confirm a possible mention (then erased and exported like a certain one) or dismiss it."""
+    actor = actor_of(request)
+    found = _read(request, request_id)
+    mention_decide(actor=actor, request=found, key=payload.key, decision=payload.decision)
+    decided = request_possible_mentions(actor=actor, request=found)
+    return next(mention.as_dict() for mention in decided if mention.mention.key == payload.key)
 
 
 @router.post("/{request_id}/erase", response=answers(dict[str, Any]))

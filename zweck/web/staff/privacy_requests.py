@@ -23,6 +23,7 @@ from zweck.core.permissions import Permission
 from zweck.privacy import dsr
 from zweck.privacy.erasure import erasure_plan
 from zweck.privacy.exports import FORMATS, PORTABILITY_FORMATS, media_type
+from zweck.privacy.mention_decisions import CONFIRM, mention_decide, request_possible_mentions
 from zweck.privacy.models import DataSubjectRequest, RecipientNotification
 from zweck.privacy.notifications import (
     recipient_notification_confirm,
@@ -68,6 +69,8 @@ ACTION_LABELS = {
     "objection.restrict": gettext_lazy("Restricted until the objection is decided"),
     "objection.decide": gettext_lazy("Objection decided"),
     "notification.confirm": gettext_lazy("Recipient confirmed a notification"),
+    "mention.confirm": gettext_lazy("Possible mention confirmed"),
+    "mention.dismiss": gettext_lazy("Possible mention dismissed"),
 }
 
 # What a recipient is told about (``RecipientNotification.action``).
@@ -137,6 +140,11 @@ def request_detail(request: StaffRequest, request_id: int) -> HttpResponse:
             "notifications": _label_notifications(found.notifications.select_related("recipient")),
             "export_formats": PORTABILITY_FORMATS if found.kind == RequestKind.PORTABILITY else FORMATS,
             "decides_objection": found.objection_scope == ObjectionScope.LEGITIMATE_INTEREST,
+            "possible_mentions": (
+                request_possible_mentions(actor=request.actor, request=found)
+                if found.is_open and found.kind in (RequestKind.ACCESS, RequestKind.ERASURE)
+                else []
+            ),
         },
     )
 
@@ -145,8 +153,32 @@ def request_detail(request: StaffRequest, request_id: int) -> HttpResponse:
 @staff_view(Permission.PRIVACY_VIEW)
 def request_erasure_plan(request: StaffRequest, request_id: int) -> HttpResponse:
     found = dsr.dsr_get(actor=request.actor, request_id=request_id)
-    plan = erasure_plan(actor=request.actor, person_ids=[p.pk for p in found.persons.all()])
-    return render_page(request, "staff/privacy/plan.html", {"row": found, "plan": plan})
+    plan = erasure_plan(actor=request.actor, person_ids=[p.pk for p in found.persons.all()], request=found)
+    return render_page(
+        request,
+        "staff/privacy/plan.html",
+        {"row": found, "plan": plan, "possible_mentions": plan.possible_mentions},
+    )
+
+
+@require_POST
+@staff_view(Permission.PRIVACY_MANAGE)
+def request_mention_decide(request: StaffRequest, request_id: int) -> HttpResponse:
+    """Confirm or dismiss one possible mention of the request's subject; back to the page."""
+    found = dsr.dsr_get(actor=request.actor, request_id=request_id)
+    decision = request.POST.get("decision", "")
+    try:
+        mention_decide(actor=request.actor, request=found, key=request.POST.get("key", ""), decision=decision)
+    except ValidationError as error:
+        _show_refusal(request, error)
+    else:
+        messages.success(
+            request,
+            _("The possible mention is confirmed: it is handled like a certain one.")
+            if decision == CONFIRM
+            else _("The possible mention is dismissed: it is left alone."),
+        )
+    return redirect_back(request, _detail_url(request_id))
 
 
 def _show_refusal(request: StaffRequest, error: ValidationError) -> None:
