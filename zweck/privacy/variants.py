@@ -3,7 +3,7 @@
 Nothing here touches the database: ``MentionMatcher`` is built from what identifies the
 subject (``zweck.privacy.subjects.Identifiers``) and classifies the mentions in one text.
 
-The rule (``docs/adr/0008-mention-variants.md`` gives the reasons):
+The rule (``docs/adr/0007-mention-variants.md`` gives the reasons):
 
 Certain — found and handled automatically (redacted on erasure, exported on access):
 - an email address of the subject, in any case;
@@ -159,7 +159,7 @@ def phone_forms(number: str) -> tuple[str, ...]:
     significant = phonenumbers.national_significant_number(parsed)
     formatted = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
     metadata = phonenumbers.PhoneMetadata.metadata_for_region(
-        phonenumbers.region_code_for_country_code(parsed.country_code)
+        phonenumbers.region_code_for_country_code(parsed.country_code or 0)
     )
     # The national format of a number the metadata does not know leaves the trunk prefix out.
     trunk = (metadata.national_prefix or "") if metadata else ""

@@ -7,7 +7,7 @@
 # nothing, so it cannot find the number. These indexes hold each field's digit runs with the
 # separators between two digits (spaces, slashes, brackets, dots, dashes) left out and all
 # else a space: every writing of the number becomes one word ("490221123456", "0221123456",
-# ...), found by a prefix look-up of the number's forms (zweck.privacy.variants.phone_forms).
+# ...), found by an exact look-up of the number's forms (zweck.privacy.variants.phone_forms).
 # Only digits are indexed, so the indexes are small (2 MB for 1,000,000 activities beside the
 # 15 MB of their word index).
 #
