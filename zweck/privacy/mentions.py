@@ -65,8 +65,8 @@ MENTION_SEARCH_CONFIG = "simple"
 # The expression the digit indexes of migration 0005 are built on (the same text there): the
 # field's digit runs, separators between two digits left out, everything else a space.
 MENTION_DIGITS_SQL = (
-    "to_tsvector('simple'::regconfig, regexp_replace(regexp_replace(COALESCE({column}, ''), "
-    "'(\\d)[\\s/().-]+(?=\\d)', '\\1', 'g'), '\\D+', ' ', 'g'))"
+    "to_tsvector('simple'::regconfig, regexp_replace(regexp_replace(regexp_replace(COALESCE({column}, ''), "
+    "'(\\d)[\\s/().-]+(?=\\d)', '\\1', 'g'), '\\D+', ' ', 'g'), '\\d*(\\d{{6}})', '\\1', 'g'))"
 )
 
 
@@ -146,12 +146,20 @@ class DigitRuns(Func):
 
 
 class AnyWordQuery(Func):
-    """Any of ``words`` (digits only, so nothing to quote), as a text search query."""
+    """Any of ``words`` (digits only, so nothing to quote), as a text search query.
+
+    The query is written twice, ``(a | b) & (a | b)``: the same rows, but PostgreSQL, which
+    estimates a word it has no statistics for at 0.5 % of the table, then estimates the
+    square. The digit index of a table with few numbers in its text has no statistics, and
+    with the plain estimate the planner chose parallel, JIT-compiled plans for a look-up that
+    reads a handful of rows (28 ms instead of 1 ms on 1,000,000 activities)."""
 
     template = "to_tsquery('simple'::regconfig, %(expressions)s)"
 
     def __init__(self, words: Iterable[str]) -> None:
-        super().__init__(Value(" | ".join(words)), output_field=SearchQueryField())
+        alternatives = " | ".join(words)
+        query = f"({alternatives}) & ({alternatives})"
+        super().__init__(Value(query), output_field=SearchQueryField())
 
 
 class Matches(Func):
@@ -171,20 +179,21 @@ def candidate_condition(name: str, matcher: MentionMatcher) -> Q:
             condition |= mention_condition(name, full_name)
     postgresql = connection.vendor == "postgresql"
     if postgresql:
-        phrases = [
-            SearchQuery(phrase, config=MENTION_SEARCH_CONFIG, search_type="phrase")
-            for phrase in matcher.index_phrases()
-        ]
-        if phrases:
+        for group in matcher.index_phrases().values():
+            phrases = (
+                SearchQuery(phrase, config=MENTION_SEARCH_CONFIG, search_type="phrase") for phrase in group
+            )
             condition |= Q(**{f"{name}__search": reduce(or_, phrases)})
     else:
         for spelling in matcher.surname_spellings():
             condition |= Q(**{f"{name}__icontains": spelling})
     if matcher.phone_forms:
         if postgresql:
-            condition |= Q(Matches(DigitRuns(F(name)), AnyWordQuery(matcher.phone_forms)))
+            condition |= Q(Matches(DigitRuns(F(name)), AnyWordQuery(matcher.phone_index_words())))
         else:
-            condition |= Q(**{f"{name}__regex": matcher.phone_pattern_source()})
+            # GLOB (in C) first: every digit of the number's tail in order, anything between.
+            tail = Func(Value("*" + "*".join(matcher.phone_tail()) + "*"), F(name), function="glob")
+            condition |= Q(Matches(tail)) & Q(**{f"{name}__regex": matcher.phone_pattern_source()})
     return condition
 
 

@@ -305,7 +305,7 @@ def _shared_surnames(
     others = (
         in_workspace(own, workspace_id).filter(**{f"{lasts[0]}__in": sorted(written)}).exclude(pk__in=ids)
     )
-    return {fold(name) for name in others.values_list(lasts[0], flat=True).distinct()[:1000]}
+    return {fold(name) for name in others.order_by().values_list(lasts[0], flat=True).distinct()[:1000]}
 
 
 def identifiers_of(*, workspace_id: int, person_ids: Iterable[int]) -> Identifiers:

@@ -60,6 +60,8 @@ REASONS = (SHARED_SURNAME, INITIAL, SPELLING)
 # (migration privacy 0005) joins digits across the same characters.
 PHONE_SEPARATORS = r"[\s/().\-]{0,4}"
 MINIMUM_PHONE_DIGITS = 6
+# The digit index keeps the last six digits of every run (migration privacy 0005).
+INDEXED_DIGITS = 6
 
 # Each umlaut and its transliteration, both ways; "ß" is written "ss" without umlaut rules.
 _UMLAUTS = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}
@@ -274,8 +276,13 @@ class MentionMatcher:
             [
                 *full_names,
                 *(_addressed(person, False) for person in unique),
-                *(_phone_pattern(form) for form in self.phone_forms),
             ]
+        )
+        # The exact number patterns look behind at every position and are slow; the loose one
+        # (digits and separators only) is a fast first test, and the scan where no index answers.
+        self._phones = re.compile("|".join(_phone_pattern(form) for form in self.phone_forms) or "(?!)")
+        self._phone_digits = re.compile(
+            "|".join(PHONE_SEPARATORS.join(form) for form in self.phone_forms) or "(?!)"
         )
         self._emails = (
             re.compile(rf"(?<![\w.+-]){email_pattern}(?![\w-]|\.\w)", re.IGNORECASE) if emails else None
@@ -300,12 +307,15 @@ class MentionMatcher:
         spans = [match.span() for match in self._emails.finditer(text)] if self._emails else []
         if self.certain is not None:
             spans += [match.span() for match in self.certain.finditer(text)]
+        if self.phone_forms and self._phone_digits.search(text):
+            spans += [match.span() for match in self._phones.finditer(text)]
         return sorted(spans)
 
     def classify(self, text: str) -> Classified:
         """Whether ``text`` mentions the subject for certain, and its possible mentions (each
         term once, in the order they stand), none inside a certain one."""
         taken = self.certain_spans(text)
+        certain = bool(taken)
         found: dict[str, Found] = {}
         for reason, pattern in self.possible:
             if pattern is None:
@@ -318,7 +328,7 @@ class MentionMatcher:
                 term = " ".join(match.group(0).split())
                 found.setdefault(term_key(term), Found(term=term, reason=reason, start=start))
         possible = tuple(sorted(found.values(), key=lambda item: item.start))
-        return Classified(certain=bool(self.certain_spans(text)), possible=possible)
+        return Classified(certain=certain, possible=possible)
 
     def redact(self, text: str, marker: str, confirmed: Iterable[str] = ()) -> str:
         """``text`` with every certain mention and every occurrence of a ``confirmed`` term
@@ -332,9 +342,22 @@ class MentionMatcher:
         return _replace(text, spans, marker)
 
     def phone_pattern_source(self) -> str:
-        """One regular expression for the subject's numbers in every format (the scan where no
-        digit index answers)."""
-        return "|".join(_phone_pattern(form) for form in self.phone_forms) or "(?!)"
+        """A regular expression for the digits of the subject's numbers in every format, run on
+        or not (a superset of the mentions, for the scan where no digit index answers)."""
+        return self._phone_digits.pattern
+
+    def phone_index_words(self) -> list[str]:
+        """What the digit index holds of the subject's numbers: the last six digits of each form
+        (one word where the numbers' tails are six digits or longer)."""
+        return sorted({form[-INDEXED_DIGITS:] for form in self.phone_forms})
+
+    def phone_tail(self) -> str:
+        """The digits every form of the subject's numbers ends with (the national significant
+        number where there is one number)."""
+        tail = min(self.phone_forms, key=len, default="")
+        while tail and not all(form.endswith(tail) for form in self.phone_forms):
+            tail = tail[1:]
+        return tail
 
     def first_position(self, text: str) -> int | None:
         spans = self.certain_spans(text)
@@ -346,18 +369,21 @@ class MentionMatcher:
 
     # ------------------------------------------------------------ what the word index looks up
 
-    def index_phrases(self) -> list[str]:
-        """Two-word phrases (a word, then a surname spelling) of which every name form above
-        contains one right before the surname: the first name, the initial, a salutation, a
-        title. The word index finds the rows holding both words; the phrase check keeps those
-        where they stand together."""
-        phrases: list[str] = []
+    def index_phrases(self) -> dict[str, list[str]]:
+        """For each surname spelling, the two-word phrases (a word, then that spelling) of which
+        every name form above contains one right before the surname: the first name, the
+        initial, a salutation, a title. The word index finds the rows holding both words; the
+        phrase check keeps those where they stand together. Grouped by spelling, so that in
+        each group the surname is a word every match holds."""
+        phrases: dict[str, list[str]] = {}
         for person in self.people:
             before = [*spellings(person.first)] if person.first.strip() else []
             before += [person.initial.lower()] if person.initial else []
             before += [*person.salutations, *TITLES]
-            phrases += [f"{word} {surname}" for word, surname in product(before, spellings(person.last))]
-        return list(dict.fromkeys(phrase for phrase in phrases if phrase.split()))
+            for surname in spellings(person.last):
+                group = phrases.setdefault(surname, [])
+                group += [f"{word} {surname}" for word in before if f"{word} {surname}" not in group]
+        return phrases
 
     def surname_spellings(self) -> list[str]:
         return list(dict.fromkeys(spelling for person in self.people for spelling in spellings(person.last)))

@@ -6,10 +6,11 @@
 # "0221.123456" as one word and "-123456" with its sign, and a trailing group like "56" says
 # nothing, so it cannot find the number. These indexes hold each field's digit runs with the
 # separators between two digits (spaces, slashes, brackets, dots, dashes) left out and all
-# else a space: every writing of the number becomes one word ("490221123456", "0221123456",
-# ...), found by an exact look-up of the number's forms (zweck.privacy.variants.phone_forms).
-# Only digits are indexed, so the indexes are small (2 MB for 1,000,000 activities beside the
-# 15 MB of their word index).
+# else a space, each run cut to its last six digits: every writing of a number becomes the
+# same word ("+49 (0)221 12 34 56" and "0221/123456" both "123456"), found by one exact
+# look-up (zweck.privacy.variants.MentionMatcher.phone_index_words); the full number is then
+# checked on the few rows found. Only digits are indexed, so the indexes are small (2 MB for
+# 1,000,000 activities beside the 15 MB of their word index).
 #
 # The indexed expression is exactly zweck.privacy.mentions.MENTION_DIGITS_SQL, so the query's
 # expression matches the index; test_mentions.py fails on PostgreSQL when a declared
@@ -26,8 +27,8 @@ trigram_migration = importlib.import_module("zweck.privacy.migrations.0003_menti
 FREE_TEXT_COLUMNS: list[tuple[str, str]] = trigram_migration.FREE_TEXT_COLUMNS
 
 DIGITS = (
-    "to_tsvector('simple'::regconfig, regexp_replace(regexp_replace(COALESCE({column}, ''), "
-    "'(\\d)[\\s/().-]+(?=\\d)', '\\1', 'g'), '\\D+', ' ', 'g'))"
+    "to_tsvector('simple'::regconfig, regexp_replace(regexp_replace(regexp_replace(COALESCE({column}, ''), "
+    "'(\\d)[\\s/().-]+(?=\\d)', '\\1', 'g'), '\\D+', ' ', 'g'), '\\d*(\\d{{6}})', '\\1', 'g'))"
 )
 
 
