@@ -8,29 +8,34 @@ PostgreSQL from indexes only, never by reading a table's free text:
 - addresses and full names: the word index of migration 0004 (every word of the term in the
   field's ``to_tsvector('simple', …)``), then containment, as before;
 - every name form (full name, salutation or title with surname, initial with surname, each
-  surname spelling): one phrase query per field over the same word index. Each form has one
-  of a known set of words (first name, initial, salutation, title) right before the surname,
-  so the query is "that word, then the surname" for each pair; the index finds the rows
-  holding both words, PostgreSQL's recheck keeps those where they stand together, and only
-  those reach Python. Searching the surname alone was measured and refused: at 100,000
-  persons a common surname stands in 1,773 of 1,000,000 activities, and every one of them
-  would have to be read and matched in Python, ten times as many at a million persons; the
-  phrases read 126 (26 of them mentions) for a subject with salutation, title and full name,
-  and 423 when the initial is "A" (a word of its own in English text);
+  surname spelling): per surname spelling one query over the same word index, "the surname
+  and one of the words that stand before it in some form" (first-name spellings, the initial,
+  the salutations, the record's titles; ``MentionMatcher.index_words``). The surname leads
+  each look-up, so the index reads the postings of the rows naming that surname and no
+  others; ``classify`` then keeps the rows where the words stand together. Measured at
+  100,000 persons (1,000,000 activities): most subjects' activity query reads 9 to 43 rows
+  in 7 to 11 ms (the query before, for full names and addresses only, took 5); one whose initial is a
+  word of its own in the text ("a", the "E" of "E-Mail") 340 to 440 rows in 15 to 35 ms. Refused:
+  the surname alone (a common one stands in 1,773 of the 1,000,000 activities, every one of
+  them read and matched in Python); phrase queries ("the word right before the surname"),
+  whose index scans were two to three times slower and whose recheck recomputes every
+  candidate's words; a title alone as evidence ("Dr." stands before 5 % of all names in the
+  benchmark's notes, so "Dr. Beispiel" is looked for only when her record holds the title);
 - phone numbers: the digit index of migration 0005. The digits of a number may be split
   across words in any way (``0221 12 34 56``, ``+49 (0)221 123456``), and the word index
   keeps ``0221/123456`` or ``0221.123456`` as one word and ``-123456`` with its sign, so
   neither the whole number nor its trailing group is reliably a word there; a trailing group
   such as ``56`` would not be distinctive either. The digit index holds each field's digit runs
   with the separators between digits left out (``+49 (0)221 12 34 56`` → ``490221123456``),
-  so every way of writing the number is an exact look-up of one of its forms
-  (``variants.phone_forms``). A number written against other digits with only separators
-  between them ("0221 123456 10") is one longer run and not this number, in the index and
-  in ``classify`` alike. Prefix look-ups were measured and refused: with few numbers in a
-  table PostgreSQL estimates every prefix term at 2 % of the rows, and the plan turned
-  parallel and JIT-compiled (200 ms instead of a few). On 1,000,000 activities the digit
-  index takes 2 MB beside the word index's 15 MB, and a look-up reads
-  only the rows holding the number.
+  each cut to its last six digits, so every way of writing the number is the same word
+  (``123456``) and one exact look-up (``MentionMatcher.phone_index_words``); ``classify``
+  then checks the whole number on the few rows found. A number written against other digits
+  with only separators between them ("0221 123456 10") is one longer run and not this
+  number. Prefix look-ups of the full forms were measured and refused: with few numbers in a
+  table PostgreSQL estimates each prefix term at 2 % of the rows, and the plan turned
+  parallel and JIT-compiled (about 200 ms per export instead of a few); see ``AnyWordQuery``
+  for the estimate of the exact look-up. On 1,000,000 activities the digit index takes
+  2 MB beside the word index's 15 MB.
 
 SQLite has no such indexes and scans (containment of the addresses, names and surname
 spellings, a regular expression for the numbers). On both databases every candidate is then
@@ -179,11 +184,10 @@ def candidate_condition(name: str, matcher: MentionMatcher) -> Q:
             condition |= mention_condition(name, full_name)
     postgresql = connection.vendor == "postgresql"
     if postgresql:
-        for group in matcher.index_phrases().values():
-            phrases = (
-                SearchQuery(phrase, config=MENTION_SEARCH_CONFIG, search_type="phrase") for phrase in group
-            )
-            condition |= Q(**{f"{name}__search": reduce(or_, phrases)})
+        for surname, before in matcher.index_words().items():
+            words = reduce(or_, (SearchQuery(word, config=MENTION_SEARCH_CONFIG) for word in before))
+            query = SearchQuery(surname, config=MENTION_SEARCH_CONFIG) & words
+            condition |= Q(**{f"{name}__search": query})
     else:
         for spelling in matcher.surname_spellings():
             condition |= Q(**{f"{name}__icontains": spelling})

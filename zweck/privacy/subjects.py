@@ -31,6 +31,8 @@ FIRST_NAME_CATEGORY = "user.name.first"
 LAST_NAME_CATEGORY = "user.name.last"
 # The salutation field (Frau, Herr, Ms, Mr) is declared by the gender it names.
 GENDER_CATEGORY = "user.demographic.gender"
+# A name part that is neither the first name nor the surname: the academic title (Dr., Prof.).
+TITLE_CATEGORY = "user.name"
 ORGANIZATION_CATEGORY = "user.contact.organization"
 WORKPLACE_CATEGORY = "user.workplace"
 # Shorter terms would match too much text to be evidence of a mention.
@@ -326,17 +328,21 @@ def identifiers_of(*, workspace_id: int, person_ids: Iterable[int]) -> Identifie
     own = subject_declaration()
     firsts, lasts = _fields_with(own, FIRST_NAME_CATEGORY), _fields_with(own, LAST_NAME_CATEGORY)
     salutations = _fields_with(own, GENDER_CATEGORY)
+    titles = [name for name in _fields_with(own, TITLE_CATEGORY) if name not in (*firsts, *lasts)]
     names: list[str] = []
     people: list[PersonName] = []
-    for person in in_workspace(own, workspace_id).filter(pk__in=ids).values(*firsts, *lasts, *salutations):
+    for person in (
+        in_workspace(own, workspace_id).filter(pk__in=ids).values(*firsts, *lasts, *salutations, *titles)
+    ):
         parts = [person[name] for name in (*firsts, *lasts) if person[name]]
         if len(parts) >= 2:
             names.append(" ".join(parts))
         first = " ".join(person[name] for name in firsts if person[name])
         last = " ".join(person[name] for name in lasts if person[name])
         salutation = " ".join(person[name] for name in salutations if person[name])
+        title = " ".join(person[name] for name in titles if person[name])
         if last.strip():
-            people.append(PersonName(first=first, last=last, salutation=salutation))
+            people.append(PersonName(first=first, last=last, salutation=salutation, title=title))
     shared = _shared_surnames(own, workspace_id, ids, {person.last for person in people})
     unique = lambda items: tuple(dict.fromkeys(items))  # noqa: E731
     return Identifiers(

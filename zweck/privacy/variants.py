@@ -11,9 +11,10 @@ Certain — found and handled automatically (redacted on erasure, exported on ac
   brackets between the digits, national (``0221 123456``) or international (``+49 221
   123456``, ``0049 221 123456``, ``+49 (0)221 123456``) prefix;
 - the full name as recorded (first name and surname, any case);
-- a salutation or title with the surname as recorded (``Frau Beispiel``, ``Herr Dr.
-  Beispiel``, ``Mr Smith``, ``Ms. Smith``, ``Prof. Dr. Beispiel``, also with the initial
-  between them), when no other person of the workspace has that surname.
+- a salutation with the surname as recorded (``Frau Beispiel``, ``Herr Dr. Beispiel``,
+  ``Mr Smith``, ``Ms. Smith``, also with titles or the initial between them), or a title the
+  record holds with the surname (``Prof. Dr. Beispiel`` for Prof. Dr. Anna Beispiel), when no
+  other person of the workspace has that surname.
 
 Possible — listed for the privacy officer to confirm or dismiss:
 - ``SHARED_SURNAME``: a salutation or title with a surname another person of the workspace
@@ -24,7 +25,8 @@ Possible — listed for the privacy officer to confirm or dismiss:
 
 Not a mention: the surname alone; a salutation that names the other sex than the one
 recorded for the subject (``Herr Beispiel`` when her record says ``Frau``), which is another
-person; an initial that is not the first name's.
+person; a title without salutation that the record does not hold (``Dr. Beispiel`` for Anna
+Beispiel without a doctorate); an initial that is not the first name's.
 """
 
 from __future__ import annotations
@@ -174,15 +176,24 @@ def phone_forms(number: str) -> tuple[str, ...]:
     return tuple(form for form in dict.fromkeys(forms) if len(form) >= MINIMUM_PHONE_DIGITS)
 
 
-_SEPARATOR = r"[\s/().\-]"
+_SEPARATORS = " \t\n\r\f\v/().-"
 
 
-def _phone_pattern(form: str) -> str:
-    # A leading "+" or "(" belongs to the number. No digit may stand before or after it, not
-    # even across separators: "0221 123456 10" is one run of digits (as in the digit index),
-    # which may be another line of the same switchboard, not this number.
-    before = "".join(rf"(?<!\d{_SEPARATOR}{{{width}}})" for width in range(1, 5))
-    return rf"(?<!\d){before}[+(]?" + PHONE_SEPARATORS.join(form) + rf"(?!{PHONE_SEPARATORS}\d)"
+def _phone_spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    """Where ``pattern`` (a number's digits with separators between) stands as a number of its
+    own: a leading "+" or "(" belongs to it, and no digit stands before or after it, not even
+    across separators ("0221 123456 10" is one run of digits, as in the digit index, which may
+    be another line of the same switchboard, not this number)."""
+    spans = []
+    for match in pattern.finditer(text):
+        start, end = match.span()
+        if start and text[start - 1] in "+(":
+            start -= 1
+        before, after = text[:start].rstrip(_SEPARATORS), text[end:].lstrip(_SEPARATORS)
+        if before[-1:].isdigit() or after[:1].isdigit():
+            continue
+        spans.append((start, end))
+    return spans
 
 
 # ---------------------------------------------------------------- the subject's names
@@ -195,6 +206,13 @@ class PersonName:
     first: str
     last: str
     salutation: str = ""
+    title: str = ""
+
+    @property
+    def titles(self) -> list[str]:
+        """The academic titles the record holds (``Prof. Dr.`` → prof, dr)."""
+        words = re.findall(r"[^\W\d_]+", self.title.lower())
+        return [word for word in TITLES if word in words]
 
     @property
     def initial(self) -> str:
@@ -212,11 +230,13 @@ def _full_name(person: PersonName, spelled: bool) -> str:
 
 
 def _addressed(person: PersonName, spelled: bool) -> str:
-    """A salutation or title, more titles, maybe the initial, then the surname."""
+    """A salutation, maybe titles, maybe the initial, then the surname; or, without a
+    salutation, the titles the record holds (a title alone is evidence only when it is hers)."""
     salutation = _alternatives(re.escape(word) for word in person.salutations)
     title = _alternatives(re.escape(word) for word in TITLES)
+    own_title = _alternatives(re.escape(word) for word in person.titles)
     initial = rf"(?:(?-i:{re.escape(person.initial)})\.?\s+)?" if person.initial else ""
-    lead = rf"(?:{salutation}\.?\s+(?:{title}\.?\s+)*|(?:{title}\.?\s+)+)"
+    lead = rf"(?:{salutation}\.?\s+(?:{title}\.?\s+)*|(?:{own_title}\.?\s+)+)"
     return lead + initial + _words(person.last, spelled)
 
 
@@ -278,9 +298,8 @@ class MentionMatcher:
                 *(_addressed(person, False) for person in unique),
             ]
         )
-        # The exact number patterns look behind at every position and are slow; the loose one
-        # (digits and separators only) is a fast first test, and the scan where no index answers.
-        self._phones = re.compile("|".join(_phone_pattern(form) for form in self.phone_forms) or "(?!)")
+        # The digits of each form with separators between; ``_phone_spans`` checks what stands
+        # around a match (faster than look-behinds at every position).
         self._phone_digits = re.compile(
             "|".join(PHONE_SEPARATORS.join(form) for form in self.phone_forms) or "(?!)"
         )
@@ -307,8 +326,8 @@ class MentionMatcher:
         spans = [match.span() for match in self._emails.finditer(text)] if self._emails else []
         if self.certain is not None:
             spans += [match.span() for match in self.certain.finditer(text)]
-        if self.phone_forms and self._phone_digits.search(text):
-            spans += [match.span() for match in self._phones.finditer(text)]
+        if self.phone_forms:
+            spans += _phone_spans(self._phone_digits, text)
         return sorted(spans)
 
     def classify(self, text: str) -> Classified:
@@ -369,21 +388,21 @@ class MentionMatcher:
 
     # ------------------------------------------------------------ what the word index looks up
 
-    def index_phrases(self) -> dict[str, list[str]]:
-        """For each surname spelling, the two-word phrases (a word, then that spelling) of which
-        every name form above contains one right before the surname: the first name, the
-        initial, a salutation, a title. The word index finds the rows holding both words; the
-        phrase check keeps those where they stand together. Grouped by spelling, so that in
-        each group the surname is a word every match holds."""
-        phrases: dict[str, list[str]] = {}
+    def index_words(self) -> dict[str, list[str]]:
+        """For each surname spelling, the words one of which every name form above has before
+        the surname: a first-name spelling, the initial, a salutation, a title the record
+        holds (after a salutation any title may follow; the salutation is the word to look
+        for then). The word index finds the rows holding the surname and one of them, led by
+        the surname; ``classify`` checks where they stand."""
+        words: dict[str, list[str]] = {}
         for person in self.people:
             before = [*spellings(person.first)] if person.first.strip() else []
             before += [person.initial.lower()] if person.initial else []
-            before += [*person.salutations, *TITLES]
+            before += [*person.salutations, *person.titles]
             for surname in spellings(person.last):
-                group = phrases.setdefault(surname, [])
-                group += [f"{word} {surname}" for word in before if f"{word} {surname}" not in group]
-        return phrases
+                group = words.setdefault(surname, [])
+                group += [word for word in before if word not in group]
+        return words
 
     def surname_spellings(self) -> list[str]:
         return list(dict.fromkeys(spelling for person in self.people for spelling in spellings(person.last)))
