@@ -26,7 +26,9 @@ Possible — listed for the privacy officer to confirm or dismiss:
 Not a mention: the surname alone; a salutation that names the other sex than the one
 recorded for the subject (``Herr Beispiel`` when her record says ``Frau``), which is another
 person; a title without salutation that the record does not hold (``Dr. Beispiel`` for Anna
-Beispiel without a doctorate); an initial that is not the first name's.
+Beispiel without a doctorate); an initial that is not the first name's; a number run on into
+other digits with only separators between (``0221 123456 10``: maybe another line of the
+same switchboard).
 """
 
 from __future__ import annotations

@@ -110,6 +110,14 @@ def test_another_number_is_no_mention(number: tuple[str, str]) -> None:
     assert not matcher.classify(f"Tel. {written}9 bitte").certain
 
 
+def test_a_number_run_on_into_other_digits_is_not_the_number() -> None:
+    matcher = _matcher(ANNA, phones=("+49221123456",))
+    assert not matcher.classify("Zentrale 0221 123456 10").certain
+    assert not matcher.classify("am 12.03. 0221 123456").certain
+    assert matcher.classify("am 12.03.: 0221 123456, 10 Uhr").certain
+    assert matcher.redact("Tel.: (0221) 12 34 56.", "[x]") == "Tel.: [x]."
+
+
 def test_emails_in_any_case_but_not_inside_a_longer_address() -> None:
     matcher = _matcher(ANNA)
     assert matcher.classify("Mail an ANNA.Beispiel@Example.COM.").certain
