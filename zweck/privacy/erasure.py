@@ -226,7 +226,7 @@ def build_plan(
                 planned.append(PlannedRow(label, pk, ANONYMIZE, fields=_field_masks(declaration)))
     # Several fields of one row may mention the subject: one planned row for all of them.
     mentioned: dict[tuple[str, int], PlannedRow] = {}
-    redacted = {(row.data_set, row.row_id): row for row in planned if row.action == REDACT}
+    redacted = {(row.data_set, row.row_id) for row in planned if row.action == REDACT}
 
     def redact(label: str, row_id: int, field_name: str) -> None:
         key = (label, row_id)
