@@ -447,7 +447,9 @@ def dsr_export(*, actor: Actor, request: DataSubjectRequest, fmt: str = "json", 
     if locked.kind == RequestKind.PORTABILITY:
         body = exports.portability_export(workspace=actor.workspace, person_ids=ids, fmt=fmt)
     else:
-        body = exports.access_export(workspace=actor.workspace, person_ids=ids, fmt=fmt, lang=lang)
+        body = exports.access_export(
+            workspace=actor.workspace, person_ids=ids, fmt=fmt, lang=lang, request=locked
+        )
     request_log(request=locked, actor=actor, action="export.generated", note=fmt)
     _audit(actor, locked, "dsr.export")
     return body

@@ -10,8 +10,11 @@ Invariants:
   audit rows get a ``RecordHold`` with the reason and end date (a legal hold already on the
   row is kept and from now on erases it when it ends) and are restricted meanwhile;
   ``zweck.privacy.holds`` erases them once the hold ends;
-- the subject's emails, phone numbers and full name are replaced in every free-text field of
-  the workspace that still mentions them;
+- the subject's certain mentions (``zweck.privacy.variants``: emails, phone numbers in any
+  format, full name, salutation or title with an unshared surname) are replaced in every
+  free-text field of the workspace that still holds them; a possible mention only once the
+  privacy officer confirmed it on the request (``MentionDecision``), a dismissed or undecided
+  one never; the plan lists them as ``possible_mentions``;
 - execution runs in one transaction and writes one audit event with ids and data-set names
   only, so no erased value survives in the audit trail;
 - a tombstone of keyed hashes (HMAC with the installation's secret key) of the subject's
@@ -22,7 +25,7 @@ Invariants:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -37,6 +40,7 @@ from zweck.audit.services import audit_record, object_type_of
 from zweck.core.permissions import Permission
 from zweck.core.register import Erasure, Mask, ModelDeclaration, register
 from zweck.privacy.choices import RetentionEvent
+from zweck.privacy.mentions import ReviewedMention, decisions_of, find_mentions, reviewed
 from zweck.privacy.models import DataSubjectRequest, ErasureTombstone, RecordHold, RetentionRule
 from zweck.privacy.notifications import recipient_notifications_create
 from zweck.privacy.restriction import RESTRICTED_FIELD
@@ -49,7 +53,6 @@ from zweck.privacy.subjects import (
     identifiers_of,
     in_workspace,
     is_shared,
-    mention_rows,
     rows_of,
     subject_declaration,
     subject_ids_of_rows,
@@ -104,6 +107,8 @@ class ErasurePlan:
     person_ids: list[int]
     rows: list[PlannedRow]
     identifiers: Identifiers
+    # Terms that may name the subject, each with the privacy officer's decision on the request.
+    possible_mentions: list[ReviewedMention] = field(default_factory=list)
 
     def by_action(self, action: str) -> list[PlannedRow]:
         return [row for row in self.rows if row.action == action]
@@ -130,7 +135,28 @@ class ErasurePlan:
                 }
                 for row in self.rows
             ],
+            "possible_mentions": [mention.as_dict() for mention in self.possible_mentions],
         }
+
+    def redactor(self, data_set: str, row_id: int, field_name: str) -> Callable[[str], str]:
+        """What erases the subject from one field: every certain mention, and the possible
+        mentions confirmed there."""
+        confirmed = self.confirmed_terms(data_set, row_id, field_name)
+        return lambda text: self.identifiers.matcher.redact(text, ERASED, confirmed)
+
+    def confirmed_terms(self, data_set: str, row_id: int, field_name: str) -> list[str]:
+        """The possible mentions confirmed in one field: erased with the certain ones."""
+        return [
+            reviewed_mention.mention.term
+            for reviewed_mention in self.possible_mentions
+            if reviewed_mention.confirmed
+            and (
+                reviewed_mention.mention.data_set,
+                reviewed_mention.mention.row_id,
+                reviewed_mention.mention.field,
+            )
+            == (data_set, row_id, field_name)
+        ]
 
 
 def append_only(model: type[models.Model]) -> bool:
@@ -157,8 +183,15 @@ def _field_masks(declaration: ModelDeclaration) -> dict[str, str]:
     }
 
 
-def build_plan(*, workspace_id: int, person_ids: Iterable[int], today: date | None = None) -> ErasurePlan:
-    """The erasure plan for ``person_ids``, read from the register and the workspace's holds."""
+def build_plan(
+    *,
+    workspace_id: int,
+    person_ids: Iterable[int],
+    today: date | None = None,
+    request: DataSubjectRequest | None = None,
+) -> ErasurePlan:
+    """The erasure plan for ``person_ids``, read from the register, the workspace's holds and
+    the decisions on possible mentions taken on ``request``."""
     today = today or timezone.localdate()
     ids = sorted(set(person_ids))
     identifiers = identifiers_of(workspace_id=workspace_id, person_ids=ids)
@@ -238,18 +271,19 @@ def build_plan(*, workspace_id: int, person_ids: Iterable[int], today: date | No
                 planned.append(PlannedRow(label, pk, ANONYMIZE, fields=_field_masks(declaration)))
     # Several fields of one row may mention the subject: one planned row for all of them.
     mentioned: dict[tuple[str, int], PlannedRow] = {}
-    for mention in mention_rows(workspace_id=workspace_id, identifiers=identifiers):
-        label = object_type_of(mention.declaration.model)
-        key = (label, mention.row_id)
+    redacted = {(row.data_set, row.row_id) for row in planned if row.action == REDACT}
+
+    def redact(label: str, row_id: int, field_name: str) -> None:
+        key = (label, row_id)
         if key in covered:
-            continue
+            return
         hold = holds.get(key)
         existing = mentioned.get(key)
         if hold is not None:
             if existing is None:
                 mentioned[key] = PlannedRow(
                     label,
-                    mention.row_id,
+                    row_id,
                     KEEP,
                     reason=hold.reason,
                     held_until=hold.ends_on,
@@ -258,13 +292,34 @@ def build_plan(*, workspace_id: int, person_ids: Iterable[int], today: date | No
                     mention=True,
                 )
                 planned.append(mentioned[key])
-            continue
+            return
         if existing is None:
-            existing = mentioned[key] = PlannedRow(label, mention.row_id, REDACT, mention=True)
+            existing = mentioned[key] = PlannedRow(label, row_id, REDACT, mention=True)
             planned.append(existing)
-        existing.fields[mention.field] = MENTIONS
+        existing.fields[field_name] = MENTIONS
+
+    found = find_mentions(workspace_id=workspace_id, identifiers=identifiers)
+    for mention in found.certain:
+        redact(object_type_of(mention.declaration.model), mention.row_id, mention.field)
+    # Possible mentions in rows the plan deletes, anonymizes or keeps need no decision.
+    possible = [
+        mention
+        for mention in found.possible
+        if (mention.data_set, mention.row_id) not in covered or (mention.data_set, mention.row_id) in redacted
+    ]
+    possible_mentions = reviewed(possible, identifiers=identifiers, decisions=decisions_of(request))
+    for reviewed_mention in possible_mentions:
+        if reviewed_mention.confirmed:
+            confirmed = reviewed_mention.mention
+            redact(confirmed.data_set, confirmed.row_id, confirmed.field)
     _keep_person_for_holds(planned, ids)
-    return ErasurePlan(workspace_id=workspace_id, person_ids=ids, rows=planned, identifiers=identifiers)
+    return ErasurePlan(
+        workspace_id=workspace_id,
+        person_ids=ids,
+        rows=planned,
+        identifiers=identifiers,
+        possible_mentions=possible_mentions,
+    )
 
 
 def _keep_person_for_holds(planned: list[PlannedRow], ids: list[int]) -> None:
@@ -290,25 +345,27 @@ def _keep_person_for_holds(planned: list[PlannedRow], ids: list[int]) -> None:
             row.kept_because = REFERENCED
 
 
-def erasure_plan(*, actor: Actor, person_ids: Iterable[int], today: date | None = None) -> ErasurePlan:
+def erasure_plan(
+    *,
+    actor: Actor,
+    person_ids: Iterable[int],
+    today: date | None = None,
+    request: DataSubjectRequest | None = None,
+) -> ErasurePlan:
     """The plan for erasing ``person_ids``: per row delete, anonymize which fields how, or keep
-    under which hold until which date. Reads only."""
+    under which hold until which date; and the possible mentions with the decisions taken on
+    ``request``. Reads only."""
     actor.require(Permission.PRIVACY_VIEW)
     ids = sorted(set(person_ids))
     own = subject_declaration()
     if in_workspace(own, actor.workspace_id).filter(pk__in=ids).count() != len(ids):
         raise own.model.DoesNotExist  # type: ignore[attr-defined]
-    return build_plan(workspace_id=actor.workspace_id, person_ids=ids, today=today)
+    return build_plan(workspace_id=actor.workspace_id, person_ids=ids, today=today, request=request)
 
 
-def _redact_terms(text: str, identifiers: Identifiers) -> str:
-    """``text`` with every mention of the subject (as ``mention_rows`` finds them) replaced."""
-    return identifiers.pattern.sub(ERASED, text) if identifiers.pattern else text
-
-
-def _masked(model_field: Any, mask: str, value: Any, identifiers: Identifiers) -> Any:
+def _masked(model_field: Any, mask: str, value: Any, redact: Callable[[str], str]) -> Any:
     if mask == MENTIONS:
-        return _redact_terms(value, identifiers) if isinstance(value, str) else value
+        return redact(value) if isinstance(value, str) else value
     if mask == Mask.REDACT.value:
         return ERASED[: model_field.max_length] if model_field.max_length else ERASED
     if mask == Mask.HASH.value and value:
@@ -319,7 +376,7 @@ def _masked(model_field: Any, mask: str, value: Any, identifiers: Identifiers) -
     return "" if isinstance(value, str) or value is None else model_field.get_default()
 
 
-def _apply_fields(model: type[models.Model], rows: list[PlannedRow], identifiers: Identifiers) -> None:
+def _apply_fields(model: type[models.Model], rows: list[PlannedRow], plan: ErasurePlan) -> None:
     """Mask the planned fields of ``rows`` (all of ``model``): one locking read of their current
     values in primary-key order and one ``UPDATE`` for every row that changes."""
     names = sorted({name for row in rows for name in row.fields})
@@ -344,7 +401,7 @@ def _apply_fields(model: type[models.Model], rows: list[PlannedRow], identifiers
         for name, mask in row.fields.items():
             model_field = model_fields[name]
             updated[model_field.attname] = _masked(
-                model_field, mask, values[model_field.attname], identifiers
+                model_field, mask, values[model_field.attname], plan.redactor(row.data_set, row.row_id, name)
             )
         differing = {
             name
@@ -410,7 +467,7 @@ def person_erase(
     )
     if len(locked) != len(ids):
         raise own.model.DoesNotExist  # type: ignore[attr-defined]
-    plan = build_plan(workspace_id=actor.workspace_id, person_ids=ids, today=today)
+    plan = build_plan(workspace_id=actor.workspace_id, person_ids=ids, today=today, request=request)
     finishers = register.erasure_prepare(actor.workspace_id, ids)
     _tombstones(actor, plan.identifiers, request)
     own_label = object_type_of(own.model)
@@ -427,7 +484,7 @@ def person_erase(
         elif row.action == KEEP and not row.audit_only:
             keeping.append(row)
     for label, rows in masking.items():
-        _apply_fields(apps.get_model(label), rows, plan.identifiers)
+        _apply_fields(apps.get_model(label), rows, plan)
     _holds_place(actor, keeping, request)
     restricted = [row.row_id for row in keeping if row.data_set == own_label]
     if restricted:

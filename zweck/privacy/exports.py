@@ -5,8 +5,11 @@ Invariants:
 - every row of every contact declaration whose subject path leads to one of the subject's
   person records is in the access export, with every field the register declares as the
   subject's (staff references are the employees' data and left out);
-- free-text fields of the workspace that name the subject's email, phone or full name appear
-  as excerpts, with other people's addresses, numbers and names masked;
+- free-text fields of the workspace that mention the subject for certain (``zweck.privacy.variants``)
+  appear as excerpts, with other people's addresses, numbers and names masked; so do possible
+  mentions the privacy officer confirmed on the request; dismissed ones do not;
+- possible mentions not yet decided are listed (``possible_mentions``) by record, field and
+  reason only, without any text: until confirmed they may be about someone else;
 - rows shared with other subjects keep their other subjects' identities out: free text is
   passed through ``redact_others`` with the names of the other people on the row;
 - each data set carries the Art. 15(1)(a)–(h) facts read from the workspace's register rows;
@@ -38,18 +41,16 @@ from zweck.core.register import ModelDeclaration, Personal
 from zweck.privacy import labels
 from zweck.privacy.access_document import document_context
 from zweck.privacy.choices import LegalBasis
-from zweck.privacy.models import ProcessingActivity, RetentionRule
+from zweck.privacy.mentions import UNDECIDED, decisions_of, excerpt, find_mentions, redact_others, reviewed
+from zweck.privacy.models import DataSubjectRequest, ProcessingActivity, RetentionRule
 from zweck.privacy.request_models import RequestKind
 from zweck.privacy.subjects import (
     Identifiers,
     contact_declarations,
-    excerpt,
     field_records,
     identifiers_of,
     in_workspace,
     is_shared,
-    mention_rows,
-    redact_others,
     rows_of,
     subject_declaration,
     subject_ids_of_rows,
@@ -58,6 +59,8 @@ from zweck.privacy.subjects import (
 FORMATS = ("json", "html", "pdf", "zip")
 PORTABILITY_FORMATS = ("json", "csv")
 PORTABLE_BASES = frozenset({LegalBasis.CONSENT, LegalBasis.CONTRACT})
+# What the export says of an undecided possible mention: where and why, never its words.
+POSSIBLE_MENTION_KEYS = ("data_set", "name", "id", "field", "field_name", "reason", "reason_text")
 
 
 class ExportError(ValueError):
@@ -202,9 +205,16 @@ def _controller(workspace: Workspace) -> dict[str, str]:
     }
 
 
-def access_data(*, workspace: Workspace, person_ids: list[int], lang: str = "en") -> dict[str, Any]:
+def access_data(
+    *,
+    workspace: Workspace,
+    person_ids: list[int],
+    lang: str = "en",
+    request: DataSubjectRequest | None = None,
+) -> dict[str, Any]:
     """The machine-readable access export of the subjects ``person_ids`` (several records of one
-    person where the register holds duplicates)."""
+    person where the register holds duplicates), with the decisions on possible mentions taken
+    on ``request``."""
     workspace_id = workspace.pk
     own = set(person_ids)
     identifiers = identifiers_of(workspace_id=workspace_id, person_ids=own)
@@ -235,6 +245,7 @@ def access_data(*, workspace: Workspace, person_ids: list[int], lang: str = "en"
                 "rows": records,
             }
         )
+    found = find_mentions(workspace_id=workspace_id, identifiers=identifiers)
     mentions = [
         {
             "data_set": mention.declaration.label,
@@ -243,9 +254,30 @@ def access_data(*, workspace: Workspace, person_ids: list[int], lang: str = "en"
             "field": mention.field,
             "excerpt": excerpt(mention.text, identifiers=identifiers),
         }
-        for mention in mention_rows(workspace_id=workspace_id, identifiers=identifiers)
+        for mention in found.certain
         if (mention.declaration.label, mention.row_id) not in seen
     ]
+    listed = {(mention["data_set"], mention["id"], mention["field"]) for mention in mentions}
+    possible_mentions = []
+    unexported = [m for m in found.possible if (m.declaration.label, m.row_id) not in seen]
+    for reviewed_mention in reviewed(unexported, identifiers=identifiers, decisions=decisions_of(request)):
+        mention = reviewed_mention.mention
+        where = (mention.declaration.label, mention.row_id, mention.field)
+        if reviewed_mention.confirmed and where not in listed:
+            listed.add(where)
+            mentions.append(
+                {
+                    "data_set": where[0],
+                    "name": str(mention.declaration.model._meta.verbose_name),
+                    "id": mention.row_id,
+                    "field": mention.field,
+                    "excerpt": reviewed_mention.excerpt,
+                }
+            )
+        elif reviewed_mention.decision == UNDECIDED:
+            with translation.override(lang):
+                described = {**reviewed_mention.as_dict(), "data_set": where[0]}
+            possible_mentions.append({key: described[key] for key in POSSIBLE_MENTION_KEYS})
     own_model = subject_declaration().model
     with translation.override(lang):
         sources = sorted(
@@ -269,17 +301,23 @@ def access_data(*, workspace: Workspace, person_ids: list[int], lang: str = "en"
         "rights": rights,
         "data_sets": data_sets,
         "mentions": mentions,
+        "possible_mentions": possible_mentions,
     }
 
 
 def access_export(
-    *, workspace: Workspace, person_ids: list[int], fmt: str = "json", lang: str = "en"
+    *,
+    workspace: Workspace,
+    person_ids: list[int],
+    fmt: str = "json",
+    lang: str = "en",
+    request: DataSubjectRequest | None = None,
 ) -> bytes:
     """The access export as bytes: ``json``, a readable ``html`` or ``pdf`` report, or a ``zip``
     with the JSON and the PDF."""
     if fmt not in FORMATS:
         raise ExportError(f"Unknown format {fmt!r}; use {', '.join(FORMATS)}.")
-    data = access_data(workspace=workspace, person_ids=person_ids, lang=lang)
+    data = access_data(workspace=workspace, person_ids=person_ids, lang=lang, request=request)
     return render_access(data, fmt)
 
 

@@ -183,3 +183,17 @@ register.declare(
     activities=("legal_obligations",),
     retention="consent_proof",
 )
+register.declare(
+    privacy.MentionDecision,
+    # How a request was answered (Art. 5(2) GDPR); the term only as a keyed hash.
+    fields=base_fields(
+        request=NOT_PERSONAL,
+        data_set=NOT_PERSONAL,
+        row_id=NOT_PERSONAL,
+        field_name=NOT_PERSONAL,
+        term_digest=Personal("user.unique_id.pseudonymous", mask=Mask.NONE),
+        confirmed=NOT_PERSONAL,
+    ),
+    activities=("legal_obligations",),
+    retention="audit_trail",
+)

@@ -1,9 +1,10 @@
 """Data-subject requests and what handling them leaves behind: the action log, record holds,
-erasure tombstones, recipient notifications (Art. 19) and marketing suppressions (Art. 21(3)).
+erasure tombstones, recipient notifications (Art. 19), marketing suppressions (Art. 21(3))
+and the privacy officer's decisions on possible mentions.
 
 Invariants: a request row holds the requester's contact details only as long as the request
-record is kept (the ``audit_trail`` retention rule); holds, tombstones and suppressions hold
-ids, dates, reasons and keyed hashes, never a plain personal value.
+record is kept (the ``audit_trail`` retention rule); holds, tombstones, suppressions and
+mention decisions hold ids, dates, reasons and keyed hashes, never a plain personal value.
 """
 
 from __future__ import annotations
@@ -270,3 +271,37 @@ class MarketingSuppression(WorkspaceScopedModel):
 
     def __str__(self) -> str:
         return self.digest[:8]
+
+
+class MentionDecision(WorkspaceScopedModel):
+    """The privacy officer's decision on one possible mention of a request's subject
+    (``zweck.privacy.mentions.PossibleMention``): confirmed, it is handled like a certain
+    mention (exported, erased); dismissed, it is left alone.
+
+    A mention is a row, a field and a term; the term is kept only as its keyed hash, so the
+    decision outlives the erasure of the words it was about without holding them.
+    """
+
+    request = models.ForeignKey(
+        DataSubjectRequest, on_delete=models.CASCADE, related_name="mention_decisions"
+    )
+    data_set = models.CharField(_("data set"), max_length=100)
+    row_id = models.BigIntegerField(_("record"))
+    field_name = models.CharField(_("field"), max_length=100)
+    term_digest = models.CharField(_("keyed hash of the term"), max_length=64)
+    confirmed = models.BooleanField(_("confirmed as a mention"))
+
+    class Meta:
+        verbose_name = _("decision on a possible mention")
+        verbose_name_plural = _("decisions on possible mentions")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "data_set", "row_id", "field_name", "term_digest"],
+                name="mention_decision_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["workspace", "request"], name="mention_decision_request")]
+
+    def __str__(self) -> str:
+        return f"{self.data_set}#{self.row_id}.{self.field_name}"

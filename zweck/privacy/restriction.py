@@ -25,11 +25,11 @@ from zweck.audit.services import audit_record, object_type_of
 from zweck.core.permissions import Permission
 from zweck.core.register import ModelDeclaration, register
 from zweck.core.scoping import Purpose, RowMask
+from zweck.privacy.mentions import OTHER_PERSON
 from zweck.privacy.models import DataSubjectRequest, RecordHold
 from zweck.privacy.notifications import email_after_commit, recipient_notifications_create
 from zweck.privacy.subjects import (
     CONTACT,
-    OTHER_PERSON,
     contact_declarations,
     identifiers_of,
     in_workspace,
@@ -120,16 +120,14 @@ def restricted_mentions_masker(
     )
     if not restricted:
         return None
-    pattern = identifiers_of(workspace_id=actor.workspace_id, person_ids=restricted).pattern
-    if pattern is None:
-        return None
+    matcher = identifiers_of(workspace_id=actor.workspace_id, person_ids=restricted).matcher
 
     def mask(row: models.Model) -> None:
         masked = set()
         for name in names:
             text = getattr(row, name, None)
-            if text and pattern.search(text):
-                setattr(row, name, pattern.sub(OTHER_PERSON, text))
+            if text and matcher.certain_spans(text):
+                setattr(row, name, matcher.redact(text, OTHER_PERSON))
                 masked.add(name)
         if masked:
             setattr(row, MASKED_FIELDS, masked)

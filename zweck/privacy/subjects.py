@@ -9,15 +9,13 @@ covered the moment its ``privacy.py`` declares its models.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import Any
 
-from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import connection, models
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -25,12 +23,17 @@ from zweck.accounts.actors import Actor
 from zweck.core.permissions import Permission
 from zweck.core.register import ModelDeclaration, Personal, register
 from zweck.core.scoping import WorkspaceQuerySet
+from zweck.privacy.variants import MentionMatcher, PersonName, fold, spellings
 
 CONTACT = "contact"
 EMAIL_CATEGORY = "user.contact.email"
 PHONE_CATEGORY = "user.contact.phone_number"
 FIRST_NAME_CATEGORY = "user.name.first"
 LAST_NAME_CATEGORY = "user.name.last"
+# The salutation field (Frau, Herr, Ms, Mr) is declared by the gender it names.
+GENDER_CATEGORY = "user.demographic.gender"
+# A name part that is neither the first name nor the surname: the academic title (Dr., Prof.).
+TITLE_CATEGORY = "user.name"
 ORGANIZATION_CATEGORY = "user.contact.organization"
 WORKPLACE_CATEGORY = "user.workplace"
 # Shorter terms would match too much text to be evidence of a mention.
@@ -258,16 +261,20 @@ def find_candidates(
     return sorted(candidates, key=lambda c: (-c.score, c.person_id))
 
 
-# ---------------------------------------------------------------- identifiers and mentions
+# ---------------------------------------------------------------- identifiers
 
 
 @dataclass(frozen=True)
 class Identifiers:
-    """What identifies the subjects in text: their addresses, numbers and full names."""
+    """What identifies the subjects in text: their addresses, numbers and full names, the name
+    parts of each of their person records, and which of their surnames other persons of the
+    workspace share (``zweck.privacy.variants`` says what each makes of a mention)."""
 
     emails: tuple[str, ...]
     phones: tuple[str, ...]
     names: tuple[str, ...]
+    people: tuple[PersonName, ...] = ()
+    shared_surnames: tuple[str, ...] = ()
 
     @property
     def terms(self) -> list[str]:
@@ -278,20 +285,15 @@ class Identifiers:
         return seen
 
     @cached_property
-    def pattern(self) -> re.Pattern[str] | None:
-        """Any term as a whole word (not inside a longer word or address), any case; the longest
-        first, so a name inside an address is replaced with the address."""
-        return mention_pattern(self.terms)
-
-
-def mention_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
-    """Matches each of ``terms`` where it stands on its own: "Anna Beispiel" in "Anna
-    Beispiel's offer", not in "Anna Beispielmann"; an address not inside a longer one."""
-    ordered = sorted(set(terms), key=len, reverse=True)
-    if not ordered:
-        return None
-    alternatives = "|".join(re.escape(term) for term in ordered)
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    def matcher(self) -> MentionMatcher:
+        long_enough = set(self.terms)
+        return MentionMatcher(
+            emails=[email for email in self.emails if email in long_enough],
+            phones=self.phones,
+            names=[name for name in self.names if name in long_enough],
+            people=self.people,
+            shared_surnames=self.shared_surnames,
+        )
 
 
 def _values(declaration: ModelDeclaration, rows: QuerySet[Any], names: Sequence[str]) -> list[str]:
@@ -301,8 +303,28 @@ def _values(declaration: ModelDeclaration, rows: QuerySet[Any], names: Sequence[
     return values
 
 
+def _shared_surnames(
+    own: ModelDeclaration, workspace_id: int, ids: list[int], surnames: set[str]
+) -> set[str]:
+    """Which of ``surnames`` (folded) another person record of the workspace also has, in any
+    umlaut spelling and in the usual capitalizations: exact look-ups in the index on names."""
+    lasts = _fields_with(own, LAST_NAME_CATEGORY)
+    if not lasts or not surnames:
+        return set()
+    written = {
+        form
+        for surname in surnames
+        for spelling in spellings(surname)
+        for form in (spelling, spelling.title(), spelling.upper(), spelling[:1].upper() + spelling[1:])
+    }
+    others = (
+        in_workspace(own, workspace_id).filter(**{f"{lasts[0]}__in": sorted(written)}).exclude(pk__in=ids)
+    )
+    return {fold(name) for name in others.order_by().values_list(lasts[0], flat=True).distinct()[:1000]}
+
+
 def identifiers_of(*, workspace_id: int, person_ids: Iterable[int]) -> Identifiers:
-    """The subjects' emails, phone numbers and full names, read through the register."""
+    """The subjects' emails, phone numbers and names, read through the register."""
     ids = sorted(set(person_ids))
     emails: list[str] = []
     phones: list[str] = []
@@ -318,13 +340,31 @@ def identifiers_of(*, workspace_id: int, person_ids: Iterable[int]) -> Identifie
                 phones.extend(_values(declaration, rows, phone_fields))
     own = subject_declaration()
     firsts, lasts = _fields_with(own, FIRST_NAME_CATEGORY), _fields_with(own, LAST_NAME_CATEGORY)
+    salutations = _fields_with(own, GENDER_CATEGORY)
+    titles = [name for name in _fields_with(own, TITLE_CATEGORY) if name not in (*firsts, *lasts)]
     names: list[str] = []
-    for person in in_workspace(own, workspace_id).filter(pk__in=ids).values(*firsts, *lasts):
+    people: list[PersonName] = []
+    for person in (
+        in_workspace(own, workspace_id).filter(pk__in=ids).values(*firsts, *lasts, *salutations, *titles)
+    ):
         parts = [person[name] for name in (*firsts, *lasts) if person[name]]
         if len(parts) >= 2:
             names.append(" ".join(parts))
+        first = " ".join(person[name] for name in firsts if person[name])
+        last = " ".join(person[name] for name in lasts if person[name])
+        salutation = " ".join(person[name] for name in salutations if person[name])
+        title = " ".join(person[name] for name in titles if person[name])
+        if last.strip():
+            people.append(PersonName(first=first, last=last, salutation=salutation, title=title))
+    shared = _shared_surnames(own, workspace_id, ids, {person.last for person in people})
     unique = lambda items: tuple(dict.fromkeys(items))  # noqa: E731
-    return Identifiers(emails=unique(emails), phones=unique(phones), names=unique(names))
+    return Identifiers(
+        emails=unique(emails),
+        phones=unique(phones),
+        names=unique(names),
+        people=unique(people),
+        shared_surnames=tuple(sorted(shared)),
+    )
 
 
 def free_text_declarations() -> list[ModelDeclaration]:
@@ -334,100 +374,6 @@ def free_text_declarations() -> list[ModelDeclaration]:
         for d in register
         if d.free_text_fields() and has_field(d.model, "workspace") and d.subject_kind == CONTACT
     ]
-
-
-@dataclass(frozen=True)
-class Mention:
-    """A field of a row that names the subject in free text."""
-
-    declaration: ModelDeclaration
-    row_id: int
-    field: str
-    text: str
-
-
-# The text search configuration of the mention indexes (migration 0004): "simple" lowercases
-# and splits words, addresses and numbers, and neither stems nor drops words, so a name is
-# found as written.
-MENTION_SEARCH_CONFIG = "simple"
-
-
-def mention_condition(name: str, term: str) -> Q:
-    """The rows whose field ``name`` may hold ``term``; ``mention_rows`` checks each candidate.
-
-    On PostgreSQL every word of the term must be in the field's word index (migration 0004
-    indexes exactly the expression Django's ``__search`` lookup compiles to), and the text
-    must contain the term; elsewhere the containment alone (a scan).
-    """
-    contains = Q(**{f"{name}__icontains": term})
-    if connection.vendor != "postgresql":
-        return contains
-    return Q(**{f"{name}__search": SearchQuery(term, config=MENTION_SEARCH_CONFIG)}) & contains
-
-
-def mention_rows(*, workspace_id: int, identifiers: Identifiers) -> list[Mention]:
-    """Every free-text field in the workspace that names one of the subject's identifiers.
-
-    One query per model with free-text fields, each field and term answered from the word
-    indexes of migration 0004 on PostgreSQL (an index lookup per word, so the time follows
-    the number of mentions, not the size of the table); SQLite scans. A candidate counts
-    when the term stands on its own in the text (``Identifiers.pattern``), on both databases.
-    """
-    terms, pattern = identifiers.terms, identifiers.pattern
-    if not terms or pattern is None:
-        return []
-    mentions: list[Mention] = []
-    for declaration in free_text_declarations():
-        names = declaration.free_text_fields()
-        condition = Q()
-        for name in names:
-            for term in terms:
-                condition |= mention_condition(name, term)
-        rows = in_workspace(declaration, workspace_id).filter(condition).values_list("pk", *names)
-        for pk, *texts in rows.order_by("pk"):
-            for name, text in zip(names, texts, strict=True):
-                if text and pattern.search(text):
-                    mentions.append(Mention(declaration=declaration, row_id=pk, field=name, text=text))
-    return mentions
-
-
-# ---------------------------------------------------------------- redaction of other people
-
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE = re.compile(r"\+?\d[\d ()/.-]{6,}\d")
-OTHER_PERSON = "[…]"
-
-
-def redact_others(text: str, *, identifiers: Identifiers, other_names: Iterable[str] = ()) -> str:
-    """``text`` with every email and phone number that is not the subject's, and the names of
-    the other people known to the record, masked."""
-    own = {value.lower() for value in (*identifiers.emails, *identifiers.phones)}
-
-    def mask(match: re.Match[str]) -> str:
-        value = match.group(0)
-        digits = re.sub(r"[^\d+]", "", value)
-        if value.lower() in own or digits in own:
-            return value
-        return OTHER_PERSON
-
-    masked = _EMAIL.sub(mask, text)
-    masked = _PHONE.sub(mask, masked)
-    own_names = {name.lower() for name in identifiers.names}
-    for name in other_names:
-        if name and name.lower() not in own_names and len(name) >= 3:
-            masked = re.sub(re.escape(name), OTHER_PERSON, masked, flags=re.IGNORECASE)
-    return masked
-
-
-def excerpt(text: str, *, identifiers: Identifiers, width: int = 120) -> str:
-    """The part of ``text`` around the first mention of the subject, others masked."""
-    found = identifiers.pattern.search(text) if identifiers.pattern else None
-    first = found.start() if found else 0
-    start = max(first - width, 0)
-    end = min(first + width * 2, len(text))
-    piece = text[start:end]
-    piece = ("…" if start else "") + piece + ("…" if end < len(text) else "")
-    return redact_others(piece, identifiers=identifiers)
 
 
 def plain_value(value: Any) -> Any:

@@ -23,10 +23,12 @@ from zweck.api.schemas.privacy_requests import (
     CandidateOut,
     DecideIn,
     ExtendIn,
+    MentionDecisionIn,
     NotificationFilter,
     NotificationOut,
     PersonsIn,
     PortabilityExportQuery,
+    PossibleMentionOut,
     RequestFilter,
     RequestIn,
     RequestOut,
@@ -41,6 +43,7 @@ from zweck.privacy.erasure import erasure_plan
 from zweck.privacy.erasure_words import plan_in_words
 from zweck.privacy.exports import FORMATS, PORTABILITY_FORMATS, format_list, formats_of, media_type
 from zweck.privacy.labels import language_of
+from zweck.privacy.mention_decisions import mention_decide, request_possible_mentions
 from zweck.privacy.models import DataSubjectRequest
 from zweck.privacy.notifications import (
     recipient_notification_confirm,
@@ -166,8 +169,31 @@ def read_privacy_request_erasure_plan(request: HttpRequest, request_id: ObjectId
     """Per record: delete, anonymize which fields how, or keep under which hold until when;
     ``readable`` says it in words, in the language of the ``Accept-Language`` header."""
     found = _read(request, request_id)
-    plan = erasure_plan(actor=actor_of(request), person_ids=[p.pk for p in found.persons.all()])
+    persons = [p.pk for p in found.persons.all()]
+    plan = erasure_plan(actor=actor_of(request), person_ids=persons, request=found)
     return {**plan.as_dict(), "readable": plan_in_words(plan, _language()).as_dict()}
+
+
+@router.get("/{request_id}/possible-mentions", response=answers(list[PossibleMentionOut]))
+def list_privacy_request_possible_mentions(request: HttpRequest, request_id: ObjectId) -> Any:
+    """Terms that may name the subject (initial and surname, a shared surname, another umlaut
+    spelling), each with the decision taken on this request: confirmed, dismissed or none."""
+    found = _read(request, request_id)
+    return [
+        mention.as_dict() for mention in request_possible_mentions(actor=actor_of(request), request=found)
+    ]
+
+
+@router.post("/{request_id}/possible-mentions/decide", response=answers(PossibleMentionOut))
+def decide_privacy_request_possible_mention(
+    request: HttpRequest, request_id: ObjectId, payload: MentionDecisionIn
+) -> Any:
+    """Confirm a possible mention (then erased and exported like a certain one) or dismiss it."""
+    actor = actor_of(request)
+    found = _read(request, request_id)
+    mention_decide(actor=actor, request=found, key=payload.key, decision=payload.decision)
+    decided = request_possible_mentions(actor=actor, request=found)
+    return next(mention.as_dict() for mention in decided if mention.mention.key == payload.key)
 
 
 @router.post("/{request_id}/erase", response=answers(dict[str, Any]))

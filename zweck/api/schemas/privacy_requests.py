@@ -93,6 +93,25 @@ class SubjectEraseIn(InputSchema):
     dry_run: bool = True
 
 
+class MentionDecisionIn(InputSchema):
+    key: Text = Field(max_length=200, description="The possible mention's key, as listed.")
+    decision: Literal["confirm", "dismiss"]
+
+
+class PossibleMentionOut(Schema):
+    key: str
+    data_set: str
+    name: str
+    id: int
+    field: str
+    field_name: str
+    term: str
+    reason: str
+    reason_text: str
+    excerpt: str
+    decision: str
+
+
 class RequestFilter(Schema):
     status: RequestStatus | None = None
     open_only: bool = False

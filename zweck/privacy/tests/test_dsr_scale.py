@@ -16,7 +16,8 @@ from zweck.crm.services import activity_create, deal_update
 from zweck.crm.tests.factories import make_deal, make_person
 from zweck.privacy.erasure import REDACT, build_plan, person_erase
 from zweck.privacy.exports import access_data
-from zweck.privacy.subjects import Identifiers, excerpt, mention_rows
+from zweck.privacy.mentions import excerpt, mention_rows
+from zweck.privacy.subjects import Identifiers
 
 EMAIL = "jana.probe@example.com"
 

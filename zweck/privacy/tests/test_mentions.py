@@ -10,7 +10,8 @@ from django.db.models import Q
 
 from zweck.accounts.actors import Actor
 from zweck.crm.models import Activity
-from zweck.privacy.subjects import free_text_declarations, mention_condition
+from zweck.privacy.mentions import mention_condition
+from zweck.privacy.subjects import free_text_declarations
 
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="trigram indexes are PostgreSQL's"

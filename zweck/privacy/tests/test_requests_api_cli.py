@@ -156,6 +156,8 @@ OPERATIONS = [
     ("POST", "/{id}/extend", {"reason": "Many requests"}),
     ("POST", "/{id}/decide", {"decision": "granted"}),
     ("GET", "/{id}/erasure-plan", None),
+    ("GET", "/{id}/possible-mentions", None),
+    ("POST", "/{id}/possible-mentions/decide", {"key": "crm.activity:1:body:0", "decision": "confirm"}),
     ("POST", "/{id}/erase", None),
     ("POST", "/{id}/restrict", None),
     ("POST", "/{id}/objection", None),
@@ -235,3 +237,117 @@ def test_refused_callers_change_nothing(
             assert payload == [] or payload.get("items") == []
     if response.status_code >= 400:
         assert _state() == before
+
+
+def _erasure_request_with_a_possible_mention(owner: Actor, officer: Actor) -> tuple[int, int]:
+    """Clara's erasure request, and Otto's note naming "C. Test" (only possibly her)."""
+    from zweck.crm.choices import ActivityKind
+    from zweck.crm.services import activity_create
+    from zweck.privacy.dsr import dsr_link_persons, dsr_open, dsr_verify
+
+    clara = make_person(owner, first_name="Clara", last_name="Test", email=EMAIL)
+    otto = make_person(owner, first_name="Otto", last_name="Anders")
+    note = activity_create(
+        actor=owner, kind=ActivityKind.NOTE, subject="Note", body="C. Test rief an.", participants=[otto]
+    )
+    request = dsr_open(actor=officer, kind="erasure", channel="email", requester_email=EMAIL)
+    dsr_verify(actor=officer, request=request)
+    dsr_link_persons(actor=officer, request=request, person_ids=[clara.pk])
+    return request.pk, note.pk
+
+
+def test_possible_mentions_over_the_api_by_permission(
+    actor_with_role: Callable[[str], Actor], owner: Actor, stranger: Actor, client: Client, monkeypatch
+) -> None:
+    from zweck.accounts.tests.factories import MembershipFactory
+    from zweck.core.permissions import ROLE_PERMISSIONS, Permission
+    from zweck.privacy.models import MentionDecision
+
+    officer = actor_with_role(Role.PRIVACY_OFFICER)
+    request_id, note_id = _erasure_request_with_a_possible_mention(owner, officer)
+    listed = client.get(f"{BASE}/{request_id}/possible-mentions", headers=_headers(officer))
+    [mention] = listed.json()
+    assert (mention["data_set"], mention["id"], mention["field"], mention["term"], mention["reason"]) == (
+        "crm.activity",
+        note_id,
+        "body",
+        "C. Test",
+        "initial",
+    )
+    assert mention["decision"] == ""
+    body = json.dumps({"key": mention["key"], "decision": "dismiss"})
+    # a member who may view but not manage privacy
+    viewer = Actor.for_membership(MembershipFactory(workspace=owner.workspace, role=Role.READ_ONLY))
+    viewer_headers = _headers(viewer)
+    monkeypatch.setitem(
+        ROLE_PERMISSIONS, Role.READ_ONLY, ROLE_PERMISSIONS[Role.PRIVACY_OFFICER] - {Permission.PRIVACY_MANAGE}
+    )
+    stranger_headers = _headers(stranger)
+    before = _state()
+    calls = {
+        "anonymous": client.post(
+            f"{BASE}/{request_id}/possible-mentions/decide", body, content_type="application/json"
+        ),
+        "stranger": client.post(
+            f"{BASE}/{request_id}/possible-mentions/decide",
+            body,
+            content_type="application/json",
+            headers=stranger_headers,
+        ),
+        "viewer": client.post(
+            f"{BASE}/{request_id}/possible-mentions/decide",
+            body,
+            content_type="application/json",
+            headers=viewer_headers,
+        ),
+    }
+    assert {who: response.status_code for who, response in calls.items()} == {
+        "anonymous": 401,
+        "stranger": 404,
+        "viewer": 403,
+    }
+    assert _state() == before and not MentionDecision.objects.exists()
+    assert client.get(f"{BASE}/{request_id}/possible-mentions", headers=viewer_headers).status_code == 200
+    # the privacy officer decides
+    decided = client.post(
+        f"{BASE}/{request_id}/possible-mentions/decide",
+        body,
+        content_type="application/json",
+        headers=_headers(officer),
+    )
+    assert decided.status_code == 200
+    assert (decided.json()["key"], decided.json()["decision"]) == (mention["key"], "dismissed")
+    plan = client.get(f"{BASE}/{request_id}/erasure-plan", headers=_headers(officer)).json()
+    assert [(m["key"], m["decision"]) for m in plan["possible_mentions"]] == [(mention["key"], "dismissed")]
+    wrong = client.post(
+        f"{BASE}/{request_id}/possible-mentions/decide",
+        json.dumps({"key": "crm.activity:1:body:0", "decision": "confirm"}),
+        content_type="application/json",
+        headers=_headers(officer),
+    )
+    assert wrong.status_code == 422
+    assert wrong.json()["errors"] == [
+        {"field": "key", "message": "This request has no such possible mention."}
+    ]
+
+
+def test_cli_lists_and_decides_possible_mentions(
+    actor_with_role: Callable[[str], Actor], owner: Actor
+) -> None:
+    officer = actor_with_role(Role.PRIVACY_OFFICER)
+    request_id, note_id = _erasure_request_with_a_possible_mention(owner, officer)
+    slug = owner.workspace.slug
+    listed = StringIO()
+    call_command("dsr", "mentions", str(request_id), "--workspace", slug, stdout=listed)
+    [line] = listed.getvalue().splitlines()
+    key = line.split("\t")[0]
+    assert line == f"{key}\tundecided\tcrm.activity #{note_id}\tbody\tinitial\tC. Test"
+    decided = StringIO()
+    call_command(
+        "dsr", "decide-mention", str(request_id), key, "--confirm", "--workspace", slug, stdout=decided
+    )
+    assert decided.getvalue() == f"{key}\tconfirmed\tcrm.activity #{note_id}\tbody\tinitial\tC. Test\n"
+    with pytest.raises(CommandError, match="no such possible mention"):
+        call_command("dsr", "decide-mention", str(request_id), key + "0", "--dismiss", "--workspace", slug)
+    with pytest.raises(CommandError, match="No request"):
+        call_command("dsr", "mentions", "999999", "--workspace", slug)

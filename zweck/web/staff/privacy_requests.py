@@ -24,13 +24,14 @@ from zweck.privacy import dsr
 from zweck.privacy.erasure import erasure_plan
 from zweck.privacy.erasure_words import plan_in_words, words
 from zweck.privacy.exports import formats_of, media_type
+from zweck.privacy.mention_decisions import CONFIRM, mention_decide, request_possible_mentions
 from zweck.privacy.models import DataSubjectRequest, RecipientNotification
 from zweck.privacy.notifications import (
     recipient_notification_confirm,
     recipient_notification_get,
     recipient_notification_list,
 )
-from zweck.privacy.request_models import ObjectionScope
+from zweck.privacy.request_models import ObjectionScope, RequestKind
 from zweck.privacy.subjects import subject_candidates
 from zweck.privacy.transmission import link_lifetime, transmission_link_create
 from zweck.web.staff.access import StaffRequest, redirect_back, render_page, staff_view
@@ -74,6 +75,8 @@ ACTION_LABELS = {
     "objection.decide": gettext_lazy("Objection decided"),
     "notification.confirm": gettext_lazy("Recipient confirmed a notification"),
     "hold.release": gettext_lazy("A hold ended early"),
+    "mention.confirm": gettext_lazy("Possible mention confirmed"),
+    "mention.dismiss": gettext_lazy("Possible mention dismissed"),
 }
 
 # What a recipient is told about (``RecipientNotification.action``).
@@ -144,6 +147,11 @@ def request_detail(request: StaffRequest, request_id: int) -> HttpResponse:
             "export_formats": formats_of(found.kind),
             "transmission_days": link_lifetime().days,
             "decides_objection": found.objection_scope == ObjectionScope.LEGITIMATE_INTEREST,
+            "possible_mentions": (
+                request_possible_mentions(actor=request.actor, request=found)
+                if found.is_open and found.kind in (RequestKind.ACCESS, RequestKind.ERASURE)
+                else []
+            ),
         },
     )
 
@@ -151,11 +159,17 @@ def request_detail(request: StaffRequest, request_id: int) -> HttpResponse:
 def _plan_page(request: StaffRequest, found: DataSubjectRequest, *, refused: bool = False) -> HttpResponse:
     """The erasure plan in the staff user's language, with the confirmation its execution needs."""
     lang = translation.get_language() or "en"
-    plan = erasure_plan(actor=request.actor, person_ids=[p.pk for p in found.persons.all()])
+    plan = erasure_plan(actor=request.actor, person_ids=[p.pk for p in found.persons.all()], request=found)
     return render_page(
         request,
         "staff/privacy/plan.html",
-        {"row": found, "plan": plan_in_words(plan, lang), "w": words(lang), "refused": refused},
+        {
+            "row": found,
+            "plan": plan_in_words(plan, lang),
+            "w": words(lang),
+            "refused": refused,
+            "possible_mentions": plan.possible_mentions,
+        },
         status=400 if refused else 200,
     )
 
@@ -184,6 +198,26 @@ def request_erasure_execute(request: StaffRequest, request_id: int) -> HttpRespo
         _show_refusal(request, error)
     else:
         messages.success(request, _("The erasure was carried out."))
+    return redirect_back(request, _detail_url(request_id))
+
+
+@require_POST
+@staff_view(Permission.PRIVACY_MANAGE)
+def request_mention_decide(request: StaffRequest, request_id: int) -> HttpResponse:
+    """Confirm or dismiss one possible mention of the request's subject; back to the page."""
+    found = dsr.dsr_get(actor=request.actor, request_id=request_id)
+    decision = request.POST.get("decision", "")
+    try:
+        mention_decide(actor=request.actor, request=found, key=request.POST.get("key", ""), decision=decision)
+    except ValidationError as error:
+        _show_refusal(request, error)
+    else:
+        messages.success(
+            request,
+            _("The possible mention is confirmed: it is handled like a certain one.")
+            if decision == CONFIRM
+            else _("The possible mention is dismissed: it is left alone."),
+        )
     return redirect_back(request, _detail_url(request_id))
 
 

@@ -160,6 +160,7 @@ urlpatterns = [
             ("objection", privacy_requests.request_objection, "objection"),
             ("objection/decide", privacy_requests.request_objection_decide, "objection_decide"),
             ("decide", privacy_requests.request_decide, "decide"),
+            ("mentions/decide", privacy_requests.request_mention_decide, "mention_decide"),
         )
     ],
     path(

@@ -20,8 +20,9 @@ from zweck.accounts.actors import Actor
 from zweck.accounts.tests.factories import MembershipFactory
 from zweck.audit.models import AuditEvent
 from zweck.core.permissions import ROLE_PERMISSIONS, Permission, Role
-from zweck.crm.choices import ContactLabel
-from zweck.crm.models import Person
+from zweck.crm.choices import ActivityKind, ContactLabel
+from zweck.crm.models import Activity, Person
+from zweck.crm.services import activity_create
 from zweck.crm.tests.factories import make_person
 from zweck.privacy.dsr import (
     dsr_extend,
@@ -31,7 +32,8 @@ from zweck.privacy.dsr import (
     dsr_verify,
     objection_record,
 )
-from zweck.privacy.models import DataSubjectRequest, RecipientNotification, RequestAction
+from zweck.privacy.mention_decisions import request_possible_mentions
+from zweck.privacy.models import DataSubjectRequest, MentionDecision, RecipientNotification, RequestAction
 from zweck.privacy.request_models import (
     NotificationStatus,
     ObjectionScope,
@@ -54,6 +56,7 @@ class World:
     officer: Actor
     owner: Actor
     anna: Person
+    mention_key: str = ""
 
     def request(self, kind: str, *, verified: bool = True, linked: bool = True, **details: Any) -> int:
         opened = dsr_open(
@@ -93,6 +96,22 @@ def restricted_request(world: World) -> int:
 def legitimate_interest_objection(world: World) -> int:
     request_id = world.request(RequestKind.OBJECTION, objection_scope=ObjectionScope.LEGITIMATE_INTEREST)
     objection_record(actor=world.officer, request=_get(world, request_id))
+    return request_id
+
+
+def erasure_with_possible_mention(world: World) -> int:
+    """An erasure request for Anna, and Ben's note naming "A. Beispiel" (only possibly her)."""
+    ben = make_person(world.owner, first_name="Ben", last_name="Anders")
+    activity_create(
+        actor=world.owner,
+        kind=ActivityKind.NOTE,
+        subject="Note",
+        body="A. Beispiel rief an.",
+        participants=[ben],
+    )
+    request_id = world.request(RequestKind.ERASURE)
+    [possible] = request_possible_mentions(actor=world.officer, request=_get(world, request_id))
+    world.mention_key = possible.mention.key
     return request_id
 
 
@@ -272,6 +291,15 @@ CASES = [
     ),
     Case(
         "POST",
+        "/requests/{id}/mentions/decide/",
+        P.PRIVACY_MANAGE,
+        prepare=erasure_with_possible_mention,
+        data=lambda world: {"key": world.mention_key, "decision": "confirm"},
+        status=302,
+        audited="mention.confirm",
+    ),
+    Case(
+        "POST",
         "/notifications/{id}/confirm/",
         P.PRIVACY_MANAGE,
         prepare=pending_notification,
@@ -304,6 +332,7 @@ def snapshot() -> tuple[Any, ...]:
         ),
         list(Person.objects.order_by("pk").values_list("first_name", "restricted_at")),
         list(RecipientNotification.objects.order_by("pk").values_list("status", "confirmed_at")),
+        list(MentionDecision.objects.order_by("pk").values_list("row_id", "confirmed")),
     )
 
 
@@ -694,3 +723,42 @@ def test_the_request_page_speaks_german(world: World) -> None:
     assert "Personendatensätze eingeschränkt" in detail
     assert "Empfängermitteilungen" in pending
     assert "Einschränkung" in pending
+
+
+def test_the_officer_confirms_a_possible_mention_on_the_erasure_plan_and_the_erasure_removes_it(
+    world: World,
+) -> None:
+    # given
+    request_id = erasure_with_possible_mention(world)
+    client = client_for(world.officer)
+    plan_url = f"{APP}/requests/{request_id}/plan/"
+    page = client.get(plan_url).content.decode()
+    assert "A. Beispiel" in page and "Initial and surname" in page and "Not decided" in page
+    # when
+    decided = client.post(
+        f"{APP}/requests/{request_id}/mentions/decide/",
+        {"key": world.mention_key, "decision": "confirm", "next": plan_url},
+        follow=True,
+    )
+    client.post(f"{APP}/requests/{request_id}/erase/", {"confirm": "erase"})
+    # then
+    assert decided.redirect_chain == [(plan_url, 302)]
+    assert "The possible mention is confirmed" in decided.content.decode()
+    assert ">Confirmed" in decided.content.decode()
+    assert list(Activity.objects.filter(kind=ActivityKind.NOTE).values_list("body", flat=True)) == [
+        "[erased] rief an."
+    ]
+    log = client.get(f"{APP}/requests/{request_id}/").content.decode()
+    assert "Possible mention confirmed" in log
+
+
+def test_an_unknown_mention_is_refused_with_a_message(world: World) -> None:
+    request_id = erasure_with_possible_mention(world)
+    before = snapshot()
+    response = client_for(world.officer).post(
+        f"{APP}/requests/{request_id}/mentions/decide/",
+        {"key": "crm.activity:1:body:0", "decision": "confirm"},
+        follow=True,
+    )
+    assert "This request has no such possible mention." in response.content.decode()
+    assert snapshot() == before

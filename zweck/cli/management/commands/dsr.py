@@ -1,5 +1,6 @@
 """``zweck dsr``: data-subject requests from the command line (access export, erasure, lifting
-a restriction, deciding an objection, the recipient notifications waiting for confirmation)."""
+a restriction, deciding an objection, the recipient notifications waiting for confirmation, the
+possible mentions of a request's subject to confirm or dismiss)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from zweck.privacy.dsr import (
 from zweck.privacy.erasure_words import CONFIRMING_ANSWERS, plan_text, word
 from zweck.privacy.exports import FORMATS, PORTABILITY_FORMATS
 from zweck.privacy.labels import LANGUAGES, language_of
+from zweck.privacy.mention_decisions import CONFIRM, DISMISS, mention_decide, request_possible_mentions
 from zweck.privacy.models import DataSubjectRequest, RecipientNotification
 from zweck.privacy.notifications import (
     recipient_notification_confirm,
@@ -73,6 +75,20 @@ class Command(BaseCommand):
             "confirm-notification", help=gettext_noop("Record that a recipient confirmed a notification.")
         )
         confirm.add_argument("id", type=int, help=gettext_noop("The notification's number."))
+        mentions = commands.add_parser(
+            "mentions",
+            help=gettext_noop("The possible mentions of a request's subject, with the decisions taken."),
+        )
+        decide = commands.add_parser(
+            "decide-mention",
+            help=gettext_noop("Confirm or dismiss a possible mention of a request's subject."),
+        )
+        for command in (mentions, decide):
+            command.add_argument("request", type=int, help=gettext_noop("The request's number."))
+        decide.add_argument("key", help=gettext_noop("The mention's key, as `mentions` lists it."))
+        choice = decide.add_mutually_exclusive_group(required=True)
+        choice.add_argument("--confirm", action="store_const", const=CONFIRM, dest="decision")
+        choice.add_argument("--dismiss", action="store_const", const=DISMISS, dest="decision")
         link = commands.add_parser(
             "transmission-link",
             help=gettext_noop(
@@ -122,7 +138,18 @@ class Command(BaseCommand):
         whose.add_argument("--email", help=gettext_noop("The subject's email address."))
         whose.add_argument("--request", type=int, help=gettext_noop("The request's number."))
         erase.add_argument("--email", required=True, help=gettext_noop("The subject's email address."))
-        for command in (export, erase, notifications, confirm, lift, objection, link, state):
+        for command in (
+            export,
+            erase,
+            notifications,
+            confirm,
+            lift,
+            objection,
+            link,
+            state,
+            mentions,
+            decide,
+        ):
             command.add_argument(
                 "--workspace",
                 default=None,
@@ -172,6 +199,9 @@ class Command(BaseCommand):
             return
         if options["action"] in ("lift-restriction", "decide-objection"):
             self.request_step(actor, options)
+            return
+        if options["action"] in ("mentions", "decide-mention"):
+            self.possible_mentions(actor, options["request"], options.get("key"), options.get("decision"))
             return
         try:
             if options["action"] == "federal-state":
@@ -293,3 +323,23 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{request.pk}\t{request.status}\t{request.decision or '-'}\trestricted records: {restricted}"
         )
+
+    def possible_mentions(self, actor: Actor, request_id: int, key: str | None, decision: str | None) -> None:
+        """List the possible mentions (key, decision, record, field, reason, term), or decide one."""
+        try:
+            request = dsr_get(actor=actor, request_id=request_id)
+            if key is not None and decision is not None:
+                mention_decide(actor=actor, request=request, key=key, decision=decision)
+            listed = request_possible_mentions(actor=actor, request=request)
+        except DataSubjectRequest.DoesNotExist as error:
+            raise CommandError(f"No request #{request_id} in this workspace.") from error
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
+        for reviewed in listed:
+            if key is not None and reviewed.mention.key != key:
+                continue
+            row = reviewed.as_dict()
+            self.stdout.write(
+                f"{row['key']}\t{row['decision'] or 'undecided'}\t{row['data_set']} #{row['id']}\t"
+                f"{row['field']}\t{row['reason']}\t{row['term']}"
+            )
