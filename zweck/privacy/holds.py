@@ -9,6 +9,10 @@ Invariants:
   every open hold on a record an erasure kept is marked so), or erasing it would delete (by
   cascade) a record another open hold keeps: then the hold stays open until that one ends;
 - a legal hold on a live record only ends: the record stays as it is;
+- limit: a legal hold on a row other people share with an erased subject (a meeting, a note
+  that mentions them) is not taken over by the erasure; when it ends the row stays theirs,
+  and the subject's mentions in its free text stay with it (the erasure's identifiers are
+  gone by then, the tombstone keeps keyed hashes only);
 - placing or ending a hold is one transaction with its audit event; a refused call writes
   nothing.
 """

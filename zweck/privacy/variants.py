@@ -3,7 +3,7 @@
 Nothing here touches the database: ``MentionMatcher`` is built from what identifies the
 subject (``zweck.privacy.subjects.Identifiers``) and classifies the mentions in one text.
 
-The rule (``docs/adr/0007-mention-variants.md`` gives the reasons):
+The rule (``docs/adr/0008-mention-variants.md`` gives the reasons):
 
 Certain — found and handled automatically (redacted on erasure, exported on access):
 - an email address of the subject, in any case;

@@ -59,7 +59,7 @@ def hold_list_page(request: StaffRequest) -> HttpResponse:
     state = request.GET.get("state", ACTIVE)
     state = state if state in STATES else ACTIVE
     holds = hold_list(actor=request.actor, state=None if state == "all" else state)
-    page = paginate(request, holds.select_related("request"))
+    page = paginate(request, holds)
     page.object_list = [_describe(hold) for hold in page.object_list]
     return render_page(
         request,
