@@ -183,6 +183,16 @@ def _field_masks(declaration: ModelDeclaration) -> dict[str, str]:
     }
 
 
+def _held_masks(declaration: ModelDeclaration) -> dict[str, str]:
+    """What a row the register holds after an erasure keeps: every field with a declared mask is
+    masked (a keyed hash keeps equality, a redaction the fact), a field declared without one is
+    kept as the hold's proof, with the subject's mentions in its text removed."""
+    masks = _field_masks(declaration)
+    for name in declaration.free_text_fields():
+        masks.setdefault(name, MENTIONS)
+    return masks
+
+
 def build_plan(
     *,
     workspace_id: int,
@@ -242,6 +252,7 @@ def build_plan(
                         label,
                         pk,
                         KEEP,
+                        fields=_held_masks(declaration),
                         reason=declaration.hold_reason,
                         held_until=until,
                         kept_because=REGISTER_HOLD,
@@ -340,7 +351,8 @@ def _keep_person_for_holds(planned: list[PlannedRow], ids: list[int]) -> None:
         return
     for row in planned:
         if row.data_set == own_label and row.row_id in ids and row.action != KEEP:
-            row.action, row.fields = KEEP, {}
+            # The record only keeps the references intact: its details are masked like an anonymization.
+            row.action, row.fields = KEEP, _field_masks(subject_declaration())
             row.reason, row.held_until = "Kept while records held about this person refer to it.", until
             row.kept_because = REFERENCED
 
@@ -483,6 +495,8 @@ def person_erase(
             deletions[row.data_set].append(row.row_id)
         elif row.action == KEEP and not row.audit_only:
             keeping.append(row)
+            if row.fields:
+                masking[row.data_set].append(row)
     for label, rows in masking.items():
         _apply_fields(apps.get_model(label), rows, plan)
     _holds_place(actor, keeping, request)

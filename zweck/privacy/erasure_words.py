@@ -359,6 +359,9 @@ class _Reader:
             reason = word("reason_shared", lang)
         else:
             action = word("keep", lang, date=labels.date_text(planned.held_until, lang))
+            if planned.fields:
+                # What the hold keeps only as proof: its declared masks are applied now.
+                action = f"{action}; {self.masks(declaration, planned.fields)}"
             reason = self.keep_reason(planned, rule)
         return PlanItem(
             data_set=planned.data_set,

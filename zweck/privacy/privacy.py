@@ -89,15 +89,18 @@ register.declare(
         extension_notified_at=NOT_PERSONAL,
         verification=NOT_PERSONAL,
         verified_at=NOT_PERSONAL,
+        # Held after an erasure: the address and number as keyed hashes (they still prove
+        # which address asked), the name and the request's text redacted.
         requester_email=Personal("user.contact.email", provided=True, mask=Mask.HASH),
         requester_name=Personal("user.name", provided=True, mask=Mask.REDACT),
-        requester_phone=Personal("user.contact.phone_number", provided=True),
+        requester_phone=Personal("user.contact.phone_number", provided=True, mask=Mask.HASH),
         requester_organization=Personal("user.workplace", provided=True),
-        details=Personal("user.content.private", provided=True, free_text=True),
+        details=Personal("user.content.private", provided=True, free_text=True, mask=Mask.REDACT),
         objection_scope=NOT_PERSONAL,
         assignee=Personal("user.unique_id", mask=Mask.NONE),
         decision=NOT_PERSONAL,
-        decision_reason=Personal("user.content.private", free_text=True),
+        # The reasons of the answer are the proof the hold keeps; the subject's mentions go.
+        decision_reason=Personal("user.content.private", free_text=True, mask=Mask.NONE),
         completed_at=NOT_PERSONAL,
     ),
     activities=("legal_obligations",),
@@ -124,7 +127,8 @@ register.declare(
         "occurred_at": NOT_PERSONAL,
         "actor": Personal("user.unique_id", mask=Mask.NONE),
         "action": NOT_PERSONAL,
-        "note": Personal("user.content.private", free_text=True),
+        # The log of what was done is the proof the hold keeps; the subject's mentions go.
+        "note": Personal("user.content.private", free_text=True, mask=Mask.NONE),
     },
     activities=("legal_obligations",),
     retention="audit_trail",

@@ -147,7 +147,10 @@ def test_the_plan_reads_record_by_record_in_english(scene: Scene) -> None:
             [
                 (
                     "Erasure (Art. 17 GDPR), 30 Nov 2026, 09:15",
-                    f"Keep until {until}, restricted meanwhile",
+                    f"Keep until {until}, restricted meanwhile; requester's organization emptied; requester's "
+                    "name and what the subject asks for replaced with “[erased]”; requester's email address and "
+                    "requester's phone number replaced with a keyed hash; mentions of this person replaced in "
+                    "reasons for the decision",
                     "Proof that the request was answered (Art. 5(2), Art. 12 GDPR; Art. 17(3)(b), (e) GDPR). "
                     "Retention rule: Audit and security logs: 3 years from the end of the calendar year in "
                     "which the record arose; Accountability, Art. 5(2) GDPR; regular limitation period for "
@@ -215,7 +218,11 @@ def test_the_plan_reads_record_by_record_in_german(scene: Scene) -> None:
             [
                 (
                     "Löschung (Art. 17 DSGVO), 30.11.2026, 09:15",
-                    f"Aufbewahren bis {until}, bis dahin eingeschränkt",
+                    f"Aufbewahren bis {until}, bis dahin eingeschränkt; Organisation der anfragenden Person "
+                    "geleert; Name der anfragenden Person und Anliegen der betroffenen Person durch „[erased]“ "
+                    "ersetzt; E-Mail-Adresse der anfragenden Person und Telefonnummer der anfragenden Person "
+                    "durch einen Schlüssel-Hash ersetzt; Erwähnungen dieser Person in Gründe für die "
+                    "Entscheidung ersetzt",
                     "Nachweis, dass der Antrag beantwortet wurde (Art. 5 Abs. 2, Art. 12 DSGVO; Art. 17 Abs. 3 "
                     "lit. b, e DSGVO). Aufbewahrungsregel: Audit- und Sicherheitsprotokolle: 3 Jahre ab dem Ende "
                     "des Kalenderjahres, in dem der Datensatz entstanden ist; Rechenschaftspflicht, Art. 5 Abs. 2 "
