@@ -53,9 +53,9 @@ def held_ids(model: Any, workspace_id: int | None = None) -> QuerySet[RecordHold
     return holds.values("object_id")
 
 
-def without_held[Q_: QuerySet[Any]](queryset: Q_) -> Q_:
+def without_held[Q_: QuerySet[Any]](queryset: Q_, workspace_id: int | None = None) -> Q_:
     """``queryset`` without the rows a hold keeps after an erasure (restricted, Art. 17(3))."""
-    return queryset.exclude(pk__in=held_ids(queryset.model))
+    return queryset.exclude(pk__in=held_ids(queryset.model, workspace_id))
 
 
 def _restricted_subject(declaration: ModelDeclaration) -> Q:
@@ -76,13 +76,13 @@ def _restricted_subject(declaration: ModelDeclaration) -> Q:
     return Q(Exists(same_row.filter(**restricted))) & ~Q(Exists(unrestricted))
 
 
-def restriction_filter[Q_: QuerySet[Any]](queryset: Q_) -> Q_:
+def restriction_filter[Q_: QuerySet[Any]](queryset: Q_, workspace_id: int | None = None) -> Q_:
     """``queryset`` without restricted rows: held after an erasure, or belonging only to
     restricted subjects. Works for every model the register declares about contacts."""
     declaration = register.get(queryset.model)
     if declaration is None or declaration.subject is None or declaration.subject_kind != CONTACT:
         return queryset
-    queryset = without_held(queryset)
+    queryset = without_held(queryset, workspace_id)
     if declaration is subject_declaration():
         return queryset.filter(**{f"{RESTRICTED_FIELD}__isnull": True})
     return queryset.exclude(_restricted_subject(declaration))
@@ -93,7 +93,7 @@ def restriction_scope[Q_: QuerySet[Any]](queryset: Q_, *, actor: Actor, purpose:
     (Art. 18(2) GDPR); reading for storage shows it."""
     if purpose is Purpose.STORAGE:
         return queryset
-    return restriction_filter(queryset)
+    return restriction_filter(queryset, actor.workspace_id)
 
 
 MASKED_FIELDS = "_masked_fields"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import phonenumbers
 import pytest
@@ -318,7 +319,8 @@ def test_postgresql_plan_reads_postings_by_index_never_the_whole_tables(
     # then
     for query, plan in plans.items():
         assert "searchposting_word" in plan, (query, plan)
-        assert "Seq Scan" not in plan, (query, plan)
+        # (a small table such as the holds the restriction filter consults may be read whole)
+        assert not re.search(r"Seq Scan on crm_(person|searchposting|searchword)\b", plan), (query, plan)
 
 
 @on_postgresql
