@@ -245,7 +245,7 @@ def access_data(
                 "rows": records,
             }
         )
-    found = find_mentions(workspace_id=workspace_id, identifiers=identifiers)
+    found = find_mentions(workspace_id=workspace_id, identifiers=identifiers, include_held=False)
     mentions = [
         {
             "data_set": mention.declaration.label,

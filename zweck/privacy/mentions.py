@@ -201,8 +201,11 @@ def candidate_condition(name: str, matcher: MentionMatcher) -> Q:
     return condition
 
 
-def find_mentions(*, workspace_id: int, identifiers: Identifiers) -> MentionsFound:
+def find_mentions(*, workspace_id: int, identifiers: Identifiers, include_held: bool = True) -> MentionsFound:
     """Every free-text field in the workspace that mentions the subject, for certain or possibly.
+
+    ``include_held=False`` leaves out the rows an erasure keeps under a hold: they belong to an
+    erased subject and never reach anyone else, even someone of the same name or address.
 
     One query per model with free-text fields; on PostgreSQL each field's part of it is
     answered from its word and digit indexes (see the module's docstring), so the time follows
@@ -215,7 +218,12 @@ def find_mentions(*, workspace_id: int, identifiers: Identifiers) -> MentionsFou
     for declaration in free_text_declarations():
         names = declaration.free_text_fields()
         condition = reduce(or_, (candidate_condition(name, matcher) for name in names))
-        rows = in_workspace(declaration, workspace_id).filter(condition).values_list("pk", *names)
+        rows = in_workspace(declaration, workspace_id).filter(condition)
+        if not include_held:
+            from zweck.privacy.restriction import without_held
+
+            rows = without_held(rows, workspace_id)
+        rows = rows.values_list("pk", *names)
         for pk, *texts in rows.order_by("pk"):
             for name, text in zip(names, texts, strict=True):
                 if not text:

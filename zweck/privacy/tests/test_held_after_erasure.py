@@ -6,13 +6,16 @@ same name or address."""
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 
 import pytest
 
 from zweck.accounts.actors import Actor
+from zweck.crm.services import activity_create
 from zweck.crm.tests.factories import make_person
 from zweck.privacy.dsr import dsr_erase, dsr_export, dsr_link_persons, dsr_open, dsr_verify, request_log
 from zweck.privacy.erasure import ERASED, keyed_digest
+from zweck.privacy.holds import record_hold_place
 from zweck.privacy.request_models import DataSubjectRequest, RequestAction, RequestKind, RequestStatus
 from zweck.privacy.subjects import find_candidates
 
@@ -36,6 +39,21 @@ def erased(installed: Actor, owner: Actor) -> DataSubjectRequest:
     )
     dsr_link_persons(actor=installed, request=request, person_ids=[person.pk])
     dsr_verify(actor=installed, request=request)
+    # a note about Greta kept for a legal claim: the erasure keeps it, restricted, until the hold ends
+    note = activity_create(
+        actor=owner,
+        kind="note",
+        subject="Dispute",
+        body="Greta Beispiel disputes the invoice.",
+        participants=[person],
+    )
+    record_hold_place(
+        actor=installed,
+        object_type="activity",
+        object_id=note.pk,
+        reason="Legal claim",
+        ends_on=date.today() + timedelta(days=90),
+    )
     request_log(request=request, actor=installed, action="note", note="Called Greta Beispiel back.")
     dsr_erase(actor=installed, request=request)
     return DataSubjectRequest.objects.get(pk=request.pk)
@@ -71,6 +89,7 @@ def test_a_later_person_with_the_same_name_and_address_gets_nothing_of_it(
     assert "5550123" not in text
     assert "erase everything" not in text
     assert "Called" not in text
+    assert "disputes the invoice" not in text  # the note an erasure keeps for a legal claim
     assert ERASED not in text
     assert erased.requester_email not in text
     # finding the subject for a request finds only the newcomer
