@@ -82,3 +82,45 @@ def test_the_privacy_officer_sees_the_restricted_person_for_storage(world: World
     officer = make_actor(Role.PRIVACY_OFFICER, world.owner.workspace)
     stored = person_list(actor=officer, include_restricted=True)
     assert sorted(p.pk for p in stored) == sorted([world.restricted.pk, world.free.pk])
+
+
+def _list_paths() -> list[tuple[str, set[str]]]:
+    """Every GET operation of the API without a path parameter, with its query parameters."""
+    from django.test import Client
+
+    document = Client().get("/api/v1/openapi.json").json()
+    found = []
+    for path, operations in sorted(document["paths"].items()):
+        operation = operations.get("get")
+        if operation is None or "{" in path:
+            continue
+        parameters = {p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"}
+        found.append((path.removeprefix("/api/v1"), parameters))
+    return found
+
+
+def test_no_api_list_shows_the_restricted_person_to_a_member_who_uses_the_data(world: World) -> None:
+    # given: a sales member (uses the data; not the privacy officer, who reads it as stored)
+    from zweck.accounts.tests.factories import make_actor
+    from zweck.core.permissions import Role
+
+    sales = Api(token_for(make_actor(Role.SALES, world.owner.workspace)))
+    email = world.restricted.emails.get().email
+    read = []
+    for path, parameters in _list_paths():
+        # when: every list, and every list filtered by the restricted person where it can be
+        queries: list[dict[str, object]] = [{}]
+        if "person_id" in parameters:
+            queries.append({"person_id": world.restricted.pk})
+        for query in queries:
+            response = sales.get(path, **query)
+            if response.status_code != 200:
+                continue
+            body = (b"".join(response.streaming_content) if response.streaming else response.content).decode()
+            read.append(path)
+            # then
+            assert world.restricted.last_name not in body, (path, query)
+            assert email not in body, (path, query)
+            if query:
+                assert response.json()["count"] == 0, (path, query)
+    assert {"/persons", "/activities", "/deals", "/organizations", "/persons/export"} <= set(read)
