@@ -34,6 +34,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES
 
 from zweck.accounts.actors import Actor
 from zweck.audit.services import audit_record
@@ -214,13 +215,20 @@ def _normalized_domain(domain: str) -> str | None:
 def import_normalize_email(value: str) -> str:
     """``normalize_email``'s answer, without validating the same domain again for every row.
 
-    A plain ASCII local part is returned as written by the validator, and the domain's
+    A plain ASCII local part is returned as written by the validator (but for the role
+    mailboxes it lower-cases), and the domain's
     normalization does not depend on the local part, so the domain's answer is cached;
     every other address takes ``normalize_email`` itself (tests compare the two).
     """
     address = value.strip()
     local, at, domain = address.rpartition("@")
-    if at and len(local) <= _LOCAL_PART_MAX and _PLAIN_LOCAL_PART.fullmatch(local):
+    # Role mailboxes (postmaster, www, abuse, ...; RFC 2142) are lower-cased by the validator.
+    if (
+        at
+        and len(local) <= _LOCAL_PART_MAX
+        and _PLAIN_LOCAL_PART.fullmatch(local)
+        and local.lower() not in CASE_INSENSITIVE_MAILBOX_NAMES
+    ):
         normalized_domain = _normalized_domain(domain)
         if normalized_domain is not None and len(local) + 1 + len(normalized_domain) <= _EMAIL_MAX:
             return f"{local}@{normalized_domain}"

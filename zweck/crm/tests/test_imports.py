@@ -283,6 +283,11 @@ def test_an_imported_person_is_found_by_search(owner: Actor) -> None:
     assert [p.last_name for p in selectors.person_list(actor=owner, query="sonnenhof")] == ["Zimmermann"]
 
 
+@pytest.mark.parametrize("address", ["WWW@example.com", "Postmaster@Example.com", "ABUSE@example.com"])
+def test_role_mailboxes_are_lower_cased_as_the_validator_does(address: str) -> None:
+    assert import_normalize_email(address) == normalize_email(address) == address.lower()
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     local=st.from_regex(r"[A-Za-z0-9._%+\-!#$&'*/=?^`{|}~]{1,70}", fullmatch=True),
