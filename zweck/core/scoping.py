@@ -62,6 +62,9 @@ def scope_filters() -> tuple[ScopeFilter, ...]:
 
 
 RowMask = Callable[[models.Model], None]
+# The attribute a row mask sets on a row to name the fields it changed; ``save_scoped`` refuses
+# to write those fields back.
+MASKED_FIELDS = "_masked_fields"
 
 
 class RowMasker(Protocol):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zweck.core.models import WorkspaceScopedModel
+from zweck.core.scoping import MASKED_FIELDS
 
 if TYPE_CHECKING:
     from zweck.accounts.actors import Actor
@@ -42,7 +43,7 @@ def save_scoped[M: WorkspaceScopedModel](
     ``changed`` is ``None`` for a new row; otherwise only those fields (and the update
     stamps) are written, so concurrent edits of other fields are not overwritten.
     """
-    masked_fields = set(getattr(instance, "_masked_fields", ()))
+    masked_fields = set(getattr(instance, MASKED_FIELDS, ()))
     whole_row = changed is None and not instance._state.adding
     masked = sorted(masked_fields if whole_row else masked_fields & set(changed or ()))
     if masked:

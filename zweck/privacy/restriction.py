@@ -24,7 +24,7 @@ from zweck.accounts.actors import Actor
 from zweck.audit.services import audit_record, object_type_of
 from zweck.core.permissions import Permission
 from zweck.core.register import ModelDeclaration, register
-from zweck.core.scoping import Purpose, RowMask
+from zweck.core.scoping import MASKED_FIELDS, Purpose, RowMask
 from zweck.privacy.mentions import OTHER_PERSON
 from zweck.privacy.models import DataSubjectRequest, RecordHold
 from zweck.privacy.notifications import email_after_commit, recipient_notifications_create
@@ -94,9 +94,6 @@ def restriction_scope[Q_: QuerySet[Any]](queryset: Q_, *, actor: Actor, purpose:
     if purpose is Purpose.STORAGE:
         return queryset
     return restriction_filter(queryset, actor.workspace_id)
-
-
-MASKED_FIELDS = "_masked_fields"
 
 
 def restricted_mentions_masker(
