@@ -1,7 +1,8 @@
 """The audit trail.
 
 Invariants: rows are only ever inserted — ``save`` refuses updates and ``delete``
-refuses outright; queryset ``update``/``delete`` are blocked by the manager. A row holds
+refuses outright; queryset ``update``/``delete`` are blocked by the manager. Rows leave only
+when their retention period has ended (``retention_delete``, called by the retention sweep). A row holds
 ids, action names and the *names* of changed fields, never a personal value, so erasing
 a person never has to touch it and it can never leak what was erased.
 """
@@ -28,6 +29,12 @@ class AuditEventQuerySet(WorkspaceQuerySet[Any]):
 
     def delete(self) -> NoReturn:
         raise AppendOnlyError("Audit events cannot be deleted.")
+
+    def retention_delete(self) -> int:
+        """Remove these rows because their retention period has ended: the only removal the
+        trail allows, used by the retention sweep (``zweck.privacy.retention``)."""
+        _total, per_model = models.QuerySet.delete(self)
+        return per_model.get(self.model._meta.label, 0)
 
 
 class AuditEvent(models.Model):

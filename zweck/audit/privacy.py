@@ -20,6 +20,7 @@ register.declare(
     },
     activities=("security_logging",),
     retention="audit_trail",
+    clocks={"record_created": "occurred_at"},
 )
 register.declare(
     audit.AuditEventSubject,
@@ -32,4 +33,5 @@ register.declare(
     },
     activities=("security_logging",),
     retention="audit_trail",
+    clocks={"record_created": "event__occurred_at"},
 )

@@ -23,11 +23,16 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 
 class RegisterError(ValueError):
     """A declaration is wrong; the message names the declaration."""
+
+
+# Where a retention clock reads its date: a field lookup or an expression (see ``ModelDeclaration.clock``).
+ClockSource = str | models.Expression | models.Func | models.Aggregate
 
 
 @cache
@@ -137,6 +142,22 @@ class ModelDeclaration:
     # Rows computed from other rows (a search index): erased with their source, summarized
     # rather than listed in an erasure plan, left out of the access export.
     derived: bool = False
+    # Where the events a retention rule can count from are stored for a row: event key (see
+    # ``zweck.privacy.choices.RetentionEvent``) to a lookup of a date or date-time field, or
+    # an expression giving one (an aggregate such as the latest activity). "record_created"
+    # defaults to the row's ``created_at``; a row about one person (a plain foreign key as
+    # its subject path) also counts from that person's events. See ``clock``.
+    clocks: Mapping[str, ClockSource] = field(default_factory=dict)
+
+    def clock(self, event: str) -> ClockSource | None:
+        """Where this model stores the date of ``event``, or None when it does not."""
+        if event in self.clocks:
+            return self.clocks[event]
+        if event == "record_created" and any(
+            f.name == "created_at" for f in self.model._meta.concrete_fields
+        ):
+            return "created_at"
+        return None
 
     @property
     def label(self) -> str:
@@ -170,6 +191,26 @@ class ModelDeclaration:
 
     def reference_errors(self) -> list[str]:
         return reference_errors(self.label, self.activities, self.retention)
+
+
+def clock_field(model: type[models.Model], lookup: str) -> models.Field[object, object]:
+    """The date or date-time field at the end of ``lookup`` from ``model``; RegisterError otherwise."""
+    current: type[models.Model] = model
+    parts = lookup.split("__")
+    for index, part in enumerate(parts):
+        try:
+            model_field = current._meta.get_field(part)
+        except FieldDoesNotExist as error:
+            raise RegisterError(f"{model._meta.label}: clock {lookup!r} names no field {part!r}.") from error
+        if index < len(parts) - 1:
+            if not model_field.is_relation or model_field.related_model is None:
+                raise RegisterError(f"{model._meta.label}: clock {lookup!r} passes through {part!r}.")
+            current = model_field.related_model
+            continue
+        if not isinstance(model_field, models.DateField):
+            raise RegisterError(f"{model._meta.label}: clock {lookup!r} is not a date.")
+        return model_field
+    raise RegisterError(f"{model._meta.label}: empty clock.")
 
 
 ErasureFinisher = Callable[[], None]
@@ -207,6 +248,7 @@ class Register:
         erasure: Erasure = Erasure.DELETE,
         hold_reason: str = "",
         derived: bool = False,
+        clocks: Mapping[str, ClockSource] | None = None,
     ) -> ModelDeclaration:
         label = model._meta.label
         if model in self.declarations:
@@ -225,6 +267,9 @@ class Register:
             raise RegisterError(" ".join(errors))
         if erasure is Erasure.HOLD and not hold_reason:
             raise RegisterError(f"{label}: a hold needs its legal reason (hold_reason).")
+        for source in (clocks or {}).values():
+            if isinstance(source, str):
+                clock_field(model, source)
         model_declaration = ModelDeclaration(
             model=model,
             fields=dict(fields),
@@ -235,6 +280,7 @@ class Register:
             erasure=erasure,
             hold_reason=hold_reason,
             derived=derived,
+            clocks=dict(clocks or {}),
         )
         self.declarations[model] = model_declaration
         return model_declaration

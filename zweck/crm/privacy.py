@@ -2,6 +2,9 @@
 
 from collections.abc import Callable
 
+from django.db.models import Max
+from django.db.models.functions import Coalesce
+
 from zweck.core.register import NOT_PERSONAL, Erasure, Mask, Personal, base_fields, register
 from zweck.crm import models as crm
 from zweck.crm import search
@@ -31,9 +34,11 @@ register.declare(
         notes=Personal("user.content.private", free_text=True),
         search_text=Personal("user.contact"),
         archived_at=NOT_PERSONAL,
+        relationship_ended_on=NOT_PERSONAL,
     ),
     activities=("contact_management", "client_relationship"),
     retention="business_relationship",
+    clocks={"relationship_ended": "relationship_ended_on"},
 )
 register.declare(
     crm.Organization.tags.through,
@@ -70,10 +75,20 @@ register.declare(
         search_text=Personal("user.contact"),
         archived_at=NOT_PERSONAL,
         restricted_at=NOT_PERSONAL,
+        relationship_ended_on=Personal("user.contact", mask=Mask.NONE),
+        relationship_end_inherited=NOT_PERSONAL,
     ),
     activities=CONTACT_ACTIVITIES,
     retention="business_relationship",
     erasure=Erasure.DELETE,
+    clocks={
+        "relationship_ended": "relationship_ended_on",
+        # The last meeting, call or note with the person; their record's creation without one.
+        "last_contact": Coalesce(
+            Max(Coalesce("activity_links__activity__starts_at", "activity_links__activity__created_at")),
+            "created_at",
+        ),
+    },
 )
 register.declare(
     crm.PersonEmail,

@@ -37,12 +37,14 @@ class RetentionEvent(models.TextChoices):
     """The event a retention period counts from."""
 
     RECORD_CREATED = "record_created", _("The record arose")
-    RELATIONSHIP_ENDED = "relationship_ended", _("The business relationship ended")
+    RELATIONSHIP_ENDED = "relationship_ended", _("The business relationship or contract ended")
+    LAST_CONTACT = "last_contact", _("The last contact")
     CONTRACT_ENDED = "contract_ended", _("The workspace's contract ended")
     WARRANTY_ENDED = "warranty_ended", _("The warranty obligations ended")
     ACCOUNT_CLOSED = "account_closed", _("The staff account was closed")
     SESSION_EXPIRED = "session_expired", _("The session expired")
     LAST_USE = "last_use", _("The data was last used")
+    EVENT_ENDED = "event_ended", _("The event ended")
 
 
 class RecipientRole(models.TextChoices):

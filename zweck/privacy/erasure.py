@@ -199,9 +199,11 @@ def build_plan(
     person_ids: Iterable[int],
     today: date | None = None,
     request: DataSubjectRequest | None = None,
+    mentions: bool = True,
 ) -> ErasurePlan:
     """The erasure plan for ``person_ids``, read from the register, the workspace's holds and
-    the decisions on possible mentions taken on ``request``."""
+    the decisions on possible mentions taken on ``request`` (mentions outside the subject path
+    only with ``mentions``)."""
     today = today or timezone.localdate()
     ids = sorted(set(person_ids))
     identifiers = identifiers_of(workspace_id=workspace_id, person_ids=ids)
@@ -309,6 +311,9 @@ def build_plan(
             planned.append(existing)
         existing.fields[field_name] = MENTIONS
 
+    if not mentions:
+        _keep_person_for_holds(planned, ids)
+        return ErasurePlan(workspace_id=workspace_id, person_ids=ids, rows=planned, identifiers=identifiers)
     found = find_mentions(workspace_id=workspace_id, identifiers=identifiers)
     for mention in found.certain:
         redact(object_type_of(mention.declaration.model), mention.row_id, mention.field)
@@ -470,6 +475,47 @@ def person_erase(
     """Erase the subject ``person_ids`` as ``erasure_plan`` describes, in one transaction."""
     actor.require(Permission.PRIVACY_MANAGE)
     ids = sorted(set(person_ids))
+    plan = plan_execute(actor=actor, person_ids=ids, request=request, today=today)
+    own_label = object_type_of(subject_declaration().model)
+    audit_record(
+        actor=actor,
+        action="person.erase",
+        object_type=own_label,
+        object_id=",".join(map(str, ids))[:64],
+        subject_ids=ids,
+        changed_fields=sorted({row.data_set for row in plan.rows if row.action != KEEP}),
+    )
+    if request is not None:
+        from zweck.privacy.dsr import request_log
+
+        request_log(request=request, actor=actor, action="person.erase", note=_summary_note(plan))
+    return ErasureResult(plan=plan, **_counts(plan))
+
+
+def _counts(plan: ErasurePlan) -> dict[str, int]:
+    summary = plan.summary
+    return {
+        "deleted": summary.get(DELETE, 0),
+        "anonymized": summary.get(ANONYMIZE, 0),
+        "redacted": summary.get(REDACT, 0),
+        "kept": summary.get(KEEP, 0),
+    }
+
+
+def plan_execute(
+    *,
+    actor: Actor,
+    person_ids: list[int],
+    request: DataSubjectRequest | None = None,
+    today: date | None = None,
+    mentions: bool = True,
+) -> ErasurePlan:
+    """Plan and carry out the erasure of ``person_ids`` (all in the actor's workspace, locked
+    here): masks, holds, restriction, deletions, the erasure hooks, tombstones and the
+    notification of recipients. The caller holds the transaction and writes the audit event.
+    ``mentions=False`` leaves mentions in rows outside the subject path alone (the retention
+    sweep: each record there ends with its own period)."""
+    ids = sorted(set(person_ids))
     own = subject_declaration()
     locked = list(
         in_workspace(own, actor.workspace_id)
@@ -479,16 +525,16 @@ def person_erase(
     )
     if len(locked) != len(ids):
         raise own.model.DoesNotExist  # type: ignore[attr-defined]
-    plan = build_plan(workspace_id=actor.workspace_id, person_ids=ids, today=today, request=request)
+    plan = build_plan(
+        workspace_id=actor.workspace_id, person_ids=ids, today=today, request=request, mentions=mentions
+    )
     finishers = register.erasure_prepare(actor.workspace_id, ids)
     _tombstones(actor, plan.identifiers, request)
     own_label = object_type_of(own.model)
     deletions: dict[str, list[int]] = defaultdict(list)
     masking: dict[str, list[PlannedRow]] = defaultdict(list)
     keeping: list[PlannedRow] = []
-    counts: dict[str, int] = defaultdict(int)
     for row in plan.rows:
-        counts[row.action] += 1
         if row.action in (ANONYMIZE, REDACT):
             masking[row.data_set].append(row)
         elif row.action == DELETE:
@@ -518,25 +564,7 @@ def person_erase(
         action="erasure",
         request=request,
     )
-    audit_record(
-        actor=actor,
-        action="person.erase",
-        object_type=own_label,
-        object_id=",".join(map(str, ids)),
-        subject_ids=ids,
-        changed_fields=sorted({row.data_set for row in plan.rows if row.action != KEEP}),
-    )
-    if request is not None:
-        from zweck.privacy.dsr import request_log
-
-        request_log(request=request, actor=actor, action="person.erase", note=_summary_note(plan))
-    return ErasureResult(
-        plan=plan,
-        deleted=counts[DELETE],
-        anonymized=counts[ANONYMIZE],
-        redacted=counts[REDACT],
-        kept=counts[KEEP],
-    )
+    return plan
 
 
 def _holds_place(actor: Actor, rows: list[PlannedRow], request: DataSubjectRequest | None) -> None:

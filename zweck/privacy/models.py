@@ -248,6 +248,7 @@ from zweck.privacy.request_models import (  # noqa: E402  (models of the request
     RecordHold,
     RequestAction,
 )
+from zweck.privacy.retention_models import RetentionSweep  # noqa: E402
 
 __all__ = [
     "DataSubjectRequest",
@@ -260,5 +261,6 @@ __all__ = [
     "RecordHold",
     "RequestAction",
     "RetentionRule",
+    "RetentionSweep",
     "SecurityMeasure",
 ]

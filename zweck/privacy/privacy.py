@@ -62,6 +62,21 @@ register.declare(
     fields={"id": NOT_PERSONAL, "recipient": NOT_PERSONAL, "processingactivity": NOT_PERSONAL},
 )
 register.declare(
+    privacy.RetentionSweep,
+    # A sweep's report: counts per rule and data set, never a value.
+    fields=base_fields(
+        trigger=NOT_PERSONAL,
+        state=NOT_PERSONAL,
+        swept_for=NOT_PERSONAL,
+        finished_at=NOT_PERSONAL,
+        results=NOT_PERSONAL,
+        failure=NOT_PERSONAL,
+    ),
+    subject_kind="employee",
+    activities=("security_logging",),
+    retention="audit_trail",
+)
+register.declare(
     privacy.SecurityMeasure,
     fields=base_fields(
         key=NOT_PERSONAL,

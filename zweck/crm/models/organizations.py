@@ -53,6 +53,9 @@ class Organization(WorkspaceScopedModel):
     notes = models.TextField(_("notes"), blank=True)
     search_text = models.TextField(editable=False, blank=True, default="")
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
+    relationship_ended_on = models.DateField(
+        _("relationship ended on"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("organization")

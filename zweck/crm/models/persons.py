@@ -53,6 +53,13 @@ class Person(WorkspaceScopedModel):
     restricted_at = models.DateTimeField(
         _("processing restricted since"), null=True, blank=True, editable=False
     )
+    # The day the business relationship or contract with this person ended: the retention
+    # clock of their contact data starts here (``zweck.crm.services.relationships``).
+    relationship_ended_on = models.DateField(
+        _("relationship ended on"), null=True, blank=True, editable=False
+    )
+    # The date came from the person's organizations (all of them ended), not from the person.
+    relationship_end_inherited = models.BooleanField(default=False, db_default=False, editable=False)
 
     class Meta:
         verbose_name = _("person")
@@ -61,6 +68,7 @@ class Person(WorkspaceScopedModel):
         indexes = [
             models.Index(fields=["workspace", "last_name", "first_name"], name="person_workspace_name"),
             models.Index(fields=["workspace", "updated_at"], name="person_workspace_updated"),
+            models.Index(fields=["workspace", "relationship_ended_on"], name="person_relationship_ended"),
         ]
 
     def __str__(self) -> str:

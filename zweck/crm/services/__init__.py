@@ -33,6 +33,7 @@ from zweck.crm.services.persons import (
     person_refresh_search_text,
     person_update,
 )
+from zweck.crm.services.relationships import organization_relationship_end, person_relationship_end
 
 __all__ = [
     "AddressInput",
@@ -53,12 +54,14 @@ __all__ = [
     "organization_archive",
     "organization_create",
     "organization_delete",
+    "organization_relationship_end",
     "organization_update",
     "person_archive",
     "person_change",
     "person_create",
     "person_delete",
     "person_refresh_search_text",
+    "person_relationship_end",
     "person_update",
     "pipeline_install_defaults",
     "pipeline_stage_create",

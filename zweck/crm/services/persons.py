@@ -26,6 +26,7 @@ from zweck.crm.models import (
     PersonPhone,
     SearchPosting,
 )
+from zweck.crm.services.relationships import relationship_inherit
 from zweck.crm.validators import normalize_phone
 
 PERSON_FIELDS = (
@@ -192,6 +193,8 @@ def _replace_memberships(actor: Actor, person: Person, memberships: Sequence[Mem
             )
         )
     OrganizationMembership.objects.bulk_create(rows)
+    if relationship_inherit(actor=actor, person_ids=[person.pk]):
+        person.refresh_from_db(fields=["relationship_ended_on", "relationship_end_inherited"])
 
 
 def save_scoped_unsaved[M: (PersonEmail, PersonPhone, OrganizationMembership)](row: M, actor: Actor) -> M:

@@ -1,0 +1,437 @@
+"""Retention that runs by itself: the sweep and its forecast, both read from the register.
+
+For every declaration with a retention rule, the rule's event (``RetentionRule.counts_from``)
+is looked up where the declaration stores it (``ModelDeclaration.clock``): a date on the row,
+a date on the one person the row is about, or an expression such as the latest activity.
+A row has expired when its rule's period, counted from that date, ended before today. A row
+about persons that stores no such date goes with its persons.
+
+Invariants:
+- the set of expired rows is a single comparison per declaration: the period end grows with
+  the event date, so "ended before today" is "event on or before one threshold day"
+  (``last_expired_event``), found once per rule, and the database filters on an index;
+- a row under a hold (a legal hold, or one an erasure keeps) is never swept; the hold's end
+  erases it (``zweck.privacy.holds``);
+- an expired person is erased through the erasure path (``plan_execute``), and with them every
+  row about them that stores no date of its own for its rule's event: their own rows are
+  deleted or anonymized by their declarations, shared rows lose the person, rows with a longer
+  statutory period are kept under a hold, and a tombstone lets the erasure be re-applied after
+  a restore; mentions in records outside the person's own end with those records' periods;
+- other expired rows are deleted or anonymized by their declaration's strategy, in batches;
+  a statutory hold declaration (``Erasure.HOLD``) is deleted once its own period has ended;
+- each batch commits on its own with one audit event per data set holding counts, never a
+  value, and adds its counts to the run's ``RetentionSweep``: a run stopped half-way keeps what
+  it did, and the next run continues with the rows still expired;
+- the forecast counts the same querysets for later days, so what it announces is what the
+  sweep will do if nothing changes meanwhile.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models import ProtectedError, Q
+from django.db.models.deletion import RestrictedError
+from django.utils import timezone
+
+from zweck.accounts.actors import Actor
+from zweck.audit.services import audit_record, object_type_of
+from zweck.core.permissions import Permission
+from zweck.core.register import ClockSource, Erasure, Mask, ModelDeclaration, clock_field, register
+from zweck.privacy.erasure import ERASED, append_only, plan_execute
+from zweck.privacy.models import RecordHold, RetentionRule
+from zweck.privacy.periods import PeriodError
+from zweck.privacy.retention_models import RetentionSweep, SweepState, SweepTrigger
+from zweck.privacy.subjects import in_workspace, subject_declaration
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 2000
+# Persons are erased through the whole erasure path: fewer per batch.
+SUBJECT_BATCH_SIZE = 500
+FORECAST_STEP_DAYS = 7
+
+
+class SweepAction(enum.StrEnum):
+    ERASE = "erase"  # the person, through the erasure path
+    DELETE = "delete"
+    ANONYMIZE = "anonymize"
+    WITH_SUBJECTS = "with_subjects"  # rows of several persons: they go as their persons go
+    NEVER = "never"  # the register names no date for the rule's event on this data set
+    KEPT = "kept"  # could not be deleted: other records still refer to them
+
+
+def last_expired_event(rule: RetentionRule, today: date) -> date | None:
+    """The latest event day whose retention period under ``rule`` has ended before ``today``
+    (None when none has: the period is longer than the calendar behind us)."""
+    low, high = date(1900, 1, 1), today
+    try:
+        if rule.ends_on(low) >= today:
+            return None
+        while low < high:
+            middle = low + timedelta(days=(high - low).days // 2 + 1)
+            if rule.ends_on(middle) < today:
+                low = middle
+            else:
+                high = middle - timedelta(days=1)
+    except PeriodError:
+        return None
+    return low
+
+
+@dataclass(frozen=True)
+class Expiry:
+    """One declaration under its rule in one workspace: where its clock is, and what the sweep does."""
+
+    declaration: ModelDeclaration
+    rule: RetentionRule
+    source: ClockSource | None
+    action: SweepAction
+
+    @property
+    def data_set(self) -> str:
+        return object_type_of(self.declaration.model)
+
+    def expired(self, workspace_id: int, today: date) -> models.QuerySet[Any]:
+        """The rows expired on ``today`` and not under a hold (empty for a row without a clock)."""
+        rows = in_workspace(self.declaration, workspace_id)
+        threshold = last_expired_event(self.rule, today)
+        if self.source is None or threshold is None:
+            return rows.none()
+        if isinstance(self.source, str):
+            lookup, is_datetime = (
+                self.source,
+                isinstance(clock_field(self.declaration.model, self.source), models.DateTimeField),
+            )
+        else:
+            rows = rows.alias(retention_clock=self.source)
+            lookup = "retention_clock"
+            is_datetime = isinstance(rows.query.annotations[lookup].output_field, models.DateTimeField)
+        if is_datetime:
+            bound = timezone.make_aware(datetime.combine(threshold + timedelta(days=1), time.min))
+            rows = rows.filter(**{f"{lookup}__lt": bound})
+        else:
+            rows = rows.filter(**{f"{lookup}__lte": threshold})
+        return rows.exclude(pk__in=_held(self.declaration.model, workspace_id, today)).order_by("pk")
+
+
+def _held(model: type[models.Model], workspace_id: int, today: date) -> models.QuerySet[Any]:
+    return (
+        RecordHold.objects.in_workspace(workspace_id)
+        .filter(object_type=object_type_of(model), released_at__isnull=True, ends_on__gte=today)
+        .values("object_id")
+    )
+
+
+def expiries(workspace_id: int) -> list[Expiry]:
+    """Every declaration with a retention rule in ``workspace_id``, the person model first."""
+    rules = {rule.key: rule for rule in RetentionRule.objects.in_workspace(workspace_id)}
+    own = subject_declaration()
+    found: list[Expiry] = []
+    for declaration in sorted(register, key=lambda d: (d is not own, d.label)):
+        rule = rules.get(declaration.retention or "")
+        if rule is None:
+            continue
+        if not any(f.name == "workspace" for f in declaration.model._meta.concrete_fields):
+            continue  # operator-level rows (the workspace itself): ended by offboarding
+        event = rule.counts_from
+        source = declaration.clock(event)
+        if declaration is own:
+            action = SweepAction.ERASE if source is not None else SweepAction.NEVER
+        elif source is not None:
+            action = SweepAction.ANONYMIZE if declaration.erasure is Erasure.ANONYMIZE else SweepAction.DELETE
+        elif declaration.subject is not None and declaration.subject_kind == "contact":
+            action = SweepAction.WITH_SUBJECTS
+        else:
+            action = SweepAction.NEVER
+        found.append(Expiry(declaration, rule, source, action))
+    return found
+
+
+# --- the sweep -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Tally:
+    sweep: RetentionSweep
+    counts: dict[tuple[str, str, str], int] = field(default_factory=lambda: defaultdict(int))
+
+    def add(self, actor: Actor, rule: str, counts: dict[tuple[str, str], int]) -> None:
+        """Audit one batch (an event per data set, counts only) and add it to the run's report."""
+        by_set: dict[str, list[str]] = defaultdict(list)
+        for (data_set, action), count in sorted(counts.items()):
+            if count:
+                self.counts[(rule, data_set, action)] += count
+                by_set[data_set].append(f"{action}={count}")
+        for data_set, changed in by_set.items():
+            audit_record(
+                actor=actor,
+                action="retention.sweep",
+                object_type=data_set,
+                object_id=self.sweep.pk,
+                changed_fields=changed,
+            )
+        self.sweep.results = [
+            {"rule": rule_key, "data_set": data_set, "action": action, "count": count}
+            for (rule_key, data_set, action), count in sorted(self.counts.items())
+        ]
+        self.sweep.save(update_fields=["results"])
+
+
+def _delete(model: type[models.Model], ids: list[int]) -> tuple[int, list[int]]:
+    """Delete ``ids``; rows that other records still protect are left, one by one (their ids)."""
+    rows = model._default_manager.filter(pk__in=ids)
+    try:
+        with transaction.atomic():
+            if append_only(model):
+                deleted = rows.retention_delete()  # type: ignore[attr-defined]
+            else:
+                rows.delete()
+                deleted = len(ids)
+        return deleted, []
+    except (ProtectedError, RestrictedError):
+        pass
+    blocked: list[int] = []
+    deleted = 0
+    for pk in ids:
+        try:
+            with transaction.atomic():
+                model._default_manager.filter(pk=pk).delete()
+            deleted += 1
+        except (ProtectedError, RestrictedError):
+            blocked.append(pk)
+    return deleted, blocked
+
+
+def _constant_masks(declaration: ModelDeclaration) -> dict[str, Any]:
+    """The anonymized value of each masked field the declaration's subject owns."""
+    values: dict[str, Any] = {}
+    for name, personal in declaration.subject_fields().items():
+        model_field = declaration.model._meta.get_field(name)
+        if personal.mask is Mask.NONE or not isinstance(model_field, models.Field) or model_field.is_relation:
+            continue
+        if personal.mask in (Mask.REDACT, Mask.HASH):
+            # At the end of its period a value no longer needs to stay comparable: redacted.
+            values[name] = ERASED[: model_field.max_length] if model_field.max_length else ERASED
+        elif model_field.null:
+            values[name] = None
+        else:
+            values[name] = (
+                ""
+                if isinstance(model_field, models.CharField | models.TextField)
+                else model_field.get_default()
+            )
+    return values
+
+
+def _anonymize(declaration: ModelDeclaration, ids: list[int]) -> int:
+    values = _constant_masks(declaration)
+    if not values:
+        return 0
+    return declaration.model._default_manager.filter(pk__in=ids).update(**values)
+
+
+def _not_anonymized(expiry: Expiry) -> Q:
+    """Rows that still hold a value the anonymization overwrites (so a run does not count
+    yesterday's anonymized rows again)."""
+    condition = Q()
+    for name, value in _constant_masks(expiry.declaration).items():
+        condition |= Q(**{f"{name}__isnull": False}) if value is None else ~Q(**{name: value})
+    return condition
+
+
+def _sweep_subjects(actor: Actor, expiry: Expiry, tally: _Tally, today: date) -> None:
+    workspace_id = actor.workspace_id
+    while True:
+        ids = list(expiry.expired(workspace_id, today).values_list("pk", flat=True)[:SUBJECT_BATCH_SIZE])
+        if not ids:
+            return
+        with transaction.atomic():
+            plan = plan_execute(actor=actor, person_ids=ids, today=today, mentions=False)
+            counts: dict[tuple[str, str], int] = defaultdict(int)
+            for row in plan.rows:
+                counts[(row.data_set, row.action)] += 1
+            tally.add(actor, expiry.rule.key, counts)
+
+
+def _sweep_rows(actor: Actor, expiry: Expiry, tally: _Tally, today: date) -> None:
+    workspace_id = actor.workspace_id
+    model = expiry.declaration.model
+    anonymize = expiry.action is SweepAction.ANONYMIZE
+    blocked: set[int] = set()
+    while True:
+        rows = expiry.expired(workspace_id, today).exclude(pk__in=blocked)
+        if anonymize:
+            rows = rows.filter(_not_anonymized(expiry))
+        ids = list(rows.values_list("pk", flat=True)[:BATCH_SIZE])
+        if not ids:
+            return
+        with transaction.atomic():
+            if anonymize:
+                counts = {(expiry.data_set, SweepAction.ANONYMIZE.value): _anonymize(expiry.declaration, ids)}
+            else:
+                deleted, kept = _delete(model, ids)
+                blocked.update(kept)
+                counts = {
+                    (expiry.data_set, SweepAction.DELETE.value): deleted,
+                    (expiry.data_set, SweepAction.KEPT.value): len(kept),
+                }
+            tally.add(actor, expiry.rule.key, counts)
+        if anonymize and not any(counts.values()):
+            return
+
+
+def retention_sweep(
+    *, actor: Actor, today: date | None = None, trigger: str = SweepTrigger.MANUAL
+) -> RetentionSweep:
+    """Delete or anonymize every row of the actor's workspace whose retention period has ended
+    before ``today``, persons first; the run's report. Resumable: each batch commits alone."""
+    actor.require(Permission.PRIVACY_MANAGE)
+    today = today or timezone.localdate()
+    sweep = RetentionSweep.objects.create(
+        workspace_id=actor.workspace_id,
+        created_by_id=actor.user_id,
+        updated_by_id=actor.user_id,
+        trigger=trigger,
+        swept_for=today,
+    )
+    tally = _Tally(sweep)
+    try:
+        for expiry in expiries(actor.workspace_id):
+            if expiry.action is SweepAction.ERASE:
+                _sweep_subjects(actor, expiry, tally, today)
+            elif expiry.action in (SweepAction.DELETE, SweepAction.ANONYMIZE):
+                _sweep_rows(actor, expiry, tally, today)
+    except Exception as error:
+        sweep.state, sweep.failure = SweepState.FAILED, type(error).__name__
+        sweep.finished_at = timezone.now()
+        sweep.save(update_fields=["state", "failure", "finished_at"])
+        logger.exception("Retention sweep %s failed in workspace %s", sweep.pk, actor.workspace_id)
+        raise
+    sweep.state, sweep.finished_at = SweepState.DONE, timezone.now()
+    sweep.save(update_fields=["state", "finished_at"])
+    return sweep
+
+
+def sweep_list(*, actor: Actor, limit: int = 50) -> list[RetentionSweep]:
+    """The workspace's latest sweep reports, newest first."""
+    return list(RetentionSweep.objects.visible_to(actor, Permission.PRIVACY_VIEW)[:limit])
+
+
+# --- the forecast ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ForecastLine:
+    """What the sweep will do to one data set under one rule: now, and by each later day."""
+
+    rule: RetentionRule
+    declaration: ModelDeclaration
+    action: SweepAction
+    due_now: int
+    upcoming: list[tuple[date, int]]
+    event: str
+
+    @property
+    def data_set(self) -> str:
+        return object_type_of(self.declaration.model)
+
+    @property
+    def total(self) -> int:
+        return self.due_now + sum(count for _day, count in self.upcoming)
+
+
+def _with_subjects(expiry: Expiry, persons: models.QuerySet[Any], workspace_id: int) -> int:
+    """Rows of several persons linked to any of ``persons`` (an upper bound: rows another,
+    continuing person shares lose only the expired person)."""
+    assert expiry.declaration.subject is not None
+    linked = in_workspace(expiry.declaration, workspace_id).filter(
+        **{f"{expiry.declaration.subject}__in": persons.values("pk")}
+    )
+    return in_workspace(expiry.declaration, workspace_id).filter(pk__in=linked.values("pk")).count()
+
+
+def retention_forecast(*, actor: Actor, days: int = 90, today: date | None = None) -> list[ForecastLine]:
+    """Per rule and data set: how many rows the sweep deletes or anonymizes today, and how many
+    more by each week within ``days`` days (and on the last day)."""
+    actor.require(Permission.PRIVACY_VIEW)
+    today = today or timezone.localdate()
+    days = max(0, min(days, 3660))
+    checkpoints = sorted(
+        {today + timedelta(days=step) for step in range(FORECAST_STEP_DAYS, days + 1, FORECAST_STEP_DAYS)}
+        | ({today + timedelta(days=days)} if days else set())
+    )
+    workspace_id = actor.workspace_id
+    found = expiries(workspace_id)
+    own = next((e for e in found if e.action is SweepAction.ERASE), None)
+    lines: list[ForecastLine] = []
+    for expiry in found:
+        counted = expiry if expiry.action is not SweepAction.WITH_SUBJECTS else own
+
+        def count(day: date, expiry: Expiry = expiry, counted: Expiry | None = counted) -> int:
+            if counted is None or expiry.action is SweepAction.NEVER:
+                return 0
+            rows = counted.expired(workspace_id, day)
+            if expiry.action is SweepAction.WITH_SUBJECTS:
+                return _with_subjects(expiry, rows, workspace_id)
+            if expiry.action is SweepAction.ANONYMIZE:
+                rows = rows.filter(_not_anonymized(expiry))
+            return rows.count()
+
+        now = count(today)
+        upcoming: list[tuple[date, int]] = []
+        previous = now
+        for day in checkpoints:
+            cumulative = count(day)
+            upcoming.append((day, max(0, cumulative - previous)))
+            previous = max(previous, cumulative)
+        lines.append(
+            ForecastLine(
+                rule=expiry.rule,
+                declaration=expiry.declaration,
+                action=expiry.action,
+                due_now=now,
+                upcoming=upcoming,
+                event=expiry.rule.counts_from,
+            )
+        )
+    return lines
+
+
+def nightly_maintenance(*, today: date | None = None) -> dict[str, int]:
+    """Every workspace: end the holds whose date has passed, then sweep. One workspace failing
+    does not stop the others; the counts of what ran."""
+    from zweck.accounts.models import Workspace
+    from zweck.privacy.holds import holds_release
+
+    done = {"workspaces": 0, "holds_released": 0, "rows_swept": 0, "failed": 0}
+    for workspace in Workspace.objects.order_by("pk"):
+        actor = Actor.system(workspace)
+        try:
+            done["holds_released"] += holds_release(actor=actor, today=today)
+            sweep = retention_sweep(actor=actor, today=today, trigger=SweepTrigger.NIGHTLY)
+            done["rows_swept"] += sweep.total
+            done["workspaces"] += 1
+        except Exception:
+            done["failed"] += 1
+            logger.exception("Nightly maintenance failed in workspace %s", workspace.pk)
+    return done
+
+
+__all__ = [
+    "ForecastLine",
+    "RetentionSweep",
+    "SweepAction",
+    "expiries",
+    "last_expired_event",
+    "nightly_maintenance",
+    "retention_forecast",
+    "retention_sweep",
+    "sweep_list",
+]

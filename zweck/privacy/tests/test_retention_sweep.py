@@ -1,0 +1,237 @@
+"""The retention sweep: what expires is read from the register and the stored event dates,
+held rows stay, expired persons leave through the erasure path, every batch is audited with
+counts only, and the forecast announces what the sweep then does."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from zweck.accounts.actors import Actor
+from zweck.audit.models import AuditEvent
+from zweck.crm.choices import ActivityKind
+from zweck.crm.models import Activity, Organization, Person, PersonEmail
+from zweck.crm.services import activity_create, organization_relationship_end, person_relationship_end
+from zweck.crm.tests.factories import make_organization, make_person
+from zweck.privacy.holds import record_hold_place
+from zweck.privacy.models import ErasureTombstone, RetentionRule, RetentionSweep
+from zweck.privacy.retention import (
+    SweepAction,
+    last_expired_event,
+    retention_forecast,
+    retention_sweep,
+)
+from zweck.privacy.retention_models import SweepState
+from zweck.privacy.services import register_defaults_install
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def keeper(owner: Actor) -> Actor:
+    """The owner of a workspace with the shipped register: every permission."""
+    register_defaults_install(actor=owner)
+    return owner
+
+
+TODAY = date(2026, 12, 2)
+# business_relationship: three years from the end of the year in which the relationship ended.
+ENDED = date(2022, 6, 30)
+
+
+@given(
+    years=st.integers(0, 12),
+    months=st.integers(0, 11),
+    days=st.integers(0, 60),
+    end_of_year=st.booleans(),
+    today=st.dates(date(1990, 1, 1), date(2090, 12, 31)),
+)
+@settings(max_examples=300, deadline=None)
+def test_threshold_is_the_last_event_whose_period_ended(
+    years: int, months: int, days: int, end_of_year: bool, today: date
+) -> None:
+    rule = RetentionRule(key="r", years=years, months=months, days=days, from_end_of_year=end_of_year)
+    threshold = last_expired_event(rule, today)
+    assert threshold is not None
+    assert rule.ends_on(threshold) < today
+    assert rule.ends_on(threshold + timedelta(days=1)) >= today
+
+
+def _ended_person(actor: Actor, ended_on: date, **details: object) -> Person:
+    person = make_person(actor, **details)
+    return person_relationship_end(actor=actor, person=person, ended_on=ended_on)
+
+
+def test_expired_person_is_erased_with_tombstone_and_counted(keeper: Actor) -> None:
+    gone = _ended_person(keeper, ENDED, first_name="Greta", last_name="Gone", email="greta@example.com")
+    activity_create(actor=keeper, kind=ActivityKind.CALL, subject="Call with Greta", participants=[gone])
+    recent = _ended_person(keeper, date(2024, 1, 15))
+    continuing = make_person(keeper)
+
+    sweep = retention_sweep(actor=keeper, today=TODAY)
+
+    assert sweep.state == SweepState.DONE
+    assert not Person.objects.filter(pk=gone.pk).exists()
+    assert not PersonEmail.objects.filter(email="greta@example.com").exists()
+    assert set(Person.objects.in_workspace(keeper.workspace_id).values_list("pk", flat=True)) == {
+        recent.pk,
+        continuing.pk,
+    }
+    # Her call was hers alone: anonymized as the register declares for activities.
+    assert not Activity.objects.filter(subject__contains="Greta").exists()
+    assert ErasureTombstone.objects.in_workspace(keeper.workspace_id).filter(identifier_kind="email").exists()
+    results = {(item["data_set"], item["action"]): item["count"] for item in sweep.results}
+    assert results[("crm.person", "delete")] == 1
+    assert results[("crm.personemail", "delete")] == 1
+    assert all(item["rule"] == "business_relationship" for item in sweep.results)
+    events = AuditEvent.objects.filter(workspace_id=keeper.workspace_id, action="retention.sweep")
+    assert {event.object_type for event in events} >= {"crm.person", "crm.personemail"}
+    for event in events:
+        assert event.object_id == str(sweep.pk)
+        assert not any(
+            "greta" in change.lower() or "gone" in change.lower() for change in event.changed_fields
+        )
+
+
+def test_a_second_run_finds_nothing_left(keeper: Actor) -> None:
+    _ended_person(keeper, ENDED)
+    retention_sweep(actor=keeper, today=TODAY)
+    again = retention_sweep(actor=keeper, today=TODAY)
+    assert again.results == []
+    assert again.total == 0
+
+
+def test_held_person_is_not_swept(keeper: Actor) -> None:
+    held = _ended_person(keeper, ENDED)
+    record_hold_place(
+        actor=keeper,
+        object_type="person",
+        object_id=held.pk,
+        reason="Legal claim (Art. 17(3)(e) GDPR)",
+        ends_on=TODAY + timedelta(days=100),
+    )
+    sweep = retention_sweep(actor=keeper, today=TODAY)
+    assert Person.objects.filter(pk=held.pk).exists()
+    assert sweep.total == 0
+
+
+def test_organization_end_is_inherited_and_swept_after_its_members(keeper: Actor) -> None:
+    organization = make_organization(keeper, name="Alte Kundschaft GmbH")
+    other = make_organization(keeper, name="Laufende Kundschaft GmbH")
+    only_here = make_person(keeper, organization=organization)
+    also_elsewhere = make_person(keeper, organization=organization)
+    from zweck.crm.services import person_update
+    from zweck.crm.services.persons import MembershipInput
+
+    person_update(
+        actor=keeper,
+        person=also_elsewhere,
+        organizations=[MembershipInput(organization), MembershipInput(other)],
+    )
+    organization_relationship_end(actor=keeper, organization=organization, ended_on=ENDED)
+    only_here.refresh_from_db()
+    also_elsewhere.refresh_from_db()
+    assert (only_here.relationship_ended_on, only_here.relationship_end_inherited) == (ENDED, True)
+    assert also_elsewhere.relationship_ended_on is None
+
+    sweep = retention_sweep(actor=keeper, today=TODAY)
+
+    assert not Person.objects.filter(pk=only_here.pk).exists()
+    assert Person.objects.filter(pk=also_elsewhere.pk).exists()
+    assert not Organization.objects.filter(pk=organization.pk).exists()
+    assert Organization.objects.filter(pk=other.pk).exists()
+    assert ("business_relationship", "crm.organization", "delete") in {
+        (item["rule"], item["data_set"], item["action"]) for item in sweep.results
+    }
+
+
+def test_clearing_an_organization_end_clears_what_its_members_inherited(keeper: Actor) -> None:
+    organization = make_organization(keeper)
+    member = make_person(keeper, organization=organization)
+    own = make_person(keeper, organization=organization)
+    person_relationship_end(actor=keeper, person=own, ended_on=date(2025, 1, 31))
+    organization_relationship_end(actor=keeper, organization=organization, ended_on=ENDED)
+    organization_relationship_end(actor=keeper, organization=organization, ended_on=None)
+    member.refresh_from_db()
+    own.refresh_from_db()
+    assert member.relationship_ended_on is None
+    # A date set on the person is their own: the organization does not take it away.
+    assert (own.relationship_ended_on, own.relationship_end_inherited) == (date(2025, 1, 31), False)
+
+
+def test_audit_trail_leaves_when_its_period_ends(keeper: Actor) -> None:
+    from django.db import transaction
+
+    with transaction.atomic():
+        old = AuditEvent.objects.create(
+            workspace_id=keeper.workspace_id,
+            occurred_at=timezone.now() - timedelta(days=365 * 4),
+            action="person.update",
+            object_type="crm.person",
+            object_id="1",
+        )
+        young = AuditEvent.objects.create(
+            workspace_id=keeper.workspace_id, action="person.update", object_type="crm.person", object_id="2"
+        )
+    retention_sweep(actor=keeper)
+    assert not AuditEvent.objects.filter(pk=old.pk).exists()
+    assert AuditEvent.objects.filter(pk=young.pk).exists()
+
+
+def test_forecast_announces_what_the_sweep_then_does(keeper: Actor) -> None:
+    _ended_person(keeper, ENDED)
+    soon = _ended_person(keeper, date(2023, 3, 1))  # kept until 31 December 2026
+    later = _ended_person(keeper, date(2024, 6, 1))
+
+    lines = {
+        (line.data_set, line.rule.key): line
+        for line in retention_forecast(actor=keeper, days=30, today=TODAY)
+    }
+    person = lines[("crm.person", "business_relationship")]
+    assert person.action is SweepAction.ERASE
+    assert person.due_now == 1
+    assert sum(count for _day, count in person.upcoming) == 1
+    (due_day,) = [day for day, count in person.upcoming if count]
+    assert due_day == date(2027, 1, 1)
+    assert lines[("crm.personemail", "business_relationship")].due_now == 1
+    assert lines[("crm.activity", "business_relationship")].action is SweepAction.WITH_SUBJECTS
+
+    retention_sweep(actor=keeper, today=TODAY)
+    assert Person.objects.filter(pk=soon.pk).exists()
+    retention_sweep(actor=keeper, today=date(2026, 12, 31))
+    assert Person.objects.filter(pk=soon.pk).exists()
+    retention_sweep(actor=keeper, today=due_day)
+    assert not Person.objects.filter(pk=soon.pk).exists()
+    assert Person.objects.filter(pk=later.pk).exists()
+    assert RetentionSweep.objects.in_workspace(keeper.workspace_id).count() == 3
+
+
+def test_a_changed_rule_changes_what_expires(keeper: Actor) -> None:
+    recent = _ended_person(keeper, date(2026, 6, 1))
+    RetentionRule.objects.in_workspace(keeper.workspace_id).filter(key="business_relationship").update(
+        years=0, months=3, from_end_of_year=False
+    )
+    retention_sweep(actor=keeper, today=TODAY)
+    assert not Person.objects.filter(pk=recent.pk).exists()
+
+
+def test_rules_counting_from_last_contact(keeper: Actor) -> None:
+    RetentionRule.objects.in_workspace(keeper.workspace_id).filter(key="business_relationship").update(
+        counts_from="last_contact", from_end_of_year=False
+    )
+    quiet = make_person(keeper)
+    talked = make_person(keeper)
+    activity_create(
+        actor=keeper,
+        kind=ActivityKind.MEETING,
+        subject="Review",
+        participants=[talked],
+        starts_at=timezone.now() + timedelta(days=30),
+    )
+    retention_sweep(actor=keeper, today=timezone.localdate() + timedelta(days=3 * 366))
+    assert not Person.objects.filter(pk=quiet.pk).exists()
+    assert Person.objects.filter(pk=talked.pk).exists()
