@@ -17,7 +17,8 @@ from zweck.crm.models import Person, PersonEmail
 
 # Subjects for reads come from the lower 80 % of the id range, subjects that an operation
 # erases from the top 20 %, so erasing never removes a person a later read expects.
-PURPOSE_RANGES = {"read": (0.0, 0.8), "erase": (0.8, 1.0)}
+# Parts of the id range: persons read, persons the retention sweep removes, persons erased.
+PURPOSE_RANGES = {"read": (0.0, 0.7), "retention": (0.7, 0.8), "erase": (0.8, 1.0)}
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_htmx",
+    # Before the task app: its ``db_worker`` command is Zweck's, which also keeps the schedule.
+    "zweck.cli",
     "django_tasks_db",
     "zweck.core",
     "zweck.accounts",
@@ -34,7 +36,6 @@ INSTALLED_APPS = [
     "zweck.crm",
     "zweck.api",
     "zweck.web",
-    "zweck.cli",
 ]
 
 MIDDLEWARE = [
@@ -162,6 +163,10 @@ ZWECK = {
     "DEFAULT_PAGE_SIZE": 50,
     # How long a link that hands a portability export to another controller works (Art. 20(2)).
     "TRANSMISSION_LINK_DAYS": env.integer("TRANSMISSION_LINK_DAYS", 7),
+    # The local hour from which the worker starts the nightly maintenance (retention, holds).
+    "NIGHTLY_HOUR": env.integer("NIGHTLY_HOUR", 2),
 }
+if not 0 <= ZWECK["NIGHTLY_HOUR"] <= 23:
+    raise env.ConfigurationError("ZWECK_NIGHTLY_HOUR must be an hour between 0 and 23.")
 if not 1 <= ZWECK["TRANSMISSION_LINK_DAYS"] <= 90:
     raise env.ConfigurationError("ZWECK_TRANSMISSION_LINK_DAYS must be between 1 and 90.")

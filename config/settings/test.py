@@ -7,7 +7,11 @@ from config.settings.base import DATABASES
 DEBUG = False
 SECRET_KEY = "zweck-test-secret-key-not-for-production-0123456789abcdef"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+TASKS = {
+    "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"},
+    # The backend a deployment runs, for the tests of the worker and the nightly schedule.
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -67,13 +67,14 @@ COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
     Organization: (
         *BASE,
         *("name", "legal_form", "vat_id", "industry", "website", "email", "phone", "relationship_types"),
-        *("owner_id", "notes", "search_text", "archived_at"),
+        *("owner_id", "notes", "search_text", "archived_at", "relationship_ended_on"),
     ),
     OrganizationAddress: (*BASE, "organization_id", "kind", "street", "postal_code", "city", "country"),
     Person: (
         *BASE,
         *("salutation", "title", "first_name", "last_name", "position", "language", "subject_category"),
         *("source", "source_note", "owner_id", "notes", "search_text", "archived_at", "restricted_at"),
+        *("relationship_ended_on", "relationship_end_inherited"),
     ),
     PersonEmail: (*BASE, "person_id", "email", "label", "is_primary"),
     PersonPhone: (*BASE, "person_id", "number", "label", "is_primary"),
@@ -582,6 +583,7 @@ class _Generator:
                     "",
                     search_text.compose(names=[name], emails=[email], phones=[phone] if phone else []),
                     None,
+                    None,
                 )
             )
             addresses.append(
@@ -773,6 +775,8 @@ class _Generator:
                     document,
                     None,
                     None,
+                    None,
+                    False,
                 )
             )
             batch[PersonEmail].append(

@@ -248,13 +248,14 @@ from zweck.privacy.request_models import (  # noqa: E402  (models of the request
     RecordHold,
     RequestAction,
 )
-from zweck.privacy.retention_models import RetentionSweep  # noqa: E402
+from zweck.privacy.retention_models import NightlyRun, RetentionSweep  # noqa: E402
 
 __all__ = [
     "DataSubjectRequest",
     "ErasureTombstone",
     "MarketingSuppression",
     "MentionDecision",
+    "NightlyRun",
     "ProcessingActivity",
     "Recipient",
     "RecipientNotification",

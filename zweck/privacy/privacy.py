@@ -77,6 +77,10 @@ register.declare(
     retention="audit_trail",
 )
 register.declare(
+    privacy.NightlyRun,
+    fields={"id": NOT_PERSONAL, "run_on": NOT_PERSONAL, "enqueued_at": NOT_PERSONAL, "task_id": NOT_PERSONAL},
+)
+register.declare(
     privacy.SecurityMeasure,
     fields=base_fields(
         key=NOT_PERSONAL,

@@ -49,3 +49,20 @@ class RetentionSweep(WorkspaceScopedModel):
     @property
     def total(self) -> int:
         return sum(int(item.get("count", 0)) for item in self.results)
+
+
+class NightlyRun(models.Model):
+    """The nightly maintenance enqueued for one day: the unique day makes several workers
+    enqueue it once (``zweck.privacy.tasks.nightly_schedule``)."""
+
+    run_on = models.DateField(_("day"), unique=True)
+    enqueued_at = models.DateTimeField(_("enqueued at"), auto_now_add=True)
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("nightly run")
+        verbose_name_plural = _("nightly runs")
+        ordering = ["-run_on"]
+
+    def __str__(self) -> str:
+        return self.run_on.isoformat()
