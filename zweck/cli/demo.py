@@ -33,7 +33,9 @@ from zweck.crm.services import (
     deal_close,
     deal_create,
     organization_create,
+    organization_relationship_end,
     person_create,
+    person_relationship_end,
     pipeline_install_defaults,
 )
 from zweck.privacy.services import register_defaults_install
@@ -123,13 +125,20 @@ class _Loader:
         domain = f"{key}.example.com"
         row.setdefault("website", f"https://www.{domain}")
         row.setdefault("email", f"info@{domain}")
-        return organization_create(actor=self.actor, addresses=addresses, owner=self.users[Role.SALES], **row)
+        ended = self._at(row.pop("relationship_ended", None))
+        organization = organization_create(
+            actor=self.actor, addresses=addresses, owner=self.users[Role.SALES], **row
+        )
+        if ended is not None:
+            organization_relationship_end(actor=self.actor, organization=organization, ended_on=ended.date())
+        return organization
 
     def _person(self, row: dict[str, Any]) -> Person:
         organization = self.organizations.get(row.pop("organization", ""))
         label = ContactLabel.WORK if organization else ContactLabel.HOME
         phone, phone_label = row.pop("phone", None), row.pop("phone_label", label)
-        return person_create(
+        ended = self._at(row.pop("relationship_ended", None))
+        person = person_create(
             actor=self.actor,
             emails=[EmailInput(row.pop("email"), label)],
             phones=[PhoneInput(phone, phone_label)] if phone else [],
@@ -139,6 +148,9 @@ class _Loader:
             owner=self.users[Role.SALES] if organization else None,
             **row,
         )
+        if ended is not None:
+            person_relationship_end(actor=self.actor, person=person, ended_on=ended.date())
+        return person
 
     def _activity(self, row: dict[str, Any]) -> None:
         starts_at = self._at(row.pop("starts", None))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_noop
 from zweck.cli.demo import DEMO_LOGINS, demo_load, demo_workspace
 from zweck.cli.server import serve
 from zweck.core.permissions import Role
+from zweck.privacy.retention import nightly_maintenance
 
 
 def password_file() -> Path:
@@ -45,6 +46,15 @@ class Command(BaseCommand):
         self.stdout.write(_("Preparing the database …"))
         call_command("migrate", interactive=False, verbosity=0)
         password = self._load_once()
+        # What a deployment's worker (zweck db_worker) does every night, once at each start.
+        done = nightly_maintenance()
+        self.stdout.write(
+            _(
+                "Nightly maintenance: %(holds)d holds ended, %(rows)d expired records erased. A deployment "
+                "runs it every night with 'zweck db_worker'."
+            )
+            % {"holds": done["holds_released"], "rows": done["rows_swept"]}
+        )
         base_url = f"http://{options['host']}:{options['port']}"
         self._print_logins(base_url, password)
         if not options["no_serve"]:
