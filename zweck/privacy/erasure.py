@@ -231,11 +231,16 @@ def build_plan(
             else {}
         )
         rule = rules.get(declaration.retention or "")
+        # What the declaration does to each of its rows, worked out once for all of them.
+        held_masks, field_masks = _held_masks(declaration), _field_masks(declaration)
+        mention_masks = {name: MENTIONS for name in declaration.free_text_fields()}
+        audit_trail = append_only(declaration.model)
+        person_ids_set = set(ids)
         for pk, created in rows:
             covered.add((label, pk))
             hold = holds.get((label, pk))
             if hold is not None:
-                others = bool(shared.get(pk, set()) - set(ids))
+                others = bool(shared.get(pk, set()) - person_ids_set)
                 planned.append(
                     PlannedRow(
                         label,
@@ -254,13 +259,13 @@ def build_plan(
                         label,
                         pk,
                         KEEP,
-                        fields=_held_masks(declaration),
+                        fields=dict(held_masks),
                         reason=declaration.hold_reason,
                         held_until=until,
                         kept_because=REGISTER_HOLD,
                     )
                 )
-            elif append_only(declaration.model):
+            elif audit_trail:
                 until = _retention_end(rule, created if created_field else None, today)
                 reason = (rule.legal_source_en if rule else "") or "Append-only audit trail (Art. 5(2) GDPR)."
                 planned.append(
@@ -276,12 +281,11 @@ def build_plan(
                 )
             elif declaration.erasure is Erasure.DELETE:
                 planned.append(PlannedRow(label, pk, DELETE))
-            elif shared.get(pk, set()) - set(ids):
+            elif shared.get(pk, set()) - person_ids_set:
                 # Other people's row too: only the subject's mentions go; their link row is deleted.
-                fields = {name: MENTIONS for name in declaration.free_text_fields()}
-                planned.append(PlannedRow(label, pk, REDACT, fields=fields))
+                planned.append(PlannedRow(label, pk, REDACT, fields=dict(mention_masks)))
             else:
-                planned.append(PlannedRow(label, pk, ANONYMIZE, fields=_field_masks(declaration)))
+                planned.append(PlannedRow(label, pk, ANONYMIZE, fields=dict(field_masks)))
     # Several fields of one row may mention the subject: one planned row for all of them.
     mentioned: dict[tuple[str, int], PlannedRow] = {}
     redacted = {(row.data_set, row.row_id) for row in planned if row.action == REDACT}
@@ -380,25 +384,57 @@ def erasure_plan(
     return build_plan(workspace_id=actor.workspace_id, person_ids=ids, today=today, request=request)
 
 
+CONSTANT_MASKS = frozenset({Mask.BLANK.value, Mask.REDACT.value})
+UPDATE_CHUNK = 2000
+
+
+def constant_mask(model_field: Any, mask: str) -> Any:
+    """What a blank or redact ``mask`` writes into ``model_field``, whatever the value was."""
+    if mask == Mask.REDACT.value:
+        return ERASED[: model_field.max_length] if model_field.max_length else ERASED
+    if model_field.null:
+        return None
+    if isinstance(model_field, models.CharField | models.TextField):
+        return ""
+    return model_field.get_default()
+
+
 def _masked(model_field: Any, mask: str, value: Any, redact: Callable[[str], str]) -> Any:
     if mask == MENTIONS:
         return redact(value) if isinstance(value, str) else value
-    if mask == Mask.REDACT.value:
-        return ERASED[: model_field.max_length] if model_field.max_length else ERASED
     if mask == Mask.HASH.value and value:
         digest = keyed_digest("field", str(value))
         return digest[: model_field.max_length] if model_field.max_length else digest
-    if model_field.null:
-        return None
-    return "" if isinstance(value, str) or value is None else model_field.get_default()
+    if mask == Mask.HASH.value:
+        return constant_mask(model_field, Mask.BLANK.value)
+    return constant_mask(model_field, mask)
 
 
 def _apply_fields(model: type[models.Model], rows: list[PlannedRow], plan: ErasurePlan) -> None:
-    """Mask the planned fields of ``rows`` (all of ``model``): one locking read of their current
-    values in primary-key order and one ``UPDATE`` for every row that changes."""
+    """Mask the planned fields of ``rows`` (all of ``model``). Rows whose masks do not depend on
+    the stored value (blank, redact) are written by one ``UPDATE`` per set of masks and chunk of
+    ids; the others are read under a lock in primary-key order and written with their new values."""
+    by_masks: dict[tuple[tuple[str, str], ...], list[int]] = defaultdict(list)
+    valued: list[PlannedRow] = []
+    for row in rows:
+        if row.fields and all(mask in CONSTANT_MASKS for mask in row.fields.values()):
+            by_masks[tuple(sorted(row.fields.items()))].append(row.row_id)
+        elif row.fields:
+            valued.append(row)
+    for masks, ids in by_masks.items():
+        values = {name: constant_mask(model._meta.get_field(name), mask) for name, mask in masks}
+        ids.sort()
+        for offset in range(0, len(ids), UPDATE_CHUNK):
+            model._default_manager.filter(pk__in=ids[offset : offset + UPDATE_CHUNK]).update(**values)
+    if valued:
+        _apply_valued_fields(model, valued, plan)
+
+
+def _apply_valued_fields(model: type[models.Model], rows: list[PlannedRow], plan: ErasurePlan) -> None:
+    """Mask fields whose new value depends on the stored one (a keyed hash, mentions removed):
+    one locking read of their current values in primary-key order and one ``UPDATE`` for every
+    row that changes."""
     names = sorted({name for row in rows for name in row.fields})
-    if not names:
-        return
     model_fields: dict[str, Any] = {name: model._meta.get_field(name) for name in names}
     attnames = [model_field.attname for model_field in model_fields.values()]
     current = {

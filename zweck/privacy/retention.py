@@ -44,7 +44,7 @@ from zweck.accounts.actors import Actor
 from zweck.audit.services import audit_record, object_type_of
 from zweck.core.permissions import Permission
 from zweck.core.register import ClockSource, Erasure, Mask, ModelDeclaration, clock_field, register
-from zweck.privacy.erasure import ERASED, append_only, plan_execute
+from zweck.privacy.erasure import append_only, constant_mask, plan_execute
 from zweck.privacy.models import RecordHold, RetentionRule
 from zweck.privacy.periods import PeriodError
 from zweck.privacy.retention_models import RetentionSweep, SweepState, SweepTrigger
@@ -210,23 +210,15 @@ def _delete(model: type[models.Model], ids: list[int]) -> tuple[int, list[int]]:
 
 
 def _constant_masks(declaration: ModelDeclaration) -> dict[str, Any]:
-    """The anonymized value of each masked field the declaration's subject owns."""
+    """The anonymized value of each masked field the declaration's subject owns. At the end of
+    its period a value no longer needs to stay comparable: a hash mask is redacted."""
     values: dict[str, Any] = {}
     for name, personal in declaration.subject_fields().items():
         model_field = declaration.model._meta.get_field(name)
         if personal.mask is Mask.NONE or not isinstance(model_field, models.Field) or model_field.is_relation:
             continue
-        if personal.mask in (Mask.REDACT, Mask.HASH):
-            # At the end of its period a value no longer needs to stay comparable: redacted.
-            values[name] = ERASED[: model_field.max_length] if model_field.max_length else ERASED
-        elif model_field.null:
-            values[name] = None
-        else:
-            values[name] = (
-                ""
-                if isinstance(model_field, models.CharField | models.TextField)
-                else model_field.get_default()
-            )
+        mask = Mask.REDACT if personal.mask is Mask.HASH else personal.mask
+        values[name] = constant_mask(model_field, mask.value)
     return values
 
 

@@ -90,12 +90,15 @@ def rows_of(declaration: ModelDeclaration, *, workspace_id: int, person_ids: Ite
     """The rows of ``declaration`` that belong to any of ``person_ids``."""
     ids = sorted(set(person_ids))
     rows = in_workspace(declaration, workspace_id)
-    belonging = rows.filter(**{f"{subject_path(declaration)}__in": ids})
+    lookup = {f"{subject_path(declaration)}__in": ids}
     if is_shared(declaration):
         # A semi-join instead of DISTINCT over the joined rows: each row once, without
-        # sorting whole rows (text columns included) to remove duplicates.
-        return rows.filter(pk__in=belonging.values("pk")).order_by("pk")
-    return belonging.order_by("pk")
+        # sorting whole rows (text columns included) to remove duplicates. The inner query
+        # starts from the link rows of the persons (the outer one keeps the workspace): with
+        # the workspace inside, SQLite without statistics walks every row of the workspace.
+        linked = declaration.model._default_manager.filter(**lookup).values("pk")
+        return rows.filter(pk__in=linked).order_by("pk")
+    return rows.filter(**lookup).order_by("pk")
 
 
 def is_shared(declaration: ModelDeclaration) -> bool:
