@@ -94,4 +94,5 @@ register.declare(
     },
     activities=("security_logging",),
     retention="staff_account",
+    clocks={"account_closed": "revoked_at"},
 )

@@ -163,6 +163,17 @@ class ModelDeclaration:
     def label(self) -> str:
         return self.model._meta.label
 
+    @property
+    def swept(self) -> bool:
+        """Whether the retention sweep handles this declaration's rows: rows of a workspace with
+        a retention rule; derived rows go with their source, operator-level rows (the workspace,
+        staff accounts, sessions) with the end of the tenant or the account."""
+        return (
+            self.retention is not None
+            and not self.derived
+            and any(f.name == "workspace" for f in self.model._meta.concrete_fields)
+        )
+
     def personal_fields(self) -> dict[str, Personal]:
         return {name: d for name, d in self.fields.items() if isinstance(d, Personal)}
 

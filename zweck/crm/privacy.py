@@ -56,6 +56,7 @@ register.declare(
     ),
     activities=("contact_management",),
     retention="business_relationship",
+    clocks={"relationship_ended": "organization__relationship_ended_on"},
 )
 register.declare(
     crm.Person,

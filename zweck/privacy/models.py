@@ -67,11 +67,43 @@ class RetentionRule(WorkspaceScopedModel):
     def period(self) -> Period:
         return Period(years=self.years, months=self.months, days=self.days)
 
+    def stranded(self, event: str) -> set[str]:
+        """The data sets kept under this rule that store no date for ``event``: under it their
+        rows would never expire. Rows about persons without a date of their own go with them."""
+        from zweck.core.register import register
+
+        return {
+            str(declaration.model._meta.verbose_name_plural)
+            for declaration in register
+            if declaration.retention == self.key
+            and declaration.swept
+            and declaration.clock(event) is None
+            and (declaration.subject in (None, "self") or declaration.subject_kind != "contact")
+        }
+
+    def _check_clocks(self) -> None:
+        """Refuse a change of event that strands a data set the rule's stored event does not."""
+        stored = type(self).objects.filter(pk=self.pk).values_list("counts_from", flat=True).first()
+        if self.pk is None or stored is None:
+            return
+        stranded = self.stranded(self.counts_from) - self.stranded(stored)
+        if stranded:
+            raise ValidationError(
+                {
+                    "counts_from": _(
+                        "Retention rule %(key)s: %(data)s store no date for this event, so they would never "
+                        "be deleted. Choose another event."
+                    )
+                    % {"key": self.key, "data": ", ".join(sorted(stranded))}
+                }
+            )
+
     def ends_on(self, event_on: date) -> date:
         """The last day a record whose event happened on ``event_on`` is kept."""
         return period_end(event_on, self.period, from_end_of_year=self.from_end_of_year)
 
     def clean(self) -> None:
+        self._check_clocks()
         try:
             self.period.validate()
             # The latest plausible event must still give a date on the calendar.

@@ -136,10 +136,8 @@ def expiries(workspace_id: int) -> list[Expiry]:
     found: list[Expiry] = []
     for declaration in sorted(register, key=lambda d: (d is not own, d.label)):
         rule = rules.get(declaration.retention or "")
-        if rule is None:
+        if rule is None or not declaration.swept:
             continue
-        if not any(f.name == "workspace" for f in declaration.model._meta.concrete_fields):
-            continue  # operator-level rows (the workspace itself): ended by offboarding
         event = rule.counts_from
         source = declaration.clock(event)
         if declaration is own:

@@ -235,3 +235,19 @@ def test_rules_counting_from_last_contact(keeper: Actor) -> None:
     retention_sweep(actor=keeper, today=timezone.localdate() + timedelta(days=3 * 366))
     assert not Person.objects.filter(pk=quiet.pk).exists()
     assert Person.objects.filter(pk=talked.pk).exists()
+
+
+def test_a_rule_cannot_count_from_an_event_its_data_sets_do_not_store(keeper: Actor) -> None:
+    from django.core.exceptions import ValidationError
+
+    rule = RetentionRule.objects.in_workspace(keeper.workspace_id).get(key="business_relationship")
+    rule.counts_from = "warranty_ended"
+    with pytest.raises(ValidationError) as refused:
+        rule.full_clean()
+    message = str(refused.value.message_dict["counts_from"])
+    assert "persons" in message and "organizations" in message
+    rule.counts_from = "last_contact"
+    with pytest.raises(ValidationError, match="organizations"):
+        rule.full_clean()
+    rule.counts_from = "record_created"
+    rule.full_clean()
