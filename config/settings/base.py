@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -156,12 +157,15 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-ZWECK = {
+ZWECK: dict[str, Any] = {
     # Maximum rows a list endpoint returns in one page.
     "MAX_PAGE_SIZE": 200,
     "DEFAULT_PAGE_SIZE": 50,
     # How long a link that hands a portability export to another controller works (Art. 20(2)).
     "TRANSMISSION_LINK_DAYS": env.integer("TRANSMISSION_LINK_DAYS", 7),
+    # The address staff reach Zweck at, for links in emails sent without a request (the
+    # warnings before a workspace is deleted).
+    "BASE_URL": (env.text("BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
 }
 if not 1 <= ZWECK["TRANSMISSION_LINK_DAYS"] <= 90:
     raise env.ConfigurationError("ZWECK_TRANSMISSION_LINK_DAYS must be between 1 and 90.")

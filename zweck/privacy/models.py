@@ -239,6 +239,10 @@ class SecurityMeasure(WorkspaceScopedModel):
         return self.key
 
 
+from zweck.privacy.offboarding_models import (  # noqa: E402  (models of a tenant's end)
+    DeletionWarning,
+    WorkspaceTombstone,
+)
 from zweck.privacy.request_models import (  # noqa: E402  (models of the request engine)
     DataSubjectRequest,
     ErasureTombstone,
@@ -251,6 +255,7 @@ from zweck.privacy.request_models import (  # noqa: E402  (models of the request
 
 __all__ = [
     "DataSubjectRequest",
+    "DeletionWarning",
     "ErasureTombstone",
     "MarketingSuppression",
     "MentionDecision",
@@ -261,4 +266,5 @@ __all__ = [
     "RequestAction",
     "RetentionRule",
     "SecurityMeasure",
+    "WorkspaceTombstone",
 ]
