@@ -277,7 +277,8 @@ def _translated(message: str, lang: str) -> str:
 
 
 def _describe_field(field: models.Field[Any, Any], declared: object, lang: str) -> dict[str, Any]:
-    described: dict[str, Any] = {"column": field.attname, "name": labels.field_label(field, lang)}
+    name = labels.field_label(field, lang)
+    described: dict[str, Any] = {"column": field.attname, "name": name[:1].upper() + name[1:]}
     if isinstance(declared, Personal):
         described.update(
             personal=True,

@@ -208,14 +208,24 @@ def test_the_end_of_a_tenant_from_the_contract_end_to_the_tombstone(inbox: Inbox
         if entry["file"]:
             lines = archive.read(entry["file"]).decode().splitlines()
             assert len(lines) == rows, data_set.label
-    persons = [json.loads(line) for line in archive.read(described["crm.Person"]["file"]).decode().splitlines()]
+    persons = [
+        json.loads(line) for line in archive.read(described["crm.Person"]["file"]).decode().splitlines()
+    ]
     assert {person["first_name"] for person in persons} >= {"Rita", "Frank"}
     person_facts = described["crm.Person"]
     assert person_facts["register"]["purposes"], "the register's purposes of the contacts"
-    assert {"column": "first_name", "name": "First name"}.items() <= person_facts["fields"][1].items() or any(
-        field["column"] == "first_name" and field["personal"] for field in person_facts["fields"]
-    )
-    accounts = [json.loads(line) for line in archive.read(described["accounts.User"]["file"]).decode().splitlines()]
+    first_name = next(field for field in person_facts["fields"] if field["column"] == "first_name")
+    assert first_name == {
+        "column": "first_name",
+        "name": "First name",
+        "personal": True,
+        "category": "user.name.first",
+        "category_name": "First name",
+        "provided": True,
+    }
+    accounts = [
+        json.loads(line) for line in archive.read(described["accounts.User"]["file"]).decode().splitlines()
+    ]
     assert {account["email"] for account in accounts} >= {staff["german_owner"].email, commuter.email}
     assert all("password" not in account for account in accounts)
     assert [field["column"] for field in described["accounts.User"]["left_out"]] == ["password"]
@@ -248,9 +258,9 @@ def test_the_end_of_a_tenant_from_the_contract_end_to_the_tombstone(inbox: Inbox
     deleted_so_far = sum(rows for _label, rows in batches)
     assert sum(stopped.rows_deleted.values()) == deleted_so_far > 0
     remaining = {data_set.label: data_set.rows(workspace.pk).count() for data_set in workspace_data_sets()}
-    assert {label: planned[label] - remaining[label] for label in planned if planned[label] != remaining[label]} == (
-        stopped.rows_deleted
-    )
+    assert {
+        label: planned[label] - remaining[label] for label in planned if planned[label] != remaining[label]
+    } == (stopped.rows_deleted)
     assert actor_for(user=staff["german_owner"], workspace=workspace) is None
     assert owner_client.get("/app/workspace/contract/").status_code == 403
     with pytest.raises(ValidationError):
@@ -338,7 +348,9 @@ def test_the_contract_end_must_leave_time_to_warn(workspace: Workspace) -> None:
         workspace_contract_set(workspace=workspace, ends_on=date(2027, 1, 1), today=date(2027, 1, 31))
     assert "contract_ends_on" in refused.value.message_dict
     with pytest.raises(ValidationError) as too_long:
-        workspace_contract_set(workspace=workspace, ends_on=date(2027, 1, 1), grace_days=400, today=date(2026, 12, 1))
+        workspace_contract_set(
+            workspace=workspace, ends_on=date(2027, 1, 1), grace_days=400, today=date(2026, 12, 1)
+        )
     assert "deletion_grace_days" in too_long.value.message_dict
 
     changed = workspace_contract_set(
@@ -360,7 +372,10 @@ def test_a_changed_deletion_date_warns_again(owner: Actor, inbox: Inbox) -> None
 
     assert workspaces_warn(date(2027, 3, 1)) == 1
 
-    assert [w.days_before for w in DeletionWarning.objects.in_workspace(workspace.pk).order_by("pk")] == [7, 30]
+    assert [w.days_before for w in DeletionWarning.objects.in_workspace(workspace.pk).order_by("pk")] == [
+        7,
+        30,
+    ]
     assert len(inbox.messages) == 2
 
 

@@ -60,7 +60,9 @@ def offboard_arguments(parser: CommandParser) -> None:
         "--grace-days",
         type=int,
         metavar="N",
-        help=gettext_noop("Set the days from the contract's end to the deletion (30 unless agreed otherwise)."),
+        help=gettext_noop(
+            "Set the days from the contract's end to the deletion (30 unless agreed otherwise)."
+        ),
     )
     parser.add_argument(
         "--dry-run",
@@ -92,7 +94,10 @@ def _dates(out: _Out, workspace: Workspace) -> None:
             % {"date": deletion_on.isoformat(), "days": workspace.deletion_grace_days}
         )
     else:
-        out(_("Deletion date: none (%(days)s days after a contract end)") % {"days": workspace.deletion_grace_days})
+        out(
+            _("Deletion date: none (%(days)s days after a contract end)")
+            % {"days": workspace.deletion_grace_days}
+        )
 
 
 def _plan(out: _Out, workspace: Workspace, plan: OffboardingPlan) -> None:
@@ -109,7 +114,9 @@ def _plan(out: _Out, workspace: Workspace, plan: OffboardingPlan) -> None:
     if plan.tombstone is not None:
         done = sum(plan.tombstone.rows_deleted.values())
         out(
-            _("The deletion started on %(date)s; %(rows)s rows are deleted so far. Run without --dry-run to continue.")
+            _(
+                "The deletion started on %(date)s; %(rows)s rows are deleted so far. Run without --dry-run to continue."
+            )
             % {"date": timezone.localdate(plan.tombstone.started_at).isoformat(), "rows": done}
         )
     out(_("Rows the deletion removes, in this order (data set, rows):"))
@@ -189,12 +196,16 @@ def _offboard(command: BaseCommand, out: _Out, workspace: Workspace, options: di
     started = offboarding_plan(workspace=workspace).tombstone is not None
     if not started and (due is None or due > today):
         raise CommandError(
-            _("The workspace %(slug)s is not due for deletion (deletion date: %(date)s); nothing was deleted.")
+            _(
+                "The workspace %(slug)s is not due for deletion (deletion date: %(date)s); nothing was deleted."
+            )
             % {"slug": workspace.slug, "date": due.isoformat() if due else _("none")}
         )
     if not options["yes"]:
         answer = input(
-            _("This deletes the workspace %(slug)s and everything in it for good. Type its short name to go on: ")
+            _(
+                "This deletes the workspace %(slug)s and everything in it for good. Type its short name to go on: "
+            )
             % {"slug": workspace.slug}
         )
         if answer.strip() != workspace.slug:
