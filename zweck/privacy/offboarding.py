@@ -57,7 +57,6 @@ from zweck.privacy.workspace_data import (
     WORKSPACE_ROW,
     DataSet,
     download_token_create,
-    member_accounts,
     workspace_data_sets,
 )
 
@@ -330,14 +329,19 @@ def _accounts(workspace_id: int) -> tuple[list[int], list[int]]:
     return deleted, kept
 
 
-def _deleted_by_batches() -> list[DataSet]:
-    """The data sets the batches remove: all but the seats (they go with the accounts, last)
-    and the workspace's own row (the final step)."""
-    return [
-        data_set
-        for data_set in workspace_data_sets()
-        if data_set.model is not Membership and data_set.kind != WORKSPACE_ROW
+def deletion_order() -> list[DataSet]:
+    """The data sets in the order the deletion removes them: the batches, children before
+    parents, then the seats (they go with the accounts, in the final step) and the workspace's
+    own row."""
+    data_sets = workspace_data_sets()
+    last = [
+        data_set for data_set in data_sets if data_set.model is Membership or data_set.kind == WORKSPACE_ROW
     ]
+    return [data_set for data_set in data_sets if data_set not in last] + last
+
+
+def _deleted_by_batches() -> list[DataSet]:
+    return deletion_order()[:-2]
 
 
 def offboarding_plan(*, workspace: Workspace) -> OffboardingPlan:
@@ -348,7 +352,7 @@ def offboarding_plan(*, workspace: Workspace) -> OffboardingPlan:
             name=labels.model_label(data_set.model, translation.get_language() or "en", plural=True),
             rows=data_set.rows(workspace.pk).count(),
         )
-        for data_set in workspace_data_sets()
+        for data_set in deletion_order()
     ]
     deleted, kept = _accounts(workspace.pk)
     return OffboardingPlan(
@@ -539,7 +543,7 @@ __all__ = [
     "ContractFacts",
     "OffboardingNotDue",
     "OffboardingPlan",
-    "member_accounts",
+    "deletion_order",
     "offboarding_plan",
     "tombstone_for_slug",
     "tombstone_of",

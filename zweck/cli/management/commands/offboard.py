@@ -29,6 +29,7 @@ from zweck.privacy.offboarding import (
     OffboardingPlan,
     offboarding_plan,
     tombstone_for_slug,
+    tombstone_of,
     workspace_contract_set,
     workspace_offboard,
 )
@@ -193,7 +194,7 @@ def _contract(out: _Out, workspace: Workspace, options: dict[str, Any]) -> None:
 def _offboard(command: BaseCommand, out: _Out, workspace: Workspace, options: dict[str, Any]) -> None:
     today = timezone.localdate()
     due = workspace.deletion_due_on
-    started = offboarding_plan(workspace=workspace).tombstone is not None
+    started = tombstone_of(workspace.pk) is not None
     if not started and (due is None or due > today):
         raise CommandError(
             _(
