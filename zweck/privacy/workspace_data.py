@@ -41,7 +41,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
-from django.utils.translation import gettext_noop as _noop
+from django.utils.translation import gettext_noop
 
 from zweck.accounts.actors import Actor
 from zweck.accounts.models import Membership, User, Workspace
@@ -244,8 +244,8 @@ def _pages(data_set: DataSet, workspace_id: int, columns: list[str]) -> Iterator
         last = page[-1][0]
 
 
-DERIVED_NOTE = _noop("Derived from the other data sets (a search index); not written.")
-SECRET_NOTE = _noop("A secret (password or token hash), not data: left out.")
+DERIVED_NOTE = gettext_noop("Derived from the other data sets (a search index); not written.")
+SECRET_NOTE = gettext_noop("A secret (password or token hash), not data: left out.")
 
 
 def _describe(data_set: DataSet, rows: int, lang: str, facts: Any) -> dict[str, Any]:
