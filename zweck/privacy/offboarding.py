@@ -151,6 +151,15 @@ def warning_stage(deletion_on: date, today: date) -> int | None:
     return min(due) if due else None
 
 
+def warning_to_send(deletion_on: date, today: date, sent: set[int]) -> int | None:
+    """The warning to send ``today`` when the stages in ``sent`` went out for this deletion
+    date: the most urgent one due, unless it or a more urgent one was sent already."""
+    stage = warning_stage(deletion_on, today)
+    if stage is None or any(days <= stage for days in sent):
+        return None
+    return stage
+
+
 def _owners(workspace: Workspace) -> list[User]:
     seats = Membership.objects.in_workspace(workspace.pk).filter(
         role=Role.OWNER, is_active=True, user__is_active=True
@@ -222,13 +231,9 @@ def workspace_warn(*, workspace: Workspace, today: date) -> DeletionWarning | No
     deletion_on = locked.deletion_due_on
     if deletion_on is None or tombstone_of(locked.pk) is not None:
         return None
-    stage = warning_stage(deletion_on, today)
+    sent = DeletionWarning.objects.in_workspace(locked.pk).filter(deletion_on=deletion_on)
+    stage = warning_to_send(deletion_on, today, set(sent.values_list("days_before", flat=True)))
     if stage is None:
-        return None
-    sent = DeletionWarning.objects.in_workspace(locked.pk).filter(
-        deletion_on=deletion_on, days_before__lte=stage
-    )
-    if sent.exists():
         return None
     owners = _owners(locked)
     messages = [
@@ -548,6 +553,7 @@ __all__ = [
     "tombstone_for_slug",
     "tombstone_of",
     "warning_stage",
+    "warning_to_send",
     "workspace_contract_facts",
     "workspace_contract_set",
     "workspace_offboard",

@@ -23,6 +23,8 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.test import Client
+from hypothesis import given
+from hypothesis import strategies as st
 
 from zweck.accounts.actors import Actor
 from zweck.accounts.models import ApiToken, Membership, User, Workspace
@@ -42,6 +44,7 @@ from zweck.privacy.offboarding import (
     tombstone_for_slug,
     tombstone_of,
     warning_stage,
+    warning_to_send,
     workspace_contract_set,
     workspace_offboard,
     workspaces_offboard_due,
@@ -341,6 +344,29 @@ def test_the_data_sets_come_from_the_models_children_before_parents() -> None:
 )
 def test_the_most_urgent_warning_due(days_left: int, stage: int | None) -> None:
     assert warning_stage(DELETION, DELETION - timedelta(days=days_left)) == stage
+
+
+@given(
+    nights=st.lists(st.integers(min_value=-5, max_value=60), max_size=40).map(
+        lambda days: sorted(days, reverse=True)
+    )
+)
+def test_whatever_nights_the_job_runs_each_warning_goes_out_once_and_the_last_one_comes(
+    nights: list[int],
+) -> None:
+    sent: list[int] = []
+    for days_left in nights:
+        stage = warning_to_send(DELETION, DELETION - timedelta(days=days_left), set(sent))
+        if stage is not None:
+            assert days_left <= stage
+            sent.append(stage)
+    assert len(sent) == len(set(sent)) and sent == sorted(sent, reverse=True)
+    due = [
+        stage
+        for days_left in nights
+        if (stage := warning_stage(DELETION, DELETION - timedelta(days=days_left)))
+    ]
+    assert sent[-1:] == [min(due)] if due else sent == []
 
 
 def test_the_contract_end_must_leave_time_to_warn(workspace: Workspace) -> None:
