@@ -20,6 +20,7 @@ from zweck.core.permissions import Role
 from zweck.crm.tests.factories import make_person
 from zweck.privacy.offboarding import workspace_contract_set
 from zweck.privacy.workspace_data import download_token_create
+from zweck.web.tests.accessibility import accessibility_problems
 from zweck.web.tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -128,3 +129,17 @@ def test_a_link_stops_working_when_its_owner_is_no_longer_an_owner(owner: Actor)
     owner.workspace.memberships.filter(user=owner.user).update(role=Role.SALES)
 
     assert client_for(owner).get(f"/app/workspace/export/{token}/").status_code == 404
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_pages_pass_the_accessibility_check(owner: Actor, language: str) -> None:
+    _ending(owner.workspace)
+    client = client_for(owner)
+    client.cookies["django_language"] = language
+
+    for response in (
+        client.get(PAGE),
+        client.get("/app/"),
+        client.get("/app/workspace/export/not-a-link/"),
+    ):
+        assert accessibility_problems(response.content.decode()) == []
