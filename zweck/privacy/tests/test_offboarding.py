@@ -439,3 +439,18 @@ def test_the_dry_run_counts_without_changing_anything(owner: Actor) -> None:
     assert plan.deletion_on == DELETION
     assert tombstone_of(workspace.pk) is None
     assert Membership.objects.in_workspace(workspace.pk).filter(is_active=True).count() == 1
+
+
+def test_a_workspace_without_owners_is_warned_at_its_contact_address(inbox: Inbox) -> None:
+    admin = make_actor(Role.ADMIN)
+    workspace = workspace_contract_set(
+        workspace=admin.workspace, ends_on=CONTRACT_END, today=date(2027, 1, 1)
+    )
+
+    assert workspaces_warn(DELETION - timedelta(days=1)) == 1
+
+    (message,) = inbox.messages
+    assert message["To"] == workspace.email
+    assert "02.03.2027" in message["Subject"]
+    assert "/app/workspace/export/" not in _body(message)
+    assert "/app/workspace/contract/" in _body(message)
