@@ -441,7 +441,7 @@ def test_the_dry_run_counts_without_changing_anything(owner: Actor) -> None:
     assert Membership.objects.in_workspace(workspace.pk).filter(is_active=True).count() == 1
 
 
-def test_a_workspace_without_owners_is_warned_at_its_contact_address(inbox: Inbox) -> None:
+def test_a_workspace_without_owners_is_warned_at_its_contact_address(db: None, inbox: Inbox) -> None:
     admin = make_actor(Role.ADMIN)
     workspace = workspace_contract_set(
         workspace=admin.workspace, ends_on=CONTRACT_END, today=date(2027, 1, 1)
