@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -157,7 +158,7 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-ZWECK = {
+ZWECK: dict[str, Any] = {
     # Maximum rows a list endpoint returns in one page.
     "MAX_PAGE_SIZE": 200,
     "DEFAULT_PAGE_SIZE": 50,
@@ -165,6 +166,9 @@ ZWECK = {
     "TRANSMISSION_LINK_DAYS": env.integer("TRANSMISSION_LINK_DAYS", 7),
     # The local hour from which the worker starts the nightly maintenance (retention, holds).
     "NIGHTLY_HOUR": env.integer("NIGHTLY_HOUR", 2),
+    # The address staff reach Zweck at, for links in emails sent without a request (the
+    # warnings before a workspace is deleted).
+    "BASE_URL": (env.text("BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
 }
 if not 0 <= ZWECK["NIGHTLY_HOUR"] <= 23:
     raise env.ConfigurationError("ZWECK_NIGHTLY_HOUR must be an hour between 0 and 23.")

@@ -58,6 +58,7 @@ register.declare(
         "default_currency": NOT_PERSONAL,
         "contract_status": NOT_PERSONAL,
         "contract_ends_on": NOT_PERSONAL,
+        "deletion_grace_days": NOT_PERSONAL,
         "created_at": NOT_PERSONAL,
     },
     activities=("account_administration",),

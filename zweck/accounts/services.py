@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from zweck.accounts.actors import Actor
 from zweck.accounts.models import ApiToken, Membership, User, Workspace
@@ -59,6 +61,43 @@ def workspace_update(*, actor: Actor, **changes: object) -> Workspace:
 
 
 @transaction.atomic
+def workspace_contract_end_set(
+    *, workspace: Workspace, ends_on: date | None, grace_days: int | None = None, today: date | None = None
+) -> Workspace:
+    """The operator sets the day the workspace's hosting contract ends (``None``: it runs on)
+    and, when given, the days from then until the workspace is deleted.
+
+    The deletion date must lie after ``today``, so that the owners are warned before it;
+    recorded in the workspace's audit trail with the names of the changed fields.
+    """
+    locked = Workspace.objects.select_for_update().get(pk=workspace.pk)
+    changes: dict[str, object] = {"contract_ends_on": ends_on}
+    if grace_days is not None:
+        changes["deletion_grace_days"] = grace_days
+    changed = [name for name, value in changes.items() if getattr(locked, name) != value]
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    locked.full_clean()
+    deletion_on = locked.deletion_due_on
+    if deletion_on is not None and deletion_on <= (today or timezone.localdate()):
+        raise ValidationError(
+            {
+                "contract_ends_on": _(
+                    "The workspace would be deleted on %(date)s, which is not after today: its owners "
+                    "must be warned first. Choose a later end or more days until deletion."
+                )
+                % {"date": deletion_on.isoformat()}
+            }
+        )
+    if changed:
+        locked.save(update_fields=changed)
+        audit_record(
+            actor=Actor.system(locked), action="workspace.contract", instance=locked, changed_fields=changed
+        )
+    return locked
+
+
+@transaction.atomic
 def user_create(*, email: str, password: str | None, full_name: str = "", language: str = "en") -> User:
     """Create a login. Passwords are hashed with Argon2."""
     user = User.objects.create_user(email=email, password=password, full_name=full_name, language=language)
@@ -70,8 +109,6 @@ def membership_set(*, actor: Actor, user: User, role: str) -> Membership:
     """Give ``user`` a seat with ``role`` in the actor's workspace, or change their role."""
     actor.require(Permission.MEMBER_MANAGE)
     if role not in Role.values:
-        from django.core.exceptions import ValidationError
-
         raise ValidationError({"role": f"Unknown role {role!r}."})
     membership, created = Membership.objects.select_for_update().get_or_create(
         workspace_id=actor.workspace_id, user=user, defaults={"role": role}

@@ -62,3 +62,35 @@ def audit_record(
             for subject in subjects
         )
     return event
+
+
+def audit_record_operator(
+    *,
+    action: str,
+    object_type: str,
+    object_id: str | int,
+    changed_fields: Iterable[str] = (),
+) -> AuditEvent:
+    """Append one event of the installation's operator, outside every workspace.
+
+    For what the operator does to a workspace as a whole (deleting it when its contract has
+    ended): the workspace's own trail goes with the workspace, and this event stays. It holds
+    the workspace's id and field names, never a value; like ``audit_record`` it refuses to run
+    outside a transaction.
+    """
+    database = router.db_for_write(AuditEvent)
+    if not connections[database].in_atomic_block:
+        raise AuditOutsideTransactionError(f"audit_record_operator({action}) called outside a transaction")
+    request = context.current()
+    event = AuditEvent(
+        workspace_id=None,
+        actor_id=None,
+        channel=request.channel,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        changed_fields=sorted(set(changed_fields)),
+        client_ip=request.client_ip,
+    )
+    event.save(force_insert=True)
+    return event

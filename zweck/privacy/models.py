@@ -271,6 +271,10 @@ class SecurityMeasure(WorkspaceScopedModel):
         return self.key
 
 
+from zweck.privacy.offboarding_models import (  # noqa: E402  (models of a tenant's end)
+    DeletionWarning,
+    WorkspaceTombstone,
+)
 from zweck.privacy.request_models import (  # noqa: E402  (models of the request engine)
     DataSubjectRequest,
     ErasureTombstone,
@@ -284,6 +288,7 @@ from zweck.privacy.retention_models import NightlyRun, RetentionSweep  # noqa: E
 
 __all__ = [
     "DataSubjectRequest",
+    "DeletionWarning",
     "ErasureTombstone",
     "MarketingSuppression",
     "MentionDecision",
@@ -296,4 +301,5 @@ __all__ = [
     "RetentionRule",
     "RetentionSweep",
     "SecurityMeasure",
+    "WorkspaceTombstone",
 ]

@@ -3,7 +3,7 @@ one's personal data beyond the staff author stamps every workspace row carries."
 
 from django.utils.translation import gettext_noop as _noop
 
-from zweck.core.register import NOT_PERSONAL, Erasure, Mask, Personal, base_fields, register
+from zweck.core.register import NOT_PERSONAL, Erasure, Mask, NotPersonal, Personal, base_fields, register
 from zweck.privacy import models as privacy
 
 register.declare(
@@ -219,4 +219,38 @@ register.declare(
     ),
     activities=("legal_obligations",),
     retention="audit_trail",
+)
+register.declare(
+    privacy.DeletionWarning,
+    # That the owners were warned, when and how many: no address, no name.
+    fields={
+        "id": NOT_PERSONAL,
+        "workspace": NOT_PERSONAL,
+        "deletion_on": NOT_PERSONAL,
+        "days_before": NOT_PERSONAL,
+        "sent_at": NOT_PERSONAL,
+        "recipient_count": NOT_PERSONAL,
+    },
+)
+register.declare(
+    privacy.WorkspaceTombstone,
+    # The operator's proof that a tenant was deleted: ids, dates and counts.
+    fields={
+        "id": NOT_PERSONAL,
+        "workspace_id": NOT_PERSONAL,
+        "slug_digest": NotPersonal(
+            "A keyed hash of a company's short name: it can confirm a name the operator already "
+            "knows, and reveals nothing without the installation's key."
+        ),
+        "created_on": NOT_PERSONAL,
+        "contract_ended_on": NOT_PERSONAL,
+        "deletion_due_on": NOT_PERSONAL,
+        "warnings": NOT_PERSONAL,
+        "rows_planned": NOT_PERSONAL,
+        "rows_deleted": NOT_PERSONAL,
+        "accounts_deleted": NOT_PERSONAL,
+        "accounts_kept": NOT_PERSONAL,
+        "started_at": NOT_PERSONAL,
+        "finished_at": NOT_PERSONAL,
+    },
 )

@@ -395,12 +395,17 @@ def retention_forecast(*, actor: Actor, days: int = 90, today: date | None = Non
 
 
 def nightly_maintenance(*, today: date | None = None) -> dict[str, int]:
-    """Every workspace: end the holds whose date has passed, then sweep. One workspace failing
-    does not stop the others; the counts of what ran."""
+    """The night's work: warn the owners of workspaces whose deletion date nears, delete the
+    workspaces whose date has come, then in every other workspace end the holds whose date has
+    passed and sweep. One workspace failing does not stop the others; the counts of what ran."""
     from zweck.accounts.models import Workspace
     from zweck.privacy.holds import holds_release
+    from zweck.privacy.offboarding import workspaces_offboard_due, workspaces_warn
 
+    day = today or timezone.localdate()
     done = {"workspaces": 0, "holds_released": 0, "rows_swept": 0, "failed": 0}
+    done["deletion_warnings"] = workspaces_warn(day)
+    done["workspaces_deleted"] = workspaces_offboard_due(day)
     for workspace in Workspace.objects.order_by("pk"):
         actor = Actor.system(workspace)
         try:

@@ -1,5 +1,22 @@
 from zweck.accounts.models.tokens import ApiToken
 from zweck.accounts.models.users import User, UserManager
-from zweck.accounts.models.workspaces import ContractStatus, FederalState, Membership, Workspace
+from zweck.accounts.models.workspaces import (
+    DEFAULT_DELETION_GRACE_DAYS,
+    MAXIMUM_DELETION_GRACE_DAYS,
+    ContractStatus,
+    FederalState,
+    Membership,
+    Workspace,
+)
 
-__all__ = ["ApiToken", "ContractStatus", "FederalState", "Membership", "User", "UserManager", "Workspace"]
+__all__ = [
+    "DEFAULT_DELETION_GRACE_DAYS",
+    "MAXIMUM_DELETION_GRACE_DAYS",
+    "ApiToken",
+    "ContractStatus",
+    "FederalState",
+    "Membership",
+    "User",
+    "UserManager",
+    "Workspace",
+]

@@ -1,14 +1,21 @@
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zweck.core.permissions import Role
 from zweck.core.scoping import WorkspaceManager
+
+# Days between the end of a hosting contract and the deletion of the workspace (seed notice 001
+# promises deletion 30 days after the contract ends); the operator may agree another period.
+DEFAULT_DELETION_GRACE_DAYS = 30
+MAXIMUM_DELETION_GRACE_DAYS = 365
 
 
 class ContractStatus(models.TextChoices):
@@ -83,6 +90,12 @@ class Workspace(models.Model):
         default=ContractStatus.ACTIVE,
     )
     contract_ends_on = models.DateField(_("contract ends on"), null=True, blank=True)
+    deletion_grace_days = models.PositiveSmallIntegerField(
+        _("days until deletion"),
+        default=DEFAULT_DELETION_GRACE_DAYS,
+        validators=[MaxValueValidator(MAXIMUM_DELETION_GRACE_DAYS)],
+        help_text=_("After the contract ends, the workspace is deleted when this many days have passed."),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     class Meta:
@@ -92,6 +105,14 @@ class Workspace(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def deletion_due_on(self) -> date | None:
+        """The day the workspace is deleted: the contract's end plus the grace period; ``None``
+        while the contract has no end."""
+        if self.contract_ends_on is None:
+            return None
+        return self.contract_ends_on + timedelta(days=self.deletion_grace_days)
 
     def clean(self) -> None:
         if self.federal_state and self.country != "DE":

@@ -14,6 +14,7 @@ from zweck.core.permissions import Permission
 from zweck.crm import selectors
 from zweck.crm.choices import ActivityKind
 from zweck.crm.models import Deal, Organization, Person
+from zweck.privacy.offboarding import workspace_contract_facts
 from zweck.web.staff.access import StaffRequest, render_page, staff_view
 
 UPCOMING_DAYS = 14
@@ -74,5 +75,9 @@ def dashboard(request: StaffRequest) -> HttpResponse:
             "recent": [_recent_entry(record) for record in selectors.recently_changed(actor=actor)],
             "now": now,
             "upcoming_days": UPCOMING_DAYS,
+            # Owners are reminded of a coming deletion where they start their day.
+            "contract": workspace_contract_facts(actor=actor)
+            if actor.can(Permission.WORKSPACE_MANAGE)
+            else None,
         },
     )

@@ -12,6 +12,7 @@ from zweck.web.staff import (
     privacy_holds,
     privacy_register,
     privacy_requests,
+    workspace_contract,
 )
 
 app_name = "staff"
@@ -30,6 +31,13 @@ urlpatterns = [
     path("password-reset/done/", auth.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("language/", auth.language_switch, name="language"),
     path("workspace/", auth.workspace_switch, name="workspace_switch"),
+    path("workspace/contract/", workspace_contract.contract_page, name="workspace_contract"),
+    path("workspace/export.zip", workspace_contract.workspace_download, name="workspace_download"),
+    path(
+        "workspace/export/<str:token>/",
+        workspace_contract.workspace_download_link,
+        name="workspace_download_link",
+    ),
     path("organizations/", organizations.organization_list, name="organization_list"),
     path("organizations/new/", organizations.organization_create, name="organization_create"),
     path(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 
 from django import template
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 
 from zweck.crm.choices import RelationshipType
-from zweck.privacy.labels import phone_text
+from zweck.privacy.labels import date_text, phone_text
 
 register = template.Library()
 
@@ -41,3 +42,11 @@ def relationship_labels(values: list[str]) -> str:
 def phone(number: str | None) -> str:
     """An E.164 number as people read it: ``+4930123456`` → ``+49 30 123456``."""
     return phone_text(number) if number else ""
+
+
+@register.filter
+def day(value: date | datetime | None) -> str:
+    """A day as a letter in the active language writes it: 02.12.2026, 2 Dec 2026."""
+    if isinstance(value, datetime):
+        value = value.date() if timezone.is_naive(value) else timezone.localdate(value)
+    return date_text(value, translation.get_language() or "en")
