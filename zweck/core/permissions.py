@@ -26,6 +26,8 @@ class Permission(StrEnum):
     AUDIT_VIEW = "audit.view"
     MEMBER_MANAGE = "member.manage"
     WORKSPACE_MANAGE = "workspace.manage"
+    # Reading the sign-in and security log: the staff's IP addresses and devices (owner only).
+    SECURITY_LOG_VIEW = "security_log.view"
     TOKEN_USE = "token.use"
 
 
@@ -46,7 +48,7 @@ _READ = frozenset({P.CRM_VIEW, P.DEAL_VIEW, P.TOKEN_USE})
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.OWNER: _EVERYTHING,
-    Role.ADMIN: _EVERYTHING - {P.WORKSPACE_MANAGE},
+    Role.ADMIN: _EVERYTHING - {P.WORKSPACE_MANAGE, P.SECURITY_LOG_VIEW},
     Role.SALES: _READ
     | {P.CRM_CHANGE, P.CRM_DELETE, P.ACTIVITY_CHANGE, P.DEAL_CHANGE, P.DEAL_DELETE, P.REPORT_VIEW},
     Role.SERVICE: _READ | {P.ACTIVITY_CHANGE},

@@ -207,6 +207,18 @@ RETENTION_PRESETS: dict[str, RetentionPreset] = {
             legal_source_de=f"Rechenschaftspflicht, Art. 5 Abs. 2 DSGVO; {_LIMITATION_DE}.",
         ),
         RetentionPreset(
+            key="security_log",
+            name_en="Sign-in and security log",
+            name_de="Anmelde- und Sicherheitsprotokoll",
+            counts_from=RetentionEvent.RECORD_CREATED,
+            days=30,
+            legal_source_en="Company policy: long enough to notice and investigate misuse of an "
+            "account (Art. 32 GDPR), short enough to keep little; not a statutory period.",
+            legal_source_de="Unternehmensrichtlinie: lang genug, um den Missbrauch eines Kontos zu "
+            "bemerken und aufzuklären (Art. 32 DSGVO), kurz genug, um wenig aufzubewahren; keine "
+            "gesetzliche Frist.",
+        ),
+        RetentionPreset(
             key="session",
             name_en="Sign-in sessions",
             name_de="Anmeldesitzungen",
