@@ -78,7 +78,7 @@ def _write(rows: list[SecurityEvent]) -> None:
                 SecurityEvent.objects.using(database).bulk_create(rows)
         else:
             SecurityEvent.objects.using(database).bulk_create(rows)
-    except Exception as error:  # noqa: BLE001 - the log must never fail the request it logs
+    except Exception as error:  # the log must never fail the request it logs
         logger.warning("Security log entry %s was not written: %s", kind, type(error).__name__)
 
 
@@ -93,9 +93,7 @@ def _row(kind: str, client: Client, **values: Any) -> SecurityEvent:
 
 
 def _workspaces_of(user: User) -> list[int]:
-    return sorted(
-        Membership.objects.filter(user=user, is_active=True).values_list("workspace_id", flat=True)
-    )
+    return sorted(Membership.objects.filter(user=user, is_active=True).values_list("workspace_id", flat=True))
 
 
 def security_event_record(
@@ -122,9 +120,7 @@ def security_event_record(
     )
 
 
-def security_account_event(
-    *, kind: str, client: Client, user: User | None = None, entered: str = ""
-) -> None:
+def security_account_event(*, kind: str, client: Client, user: User | None = None, entered: str = "") -> None:
     """Log an event of a sign-in account: once in each workspace the user works in (its owner
     sees it there), once without a workspace for a user who has none, and, for an ``entered``
     name no account has, once without user or workspace under the name's digest. Never raises."""
@@ -136,7 +132,7 @@ def security_account_event(
         else:
             workspaces: Iterable[int | None] = _workspaces_of(user) or [None]
             rows = [_row(kind, client, user=user, workspace_id=workspace) for workspace in workspaces]
-    except Exception as error:  # noqa: BLE001 - the log must never fail the request it logs
+    except Exception as error:  # the log must never fail the request it logs
         logger.warning("Security log entry %s was not written: %s", kind, type(error).__name__)
         return
     _write(rows)

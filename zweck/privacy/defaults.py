@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from zweck.crm.choices import SubjectCategory
 from zweck.privacy.choices import LegalBasis, RetentionEvent, SpecialCategoryCondition
 
-# Staff users of the workspace are data subjects too; they get no public notice.
+# Staff users of the workspace are data subjects too; their notice is not published in the portal.
 STAFF = "staff"
 SUBJECT_GROUPS: tuple[str, ...] = (*SubjectCategory.values, STAFF)
 NOTICE_SUBJECTS: tuple[str, ...] = tuple(SubjectCategory.values)
+# The groups a notice is written for: the public ones, and the staff, who read theirs inside Zweck.
+DOCUMENT_SUBJECTS: tuple[str, ...] = (*NOTICE_SUBJECTS, STAFF)
 
 
 @dataclass(frozen=True)

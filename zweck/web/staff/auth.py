@@ -75,7 +75,9 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         if isinstance(form.user, User):
             security_account_event(
-                kind=SecurityEventKind.PASSWORD_RESET_COMPLETED, client=client_of(self.request), user=form.user
+                kind=SecurityEventKind.PASSWORD_RESET_COMPLETED,
+                client=client_of(self.request),
+                user=form.user,
             )
         return response
 
