@@ -62,3 +62,14 @@ def security_event_list(
     if user_id is not None:
         events = events.filter(user_id=user_id)
     return events.order_by("-created_at", "-id")
+
+
+def security_event_list_own(*, actor: Actor) -> QuerySet[SecurityEvent]:
+    """The acting user's own entries of the security log in this workspace, newest first: every
+    member may read what is logged about them (Art. 15 GDPR)."""
+    return (
+        SecurityEvent.objects.visible_to(actor, None)
+        .filter(user=actor.user)
+        .select_related("token")
+        .order_by("-created_at", "-id")
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -62,3 +63,32 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
 def permissions_for(role: str) -> frozenset[Permission]:
     """The permissions a role grants; an unknown role grants none."""
     return ROLE_PERMISSIONS.get(role, frozenset())
+
+
+# What each permission allows, in words for people (a refused action names them).
+PERMISSION_LABELS: dict[Permission, Promise] = {
+    P.CRM_VIEW: _("See contacts and organizations"),
+    P.CRM_CHANGE: _("Change contacts and organizations"),
+    P.CRM_DELETE: _("Delete contacts and organizations"),
+    P.ACTIVITY_CHANGE: _("Record activities"),
+    P.DEAL_VIEW: _("See deals"),
+    P.DEAL_CHANGE: _("Change deals"),
+    P.DEAL_DELETE: _("Delete deals"),
+    P.PIPELINE_MANAGE: _("Set up the pipeline"),
+    P.REPORT_VIEW: _("See reports"),
+    P.PRIVACY_VIEW: _("See the privacy register and requests"),
+    P.PRIVACY_MANAGE: _("Handle the privacy register and requests"),
+    P.AUDIT_VIEW: _("See the audit trail"),
+    P.MEMBER_MANAGE: _("Manage members"),
+    P.WORKSPACE_MANAGE: _("Manage the workspace"),
+    P.TOKEN_USE: _("Use the API"),
+    P.SECURITY_LOG_VIEW: _("See the security log"),
+}
+
+
+def permission_text(code: str) -> str:
+    """A permission in words; an unknown code as it is."""
+    try:
+        return str(PERMISSION_LABELS[Permission(code)])
+    except ValueError:
+        return code

@@ -94,7 +94,8 @@ def staff_data_sets() -> list[StaffDataSet]:
 
 def _fields(declaration: ModelDeclaration) -> tuple[list[str], list[str]]:
     """The fields the export shows, and the secret ones it names without their values."""
-    shown, withheld = [], []
+    shown: list[str] = []
+    withheld: list[str] = []
     for model_field in declaration.model._meta.concrete_fields:
         name = model_field.name
         if name in ("id", "workspace"):
