@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.db import connection
 from django.forms.models import model_to_dict
 from django.test import Client
@@ -26,12 +28,30 @@ from zweck.privacy.models import RetentionRule
 from zweck.privacy.services import register_defaults_install
 from zweck.web.staff.privacy_register_forms import RetentionRuleForm
 from zweck.web.tests.conftest import client_for
-from zweck.web.tests.test_password_reset import Inbox, _text, inbox  # noqa: F401 - the SMTP fixture
+from zweck.web.tests.test_password_reset import Inbox, _free_port, _text
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct horse battery staple"
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/128.0"
+
+
+@pytest.fixture
+def inbox(settings: Any) -> Iterator[Inbox]:
+    """A real SMTP server on a free port, which Django sends every email to."""
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "timeout": 5},
+        }
+    }
+    try:
+        yield handler
+    finally:
+        controller.stop()
 
 
 def _sign_in(email: str, password: str, *, agent: str = BROWSER, address: str = "203.0.113.7") -> Any:
