@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.models import SecurityEvent, SecurityEventKind
+from zweck.accounts.models import SecurityEvent, SecurityEventKind, User
 from zweck.accounts.tests.factories import make_actor
 from zweck.core.permissions import Role
 from zweck.privacy.services import register_defaults_install
@@ -35,7 +35,8 @@ def _sign_in(page: Page, actor: Actor, password: str = PASSWORD) -> None:
     page.goto("/app/login/")
     page.locator("#id_username").fill(actor.user.email)
     page.locator("#id_password").fill(password)
-    page.locator("form button[type=submit]").click()
+    page.locator("#id_password").press("Enter")
+    page.wait_for_load_state()
 
 
 def _no_horizontal_scrolling(page: Page) -> None:
@@ -72,6 +73,8 @@ def test_the_owner_reads_the_log_and_a_member_their_data(
     device: str,
 ) -> None:
     viewport = DESKTOP if device == "desktop" else PHONE
+    # signing in switches the pages to the user's own language
+    User.objects.filter(pk=owner_with_log.user_id).update(language=language)
     page = _page(browser, live_server, viewport, language)
     # a failed attempt, then the real sign-in, both through the login form
     _sign_in(page, owner_with_log, "not the password at all")
