@@ -426,3 +426,15 @@ def test_another_workspace_membership_does_not_leak_into_the_export(owner: Actor
 
     assert "192.0.2.42" in body
     assert "192.0.2.41" not in body
+
+
+def test_the_register_page_offers_the_staff_notice_to_the_privacy_officer(owner: Actor) -> None:
+    register_defaults_install(actor=owner)
+    client = client_for(make_actor(Role.PRIVACY_OFFICER, owner.workspace))
+
+    register_page = client.get("/app/privacy/register/").content.decode()
+    notice = client.get("/app/privacy/register/notices/staff/en/")
+
+    assert "/app/privacy/register/notices/staff/en/" in register_page
+    assert notice.status_code == 200
+    assert "Sign-in and security log" in notice.content.decode()
