@@ -14,6 +14,14 @@ from zweck.accounts.models import Membership, User, Workspace
 from zweck.core.permissions import Permission, Role, permissions_for
 
 
+class MissingPermission(PermissionDenied):
+    """A refusal because the actor lacks ``permissions`` (the security log names them)."""
+
+    def __init__(self, permissions: list[Permission]) -> None:
+        super().__init__(f"Missing permission: {', '.join(permissions)}")
+        self.permissions = tuple(permissions)
+
+
 @dataclass(frozen=True)
 class Actor:
     workspace: Workspace
@@ -49,4 +57,4 @@ class Actor:
     def require(self, *permissions: Permission) -> None:
         missing = [permission for permission in permissions if permission not in self.permissions]
         if missing:
-            raise PermissionDenied(f"Missing permission: {', '.join(missing)}")
+            raise MissingPermission(missing)

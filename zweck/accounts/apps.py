@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     name = "zweck.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from zweck.accounts.security import connect_signals
+
+        connect_signals()

@@ -97,3 +97,24 @@ register.declare(
     retention="staff_account",
     clocks={"account_closed": "revoked_at"},
 )
+register.declare(
+    accounts.SecurityEvent,
+    subject_kind=STAFF,
+    # A failed sign-in for an address no account has carries no user: only the digest of what
+    # was entered, a pseudonym of whoever owns that address.
+    fields={
+        "id": NOT_PERSONAL,
+        "workspace": NOT_PERSONAL,
+        "created_at": NOT_PERSONAL,
+        "kind": NOT_PERSONAL,
+        "channel": NOT_PERSONAL,
+        "user": Personal("user.unique_id"),
+        "token": Personal("user.unique_id"),
+        "ip_address": Personal("user.device.ip_address"),
+        "user_agent": Personal("user.device"),
+        "detail": NOT_PERSONAL,
+        "account_digest": Personal("user.unique_id.pseudonymous"),
+    },
+    activities=("security_logging",),
+    retention="security_log",
+)

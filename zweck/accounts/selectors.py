@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.models import ApiToken, Membership, User, Workspace
+from zweck.accounts.models import ApiToken, Membership, SecurityEvent, User, Workspace
 from zweck.core.permissions import Permission
 
 
@@ -48,3 +48,28 @@ def workspace_get_by_slug(*, slug: str) -> Workspace | None:
 def user_get_by_email(*, email: str) -> User | None:
     """A login by email address (compared case-insensitively, as stored lower-cased)."""
     return User.objects.filter(email=email.strip().lower()).first()
+
+
+def security_event_list(
+    *, actor: Actor, kind: str | None = None, user_id: int | None = None
+) -> QuerySet[SecurityEvent]:
+    """The workspace's sign-in and security log, newest first; only its owner may read it."""
+    events = SecurityEvent.objects.visible_to(actor, Permission.SECURITY_LOG_VIEW).select_related(
+        "user", "token"
+    )
+    if kind:
+        events = events.filter(kind=kind)
+    if user_id is not None:
+        events = events.filter(user_id=user_id)
+    return events.order_by("-created_at", "-id")
+
+
+def security_event_list_own(*, actor: Actor) -> QuerySet[SecurityEvent]:
+    """The acting user's own entries of the security log in this workspace, newest first: every
+    member may read what is logged about them (Art. 15 GDPR)."""
+    return (
+        SecurityEvent.objects.visible_to(actor, None)
+        .filter(user=actor.user)
+        .select_related("token")
+        .order_by("-created_at", "-id")
+    )

@@ -13,7 +13,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.models import ApiToken, Membership, User, Workspace
+from zweck.accounts.models import ApiToken, Membership, SecurityEventKind, User, Workspace
+from zweck.accounts.security import Client, security_event_record
 from zweck.audit.services import audit_record
 from zweck.core.permissions import Permission, Role
 
@@ -169,10 +170,11 @@ def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     return token
 
 
-def token_authenticate(*, plain: str) -> Actor | None:
+def token_authenticate(*, plain: str, client: Client | None = None) -> Actor | None:
     """The actor behind a plain token, or ``None`` for an unknown, revoked or expired one.
 
-    A token only works while its user is active and still a member of its workspace.
+    A token only works while its user is active and still a member of its workspace. Its first
+    use on each day is written to the security log (from ``client``, where the call came from).
     """
     if not plain.startswith(TOKEN_PREFIX) or len(plain) > 200:
         return None
@@ -187,9 +189,20 @@ def token_authenticate(*, plain: str) -> Actor | None:
     if membership is None:
         return None
     now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_INTERVAL:
-        # Bookkeeping, not a change of personal data: no audit event.
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    last_used_at = token.last_used_at
+    if last_used_at is None or now - last_used_at > TOKEN_TOUCH_INTERVAL:
+        # Bookkeeping, not a change of personal data: no audit event. Compared and set in one
+        # statement, so of two calls racing past a day's start only one logs the day's first use.
+        touched = ApiToken.objects.filter(pk=token.pk, last_used_at=last_used_at).update(last_used_at=now)
+        first_today = last_used_at is None or timezone.localdate(last_used_at) != timezone.localdate(now)
+        if touched and first_today:
+            security_event_record(
+                kind=SecurityEventKind.TOKEN_USED,
+                client=client or Client(),
+                user=membership.user,
+                workspace_id=token.workspace_id,
+                token_id=token.pk,
+            )
     return Actor.for_membership(membership)
 
 

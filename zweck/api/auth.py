@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
-from zweck.accounts.actors import Actor
+from zweck.accounts.actors import Actor, MissingPermission
+from zweck.accounts.security import client_of
 from zweck.accounts.services import token_authenticate
 from zweck.core.permissions import Permission
 
@@ -19,9 +19,11 @@ class TokenAuth(HttpBearer):
     """
 
     def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
-        actor = token_authenticate(plain=token)
+        actor = token_authenticate(plain=token, client=client_of(request))
         if actor is not None and not actor.can(Permission.TOKEN_USE):
-            raise PermissionDenied
+            # Known but refused: the refusal is logged with who was refused.
+            request.auth = actor  # type: ignore[attr-defined]
+            raise MissingPermission([Permission.TOKEN_USE])
         return actor
 
 

@@ -28,6 +28,9 @@ from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from zweck.accounts.actors import Actor
+from zweck.accounts.security import client_of, security_denial_record
+
 if TYPE_CHECKING:
     from ninja import NinjaAPI
 
@@ -179,6 +182,10 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        actor = getattr(request, "auth", None)
+        security_denial_record(
+            client=client_of(request), actor=actor if isinstance(actor, Actor) else None, error=exc
+        )
         return respond(request, 403, error_body(_("You do not have permission to do this.")))
 
     def not_found(request: HttpRequest, exc: Any) -> HttpResponse:

@@ -19,6 +19,7 @@ from zweck.api.routers import (
     privacy_holds,
     privacy_register,
     privacy_requests,
+    security,
 )
 
 if TYPE_CHECKING:
@@ -50,6 +51,7 @@ api.add_router("/persons", crm_persons.router)
 api.add_router("/activities", crm_activities.router)
 api.add_router("/deals", crm_deals.router)
 api.add_router("/pipeline-stages", crm_pipeline.router)
+api.add_router("/security-events", security.router)
 
 
 api.add_router("/privacy/register", privacy_register.router)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -26,6 +27,8 @@ class Permission(StrEnum):
     AUDIT_VIEW = "audit.view"
     MEMBER_MANAGE = "member.manage"
     WORKSPACE_MANAGE = "workspace.manage"
+    # Reading the sign-in and security log: the staff's IP addresses and devices (owner only).
+    SECURITY_LOG_VIEW = "security_log.view"
     TOKEN_USE = "token.use"
 
 
@@ -46,7 +49,7 @@ _READ = frozenset({P.CRM_VIEW, P.DEAL_VIEW, P.TOKEN_USE})
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.OWNER: _EVERYTHING,
-    Role.ADMIN: _EVERYTHING - {P.WORKSPACE_MANAGE},
+    Role.ADMIN: _EVERYTHING - {P.WORKSPACE_MANAGE, P.SECURITY_LOG_VIEW},
     Role.SALES: _READ
     | {P.CRM_CHANGE, P.CRM_DELETE, P.ACTIVITY_CHANGE, P.DEAL_CHANGE, P.DEAL_DELETE, P.REPORT_VIEW},
     Role.SERVICE: _READ | {P.ACTIVITY_CHANGE},
@@ -60,3 +63,32 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
 def permissions_for(role: str) -> frozenset[Permission]:
     """The permissions a role grants; an unknown role grants none."""
     return ROLE_PERMISSIONS.get(role, frozenset())
+
+
+# What each permission allows, in words for people (a refused action names them).
+PERMISSION_LABELS: dict[Permission, Promise] = {
+    P.CRM_VIEW: _("See contacts and organizations"),
+    P.CRM_CHANGE: _("Change contacts and organizations"),
+    P.CRM_DELETE: _("Delete contacts and organizations"),
+    P.ACTIVITY_CHANGE: _("Record activities"),
+    P.DEAL_VIEW: _("See deals"),
+    P.DEAL_CHANGE: _("Change deals"),
+    P.DEAL_DELETE: _("Delete deals"),
+    P.PIPELINE_MANAGE: _("Set up the pipeline"),
+    P.REPORT_VIEW: _("See reports"),
+    P.PRIVACY_VIEW: _("See the privacy register and requests"),
+    P.PRIVACY_MANAGE: _("Handle the privacy register and requests"),
+    P.AUDIT_VIEW: _("See the audit trail"),
+    P.MEMBER_MANAGE: _("Manage members"),
+    P.WORKSPACE_MANAGE: _("Manage the workspace"),
+    P.TOKEN_USE: _("Use the API"),
+    P.SECURITY_LOG_VIEW: _("See the security log"),
+}
+
+
+def permission_text(code: str) -> str:
+    """A permission in words; an unknown code as it is."""
+    try:
+        return str(PERMISSION_LABELS[Permission(code)])
+    except ValueError:
+        return code

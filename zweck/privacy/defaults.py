@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from zweck.crm.choices import SubjectCategory
 from zweck.privacy.choices import LegalBasis, RetentionEvent, SpecialCategoryCondition
 
-# Staff users of the workspace are data subjects too; they get no public notice.
+# Staff users of the workspace are data subjects too; their notice is not published in the portal.
 STAFF = "staff"
 SUBJECT_GROUPS: tuple[str, ...] = (*SubjectCategory.values, STAFF)
 NOTICE_SUBJECTS: tuple[str, ...] = tuple(SubjectCategory.values)
+# The groups a notice is written for: the public ones, and the staff, who read theirs inside Zweck.
+DOCUMENT_SUBJECTS: tuple[str, ...] = (*NOTICE_SUBJECTS, STAFF)
 
 
 @dataclass(frozen=True)
@@ -205,6 +207,18 @@ RETENTION_PRESETS: dict[str, RetentionPreset] = {
             from_end_of_year=True,
             legal_source_en=f"Accountability, Art. 5(2) GDPR; {_LIMITATION_EN}.",
             legal_source_de=f"Rechenschaftspflicht, Art. 5 Abs. 2 DSGVO; {_LIMITATION_DE}.",
+        ),
+        RetentionPreset(
+            key="security_log",
+            name_en="Sign-in and security log",
+            name_de="Anmelde- und Sicherheitsprotokoll",
+            counts_from=RetentionEvent.RECORD_CREATED,
+            days=30,
+            legal_source_en="Company policy: long enough to notice and investigate misuse of an "
+            "account (Art. 32 GDPR), short enough to keep little; not a statutory period.",
+            legal_source_de="Unternehmensrichtlinie: lang genug, um den Missbrauch eines Kontos zu "
+            "bemerken und aufzuklären (Art. 32 DSGVO), kurz genug, um wenig aufzubewahren; keine "
+            "gesetzliche Frist.",
         ),
         RetentionPreset(
             key="session",

@@ -20,7 +20,7 @@ from django.utils import translation
 
 from zweck.core.register import register
 from zweck.privacy import labels
-from zweck.privacy.defaults import NOTICE_SUBJECTS, STAFF, SUBJECT_GROUP_PRESETS
+from zweck.privacy.defaults import DOCUMENT_SUBJECTS, STAFF, SUBJECT_GROUP_PRESETS
 from zweck.privacy.models import ProcessingActivity, Recipient, RetentionRule
 from zweck.privacy.selectors import RegisterSnapshot
 
@@ -70,6 +70,9 @@ class ActivityView:
     recipients: tuple[RecipientView, ...]
     retention: RetentionView
     provision: str
+    # The periods of data sets under this activity that keep their own rule (a sign-in log
+    # kept for days under an activity whose audit trail is kept for years).
+    further_retention: tuple[RetentionView, ...] = ()
 
     @property
     def transfers(self) -> tuple[RecipientView, ...]:
@@ -121,6 +124,22 @@ def _recipient_view(recipient: Recipient, activity_names: dict[str, str], lang: 
     )
 
 
+def _declared_retention(subject_kind: str | None) -> dict[str, set[str]]:
+    """For each activity key, the retention rules its declared data sets name (only data sets
+    about ``subject_kind`` when given)."""
+    found: dict[str, set[str]] = {}
+    for declaration in register:
+        if declaration.retention is None or (
+            subject_kind is not None and declaration.subject_kind != subject_kind
+        ):
+            continue
+        if not declaration.subject_fields():
+            continue
+        for key in declaration.activities:
+            found.setdefault(key, set()).add(declaration.retention)
+    return found
+
+
 def _activity_views(snapshot: RegisterSnapshot, lang: str, subject: str | None) -> list[ActivityView]:
     activities: list[ProcessingActivity] = [
         activity
@@ -128,10 +147,10 @@ def _activity_views(snapshot: RegisterSnapshot, lang: str, subject: str | None) 
         if subject is None or subject in activity.subject_categories
     ]
     names = {activity.key: _pick(activity, "name", lang) for activity in activities}
-    if subject is None:
-        declared = register.categories_by_activity()
-    else:
-        declared = register.categories_by_activity(subject_kind="employee" if subject == STAFF else "contact")
+    subject_kind = None if subject is None else ("employee" if subject == STAFF else "contact")
+    declared = register.categories_by_activity(subject_kind=subject_kind)
+    rules = {rule.key: rule for rule in snapshot.retention_rules}
+    further = _declared_retention(subject_kind)
     recipients = {recipient.pk: _recipient_view(recipient, names, lang) for recipient in snapshot.recipients}
     views = [
         ActivityView(
@@ -151,6 +170,11 @@ def _activity_views(snapshot: RegisterSnapshot, lang: str, subject: str | None) 
             recipients=tuple(recipients[recipient.pk] for recipient in activity.recipients.all()),
             retention=_retention_view(activity.retention, lang),
             provision=_pick(activity, "provision", lang),
+            further_retention=tuple(
+                _retention_view(rules[key], lang)
+                for key in sorted(further.get(activity.key, set()) - {activity.retention.key})
+                if key in rules
+            ),
         )
         for activity in activities
     ]
@@ -168,7 +192,8 @@ def _unique_recipients(activities: list[ActivityView]) -> list[RecipientView]:
 def _unique_retention(activities: list[ActivityView]) -> list[RetentionView]:
     seen: dict[str, RetentionView] = {}
     for activity in activities:
-        seen.setdefault(activity.retention.key, activity.retention)
+        for rule in (activity.retention, *activity.further_retention):
+            seen.setdefault(rule.key, rule)
     return sorted(seen.values(), key=lambda rule: rule.name.casefold())
 
 
@@ -213,9 +238,9 @@ def ropa_context(snapshot: RegisterSnapshot, *, lang: str) -> dict[str, Any]:
 def notice_context(snapshot: RegisterSnapshot, *, subject: str, lang: str) -> dict[str, Any]:
     """What the privacy notice for data-subject group ``subject`` shows, in ``lang``."""
     _check_language(lang)
-    if subject not in NOTICE_SUBJECTS:
+    if subject not in DOCUMENT_SUBJECTS:
         raise DocumentError(
-            f"Unknown data-subject group {subject!r}; use one of {', '.join(NOTICE_SUBJECTS)}."
+            f"Unknown data-subject group {subject!r}; use one of {', '.join(DOCUMENT_SUBJECTS)}."
         )
     activities = _activity_views(snapshot, lang, subject=subject)
     recipients = _unique_recipients(activities)

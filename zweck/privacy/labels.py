@@ -471,6 +471,7 @@ DATA_CATEGORY_NAMES: dict[str, tuple[str, str]] = {
     "user.content.private": ("Content of communication and notes", "Kommunikationsinhalte und Notizen"),
     "user.demographic.gender": ("Salutation", "Anrede"),
     "user.demographic.language": ("Preferred language", "Bevorzugte Sprache"),
+    "user.device": ("Browser and device (user agent)", "Browser und Gerät (User-Agent)"),
     "user.device.cookie_id": ("Session identifier", "Sitzungskennung"),
     "user.device.device_id": ("Device identifiers (IT inventory)", "Gerätekennungen (IT-Inventar)"),
     "user.device.ip_address": ("IP address", "IP-Adresse"),

@@ -1,3 +1,4 @@
+from zweck.accounts.models.security import SecurityChannel, SecurityEvent, SecurityEventKind
 from zweck.accounts.models.tokens import ApiToken
 from zweck.accounts.models.users import User, UserManager
 from zweck.accounts.models.workspaces import (
@@ -16,6 +17,9 @@ __all__ = [
     "ContractStatus",
     "FederalState",
     "Membership",
+    "SecurityChannel",
+    "SecurityEvent",
+    "SecurityEventKind",
     "User",
     "UserManager",
     "Workspace",

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from zweck.accounts.actors import Actor
+from zweck.accounts.models import SecurityEvent
 from zweck.accounts.services import token_create
 from zweck.api.tests.support import api_as
 from zweck.crm.services import activity_create, pipeline_stage_create
@@ -51,6 +52,17 @@ def _tokens(owner: Actor, count: int) -> None:
         token_create(actor=owner, name=f"Integration {number}")
 
 
+def _security_events(owner: Actor, count: int) -> None:
+    for number in range(count):
+        SecurityEvent.objects.create(
+            workspace_id=owner.workspace_id,
+            user=owner.user,
+            kind="sign_in",
+            channel="web",
+            user_agent=f"Client {number}",
+        )
+
+
 LISTS: list[tuple[str, Callable[[Actor, int], None], int]] = [
     # path, how to make rows, queries after authentication: count + page + prefetches
     ("/organizations", _organizations, 2 + 2),  # tags, addresses
@@ -59,6 +71,7 @@ LISTS: list[tuple[str, Callable[[Actor, int], None], int]] = [
     ("/deals", _deals, 2 + 1),  # visible contacts (organization and stage are joined)
     ("/pipeline-stages", _stages, 2),
     ("/tokens", _tokens, 2),
+    ("/security-events", _security_events, 2),
 ]
 # Rows the list holds besides those made: the token the test calls with.
 EXTRA_ROWS = {"/tokens": 1}

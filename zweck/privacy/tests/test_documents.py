@@ -268,7 +268,7 @@ def test_pdf_documents_are_real_pdfs(like_seed_004: Actor, lang: str) -> None:
     ("arguments", "message"),
     [
         ({"subject": "client_contact", "lang": "fr"}, "Unknown language 'fr'"),
-        ({"subject": "staff", "lang": "de"}, "Unknown data-subject group 'staff'"),
+        ({"subject": "suppliers", "lang": "de"}, "Unknown data-subject group 'suppliers'"),
         ({"subject": "client_contact", "lang": "de", "fmt": "docx"}, "Unknown format 'docx'"),
     ],
 )

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any, Concatenate, cast
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,6 +21,7 @@ from django_htmx.middleware import HtmxDetails
 
 from zweck.accounts.actors import Actor
 from zweck.accounts.models import User
+from zweck.accounts.security import client_of, security_denial_record
 from zweck.accounts.selectors import actor_for, membership_list_for_user
 from zweck.core.permissions import Permission
 
@@ -67,8 +68,8 @@ def staff_view[**P](
 ) -> Callable[[StaffViewFunction[P]], Callable[Concatenate[HttpRequest, P], HttpResponse]]:
     """Require a signed-in member holding ``permissions``; give the view ``request.actor``.
 
-    Anonymous visitors go to the login page; a member without a permission gets 403;
-    ``DoesNotExist`` from a selector becomes 404.
+    Anonymous visitors go to the login page; a member without a permission gets 403, and the
+    refusal is written to the security log; ``DoesNotExist`` from a selector becomes 404.
     """
 
     def decorate(view: StaffViewFunction[P]) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
@@ -78,14 +79,18 @@ def staff_view[**P](
                 return redirect_to_login(request.get_full_path())
             actor = resolve_actor(request)
             if actor is None:
+                security_denial_record(client=client_of(request), user=cast(User, request.user))
                 return render(request, "staff/no_workspace.html", status=403)
-            actor.require(*permissions)
             staff_request = cast(StaffRequest, request)
             staff_request.actor = actor
             try:
+                actor.require(*permissions)
                 return view(staff_request, *args, **kwargs)
             except ObjectDoesNotExist as error:
                 raise Http404 from error
+            except PermissionDenied as error:
+                security_denial_record(client=client_of(request), actor=actor, error=error)
+                raise
 
         return wrapper
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import check_for_language
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from zweck.accounts.models import User
+from zweck.accounts.models import SecurityEventKind, User
+from zweck.accounts.security import client_of, security_account_event
 from zweck.accounts.services import user_set_language
 from zweck.web.staff.access import resolve_actor, switch_workspace
 
@@ -52,6 +53,15 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "staff/auth/password_reset_subject.txt"
     success_url = reverse_lazy("staff:password_reset_done")
 
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        response = super().form_valid(form)
+        security_account_event(
+            kind=SecurityEventKind.PASSWORD_RESET_REQUESTED,
+            client=client_of(self.request),
+            entered=form.cleaned_data["email"],
+        )
+        return response
+
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "staff/auth/password_reset_done.html"
@@ -60,6 +70,16 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "staff/auth/password_reset_confirm.html"
     success_url = reverse_lazy("staff:password_reset_complete")
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        response = super().form_valid(form)
+        if isinstance(form.user, User):
+            security_account_event(
+                kind=SecurityEventKind.PASSWORD_RESET_COMPLETED,
+                client=client_of(self.request),
+                user=form.user,
+            )
+        return response
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from zweck.core.permissions import Permission
 from zweck.privacy import selectors
-from zweck.privacy.defaults import NOTICE_SUBJECTS
+from zweck.privacy.defaults import DOCUMENT_SUBJECTS
 from zweck.privacy.documents import (
     DocumentError,
     media_type,
@@ -88,7 +88,7 @@ def _documents(lang: str) -> list[DocumentLink]:
                 kind="notice",
                 subject=subject,
             )
-            for subject in NOTICE_SUBJECTS
+            for subject in DOCUMENT_SUBJECTS
         ),
     ]
 

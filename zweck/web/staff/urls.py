@@ -12,6 +12,7 @@ from zweck.web.staff import (
     privacy_holds,
     privacy_register,
     privacy_requests,
+    security_log,
     workspace_contract,
 )
 
@@ -141,6 +142,10 @@ urlpatterns = [
         privacy_register.retention_rule_edit,
         name="privacy_register_retention_rule_edit",
     ),
+    path("security-log/", security_log.security_log, name="security_log"),
+    path("my-data/", security_log.my_data, name="my_data"),
+    path("my-data/export.json", security_log.my_data_export, name="my_data_export"),
+    path("my-data/notice/<slug:lang>/", security_log.my_notice, name="my_notice"),
     path("privacy/requests/", privacy_requests.request_queue, name="privacy_request_queue"),
     path("privacy/requests/new/", privacy_requests.request_open, name="privacy_request_open"),
     path("privacy/notifications/", privacy_requests.notification_list, name="privacy_notification_list"),

@@ -36,6 +36,9 @@ STAFF_PAGES = [
     "/app/deals/{deal}/close/",
     "/app/tasks/",
     "/app/calendar/",
+    "/app/security-log/",
+    "/app/my-data/",
+    "/app/my-data/notice/en/",
 ]
 
 

@@ -175,6 +175,9 @@ PAGES = [
     ),
     Page("POST", "/app/activities/{task}/done/", needs(P.ACTIVITY_CHANGE), status=302),
     Page("GET", "/app/activities/{meeting}/ics/", needs()),
+    Page("GET", "/app/security-log/", frozenset({P.SECURITY_LOG_VIEW}), addressed=False),
+    Page("GET", "/app/my-data/", frozenset(), addressed=False),
+    Page("GET", "/app/my-data/notice/de/", frozenset(), addressed=False),
 ]
 
 

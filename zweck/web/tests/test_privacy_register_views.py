@@ -396,7 +396,7 @@ def test_register_pages_pass_the_accessibility_check(world: World, path: str) ->
 
 
 @pytest.mark.parametrize(
-    "path", ["/ropa/fr/", "/ropa/de.docx", "/notices/staff/en/", "/notices/nobody/en.md"]
+    "path", ["/ropa/fr/", "/ropa/de.docx", "/notices/suppliers/en/", "/notices/nobody/en.md"]
 )
 def test_unknown_languages_formats_and_groups_answer_404(world: World, path: str) -> None:
     assert client_for(world.owner).get(BASE + path).status_code == 404

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_noop
 
 from zweck.accounts.actors import Actor
 from zweck.accounts.models import Workspace
-from zweck.privacy.defaults import NOTICE_SUBJECTS
+from zweck.privacy.defaults import DOCUMENT_SUBJECTS
 from zweck.privacy.documents import DocumentError, notice_document, ropa_document
 from zweck.privacy.fides import fides_yaml
 from zweck.privacy.labels import LANGUAGES
@@ -43,7 +43,7 @@ class Command(BaseCommand):
                 "--output", "-o", type=Path, default=None, help=gettext_noop("Write to this file.")
             )
             if name == "notice":
-                document.add_argument("--subject", choices=NOTICE_SUBJECTS, required=True)
+                document.add_argument("--subject", choices=DOCUMENT_SUBJECTS, required=True)
         fides = commands.add_parser("fides", help=gettext_noop("Fides dataset and system manifest (YAML)."))
         _add_workspace(fides)
         fides.add_argument(
