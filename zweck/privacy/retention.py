@@ -104,21 +104,24 @@ class Expiry:
         threshold = last_expired_event(self.rule, today)
         if self.source is None or threshold is None:
             return rows.none()
-        if isinstance(self.source, str):
-            lookup, is_datetime = (
-                self.source,
-                isinstance(clock_field(self.declaration.model, self.source), models.DateTimeField),
-            )
-        else:
-            rows = rows.alias(retention_clock=self.source)
-            lookup = "retention_clock"
-            is_datetime = isinstance(rows.query.annotations[lookup].output_field, models.DateTimeField)
-        if is_datetime:
-            bound = timezone.make_aware(datetime.combine(threshold + timedelta(days=1), time.min))
-            rows = rows.filter(**{f"{lookup}__lt": bound})
-        else:
-            rows = rows.filter(**{f"{lookup}__lte": threshold})
+        rows = until(rows, self.source, threshold)
         return rows.exclude(pk__in=_held(self.declaration.model, workspace_id, today)).order_by("pk")
+
+
+def until(rows: models.QuerySet[Any], source: ClockSource, threshold: date) -> models.QuerySet[Any]:
+    """``rows`` whose clock ``source`` reads ``threshold`` or earlier (a date-time: before the
+    next local midnight)."""
+    if isinstance(source, str):
+        lookup = source
+        is_datetime = isinstance(clock_field(rows.model, source), models.DateTimeField)
+    else:
+        rows = rows.alias(retention_clock=source)
+        lookup = "retention_clock"
+        is_datetime = isinstance(rows.query.annotations[lookup].output_field, models.DateTimeField)
+    if is_datetime:
+        bound = timezone.make_aware(datetime.combine(threshold + timedelta(days=1), time.min))
+        return rows.filter(**{f"{lookup}__lt": bound})
+    return rows.filter(**{f"{lookup}__lte": threshold})
 
 
 def _held(model: type[models.Model], workspace_id: int, today: date) -> models.QuerySet[Any]:
@@ -394,6 +397,55 @@ def retention_forecast(*, actor: Actor, days: int = 90, today: date | None = Non
     return lines
 
 
+def operator_sweep(*, today: date | None = None) -> dict[str, int]:
+    """Rows that belong to no workspace (a failed sign-in with an unknown name, the operator's
+    own audit events): deleted when the shipped default of their rule has ended. Counts per
+    data set; one operator audit event per data set with counts."""
+    from zweck.audit.services import audit_record_operator
+    from zweck.privacy.defaults import RETENTION_PRESETS
+
+    today = today or timezone.localdate()
+    swept: dict[str, int] = {}
+    for declaration in register:
+        preset = RETENTION_PRESETS.get(declaration.retention or "")
+        if preset is None or declaration.derived:
+            continue
+        workspace = next((f for f in declaration.model._meta.concrete_fields if f.name == "workspace"), None)
+        if workspace is None or not workspace.null:
+            continue
+        rule = RetentionRule(
+            key=preset.key,
+            counts_from=preset.counts_from,
+            years=preset.years,
+            months=preset.months,
+            days=preset.days,
+            from_end_of_year=preset.from_end_of_year,
+        )
+        source = declaration.clock(rule.counts_from)
+        threshold = last_expired_event(rule, today)
+        if source is None or threshold is None:
+            continue
+        rows = until(declaration.model._default_manager.filter(workspace__isnull=True), source, threshold)
+        total = 0
+        while ids := list(rows.order_by("pk").values_list("pk", flat=True)[:BATCH_SIZE]):
+            with transaction.atomic():
+                deleted, blocked = _delete(declaration.model, ids)
+                total += deleted
+            if blocked:
+                break
+        if total:
+            label = object_type_of(declaration.model)
+            swept[label] = total
+            with transaction.atomic():
+                audit_record_operator(
+                    action="retention.sweep",
+                    object_type=label,
+                    object_id="",
+                    changed_fields=[f"delete={total}"],
+                )
+    return swept
+
+
 def nightly_maintenance(*, today: date | None = None) -> dict[str, int]:
     """The night's work: warn the owners of workspaces whose deletion date nears, delete the
     workspaces whose date has come, then in every other workspace end the holds whose date has
@@ -406,6 +458,7 @@ def nightly_maintenance(*, today: date | None = None) -> dict[str, int]:
     done = {"workspaces": 0, "holds_released": 0, "rows_swept": 0, "failed": 0}
     done["deletion_warnings"] = workspaces_warn(day)
     done["workspaces_deleted"] = workspaces_offboard_due(day)
+    done["operator_rows_swept"] = sum(operator_sweep(today=day).values())
     for workspace in Workspace.objects.order_by("pk"):
         actor = Actor.system(workspace)
         try:

@@ -251,3 +251,28 @@ def test_a_rule_cannot_count_from_an_event_its_data_sets_do_not_store(keeper: Ac
         rule.full_clean()
     rule.counts_from = "record_created"
     rule.full_clean()
+
+
+def test_rows_of_no_workspace_leave_after_their_shipped_period() -> None:
+    from django.db import transaction
+
+    from zweck.accounts.models import SecurityEvent
+    from zweck.privacy.retention import operator_sweep
+
+    with transaction.atomic():
+        old = AuditEvent.objects.create(
+            occurred_at=timezone.now() - timedelta(days=365 * 4), action="workspace.offboard", object_type="x"
+        )
+        young = AuditEvent.objects.create(action="workspace.offboard", object_type="x")
+    unknown = SecurityEvent.objects.create(kind=SecurityEvent._meta.get_field("kind").choices[0][0])
+    SecurityEvent.objects.filter(pk=unknown.pk).update(created_at=timezone.now() - timedelta(days=40))
+    recent = SecurityEvent.objects.create(kind=SecurityEvent._meta.get_field("kind").choices[0][0])
+
+    swept = operator_sweep()
+
+    assert not AuditEvent.objects.filter(pk=old.pk).exists()
+    assert AuditEvent.objects.filter(pk=young.pk).exists()
+    assert not SecurityEvent.objects.filter(pk=unknown.pk).exists()
+    assert SecurityEvent.objects.filter(pk=recent.pk).exists()
+    assert swept["accounts.securityevent"] == 1
+    assert AuditEvent.objects.filter(workspace=None, action="retention.sweep").exists()
