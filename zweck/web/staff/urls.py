@@ -39,6 +39,11 @@ urlpatterns = [
         "organizations/<int:organization_id>/edit/", organizations.organization_edit, name="organization_edit"
     ),
     path(
+        "organizations/<int:organization_id>/relationship-end/",
+        organizations.organization_relationship_end,
+        name="organization_relationship_end",
+    ),
+    path(
         "organizations/<int:organization_id>/archive/",
         organizations.organization_archive_toggle,
         name="organization_archive",
@@ -54,6 +59,11 @@ urlpatterns = [
     path("contacts/export.csv", person_bulk.person_export_csv, name="person_export"),
     path("contacts/<int:person_id>/", persons.person_detail, name="person_detail"),
     path("contacts/<int:person_id>/edit/", persons.person_edit, name="person_edit"),
+    path(
+        "contacts/<int:person_id>/relationship-end/",
+        persons.person_relationship_end,
+        name="person_relationship_end",
+    ),
     path("contacts/<int:person_id>/archive/", persons.person_archive_toggle, name="person_archive"),
     path("contacts/<int:person_id>/delete/", persons.person_delete_confirm, name="person_delete"),
     path("contacts/<int:person_id>/vcard/", persons.person_vcard, name="person_vcard"),

@@ -1,14 +1,15 @@
-"""Formatting helpers for the staff templates: money per language, permission checks."""
+"""Formatting helpers for the staff templates: money and days per language, permission checks."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django import template
 from django.utils import formats, translation
 
 from zweck.crm.choices import RelationshipType
-from zweck.privacy.labels import phone_text
+from zweck.privacy.labels import date_text, language_of, phone_text
 
 register = template.Library()
 
@@ -41,3 +42,9 @@ def relationship_labels(values: list[str]) -> str:
 def phone(number: str | None) -> str:
     """An E.164 number as people read it: ``+4930123456`` → ``+49 30 123456``."""
     return phone_text(number) if number else ""
+
+
+@register.filter
+def day(value: date | None) -> str:
+    """A day as the interface language writes it: 02.12.2026 in German, 2 Dec 2026 in English."""
+    return date_text(value, language_of(translation.get_language())) if value else ""
