@@ -12,6 +12,7 @@ from zweck.web.staff import (
     privacy_holds,
     privacy_register,
     privacy_requests,
+    privacy_retention,
 )
 
 app_name = "staff"
@@ -146,6 +147,15 @@ urlpatterns = [
     path("privacy/requests/", privacy_requests.request_queue, name="privacy_request_queue"),
     path("privacy/requests/new/", privacy_requests.request_open, name="privacy_request_open"),
     path("privacy/notifications/", privacy_requests.notification_list, name="privacy_notification_list"),
+    path("privacy/retention/", privacy_retention.retention_page, name="privacy_retention"),
+    path(
+        "privacy/retention/sweep/", privacy_retention.retention_sweep_now, name="privacy_retention_sweep_now"
+    ),
+    path(
+        "privacy/retention/sweeps/<int:sweep_id>/",
+        privacy_retention.retention_sweep_report,
+        name="privacy_retention_sweep",
+    ),
     path("privacy/holds/", privacy_holds.hold_list_page, name="privacy_hold_list"),
     path("privacy/holds/new/", privacy_holds.hold_place, name="privacy_hold_place"),
     path("privacy/holds/<int:hold_id>/release/", privacy_holds.hold_release, name="privacy_hold_release"),

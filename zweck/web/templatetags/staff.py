@@ -1,8 +1,8 @@
-"""Formatting helpers for the staff templates: money and days per language, permission checks."""
+"""Formatting helpers for the staff templates: money, days, moments and counts per language."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django import template
@@ -48,3 +48,18 @@ def phone(number: str | None) -> str:
 def day(value: date | None) -> str:
     """A day as the interface language writes it: 02.12.2026 in German, 2 Dec 2026 in English."""
     return date_text(value, language_of(translation.get_language())) if value else ""
+
+
+@register.filter
+def moment(value: datetime | None) -> str:
+    """A moment in the installation's time zone as the interface language writes it:
+    02.12.2026, 14:30 in German, 2 Dec 2026, 14:30 in English."""
+    return date_text(value, language_of(translation.get_language())) if value else ""
+
+
+@register.filter
+def number(value: int | None) -> str:
+    """A count grouped the way the interface language writes it: 12.345 or 12,345."""
+    if value is None:
+        return ""
+    return formats.number_format(value, use_l10n=True, force_grouping=True)
