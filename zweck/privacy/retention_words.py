@@ -82,6 +82,11 @@ class ForecastRow:
     total: int
 
     @property
+    def due_later(self) -> int:
+        """Records that fall due after today and within the forecast's period."""
+        return self.total - self.due_now
+
+    @property
     def due_days(self) -> list[tuple[date, int]]:
         """The later days on which rows fall due (the days without any left out)."""
         return [(day, count) for day, count in self.upcoming if count]

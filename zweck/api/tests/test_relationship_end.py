@@ -92,9 +92,9 @@ def test_bad_days_are_refused_at_the_field(
 def test_a_day_more_than_a_year_ahead_is_refused(api: Api, world: World, kind: str) -> None:
     target = world.person.pk if kind == "persons" else world.organization.pk
     too_late = latest_end(timezone.localdate()) + timedelta(days=1)
-    (error,) = _refused(api, f"/{kind}/{target}/relationship-end", {"ended_on": too_late.isoformat()})
-    assert error["field"] == "ended_on"
-    assert error["message"].startswith("Enter a day no later than a year from today")
+    assert _refused(api, f"/{kind}/{target}/relationship-end", {"ended_on": too_late.isoformat()}) == [
+        {"field": "ended_on", "message": "Enter a day no later than a year from today."}
+    ]
     # the last day allowed is taken
     allowed = latest_end(timezone.localdate()).isoformat()
     response = api.call("PUT", f"/{kind}/{target}/relationship-end", {"ended_on": allowed})

@@ -19,7 +19,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zweck.accounts.actors import Actor
@@ -43,12 +43,7 @@ def latest_end(today: date) -> date:
 def _check_end(ended_on: date) -> None:
     latest = latest_end(timezone.localdate())
     if ended_on > latest:
-        raise ValidationError(
-            {
-                "ended_on": _("Enter a day no later than a year from today (%(date)s).")
-                % {"date": formats.date_format(latest, "DATE_FORMAT")}
-            }
-        )
+        raise ValidationError({"ended_on": _("Enter a day no later than a year from today.")})
     if ended_on < EARLIEST_END:
         raise ValidationError({"ended_on": _("Enter a day in 1900 or later.")})
 

@@ -55,7 +55,7 @@ def retention_page(request: StaffRequest) -> HttpResponse:
             "horizons": HORIZONS,
             "groups": groups,
             "due_now": sum(row.due_now for row in rows if row.counted),
-            "due_later": sum(row.total - row.due_now for row in rows if row.counted),
+            "due_later": sum(row.due_later for row in rows if row.counted),
             "sweeps": [
                 sweep_words(sweep, rules) for sweep in sweep_list(actor=request.actor, limit=SWEEPS_SHOWN)
             ],
@@ -75,11 +75,11 @@ def retention_sweep_now(request: StaffRequest) -> HttpResponse:
                 request,
                 _(
                     "The sweep stopped with an error. What it did until then is kept; the next "
-                    "sweep continues with the rows still due."
+                    "sweep continues with the records still due."
                 ),
             )
             return HttpResponseRedirect(_page_url())
-        messages.success(request, _("The sweep is done. Its report follows."))
+        messages.success(request, _("The sweep is done; here is its report."))
         return HttpResponseRedirect(reverse("staff:privacy_retention_sweep", args=[sweep.pk]))
     groups = forecast_groups(retention_forecast(actor=request.actor, days=0))
     due = [(group, row) for group in groups for row in group.rows if row.counted and row.due_now]

@@ -214,7 +214,7 @@ def test_sweeping_by_hand_asks_first_then_sweeps_and_shows_the_report(world: Wor
     assert not Person.objects.filter(pk=world.gone.pk).exists()
     assert Person.objects.filter(pk__in=[world.soon.pk, world.staying.pk]).count() == 2
     report = client.get(response["Location"]).content.decode()
-    assert "The sweep is done." in report
+    assert "The sweep is done; here is its report." in report
     assert "By hand" in report and "Done" in report
     assert '<th scope="row">Persons</th>' in report
     assert "crm.person" not in report
