@@ -94,6 +94,7 @@ _PYDANTIC_MESSAGES: dict[str, Promise] = {
     "date_type": gettext_lazy("Enter a date (YYYY-MM-DD)."),
     "date_parsing": gettext_lazy("Enter a date (YYYY-MM-DD)."),
     "date_from_datetime_parsing": gettext_lazy("Enter a date (YYYY-MM-DD)."),
+    "date_from_datetime_inexact": gettext_lazy("Enter a date (YYYY-MM-DD)."),
     "decimal_type": gettext_lazy("Enter a number."),
     "decimal_parsing": gettext_lazy("Enter a number."),
     "decimal_max_digits": gettext_lazy("Enter at most %(max_digits)s digits."),

@@ -19,6 +19,7 @@ from zweck.api.routers import (
     privacy_holds,
     privacy_register,
     privacy_requests,
+    privacy_retention,
     security,
 )
 
@@ -59,3 +60,4 @@ api.add_router("/privacy/requests", privacy_requests.router)
 api.add_router("/privacy/notifications", privacy_requests.notifications_router)
 api.add_router("/privacy/requests", privacy_holds.requests_router)
 api.add_router("/privacy/holds", privacy_holds.router)
+api.add_router("/privacy/retention", privacy_retention.router)

@@ -317,6 +317,16 @@ def sweep_list(*, actor: Actor, limit: int = 50) -> list[RetentionSweep]:
     return list(RetentionSweep.objects.visible_to(actor, Permission.PRIVACY_VIEW)[:limit])
 
 
+def sweep_rows(*, actor: Actor) -> models.QuerySet[RetentionSweep]:
+    """The workspace's sweep reports, newest first, to page through."""
+    return RetentionSweep.objects.visible_to(actor, Permission.PRIVACY_VIEW)
+
+
+def sweep_get(*, actor: Actor, sweep_id: int) -> RetentionSweep:
+    """One sweep report of the workspace; ``DoesNotExist`` for any other id."""
+    return sweep_rows(actor=actor).get(pk=sweep_id)
+
+
 # --- the forecast ----------------------------------------------------------------------------
 
 
@@ -481,5 +491,7 @@ __all__ = [
     "nightly_maintenance",
     "retention_forecast",
     "retention_sweep",
+    "sweep_get",
     "sweep_list",
+    "sweep_rows",
 ]

@@ -12,7 +12,7 @@ from zweck.accounts.actors import Actor
 from zweck.api import references
 from zweck.api.auth import actor_of
 from zweck.api.operations import NO_CONTENT, answers
-from zweck.api.schemas.base import ObjectId, Page, PageQuery, page_of
+from zweck.api.schemas.base import ObjectId, Page, PageQuery, RelationshipEndIn, page_of
 from zweck.api.schemas.organizations import (
     OrganizationFilter,
     OrganizationIn,
@@ -95,3 +95,17 @@ def archive_organization(request: HttpRequest, organization_id: ObjectId) -> Any
 @router.post("/{organization_id}/unarchive", response=answers(OrganizationOut))
 def unarchive_organization(request: HttpRequest, organization_id: ObjectId) -> Any:
     return _set_archived(request, organization_id, archived=False)
+
+
+@router.put("/{organization_id}/relationship-end", response=answers(OrganizationOut))
+def set_organization_relationship_end(
+    request: HttpRequest, organization_id: ObjectId, payload: RelationshipEndIn
+) -> Any:
+    """Mark the business relationship with the organization ended on a day, or continuing
+    (``null``). Its contacts whose every organization has ended take the day."""
+    actor = actor_of(request)
+    with transaction.atomic():
+        services.organization_relationship_end(
+            actor=actor, organization=_read(actor, organization_id), ended_on=payload.ended_on
+        )
+        return _read(actor, organization_id)

@@ -12,7 +12,7 @@ from zweck.accounts.actors import Actor
 from zweck.api import references
 from zweck.api.auth import actor_of
 from zweck.api.operations import NO_CONTENT, answers
-from zweck.api.schemas.base import ObjectId, Page, PageQuery, page_of
+from zweck.api.schemas.base import ObjectId, Page, PageQuery, RelationshipEndIn, page_of
 from zweck.api.schemas.persons import PersonFilter, PersonIn, PersonOut, PersonPatch
 from zweck.crm import selectors, services
 from zweck.crm.models import Person
@@ -100,3 +100,16 @@ def archive_person(request: HttpRequest, person_id: ObjectId) -> Any:
 @router.post("/{person_id}/unarchive", response=answers(PersonOut))
 def unarchive_person(request: HttpRequest, person_id: ObjectId) -> Any:
     return _set_archived(request, person_id, archived=False)
+
+
+@router.put("/{person_id}/relationship-end", response=answers(PersonOut))
+def set_person_relationship_end(request: HttpRequest, person_id: ObjectId, payload: RelationshipEndIn) -> Any:
+    """Mark the business relationship with the contact ended on a day, or continuing (``null``):
+    then the contact takes the end of their organizations again, if each of them has ended.
+    An end taken from the organizations is not cleared here: it continues when one of them does."""
+    actor = actor_of(request)
+    with transaction.atomic():
+        services.person_relationship_end(
+            actor=actor, person=_read(actor, person_id), ended_on=payload.ended_on
+        )
+        return _read(actor, person_id)

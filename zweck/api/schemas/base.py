@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from django.conf import settings
@@ -75,6 +75,15 @@ def partial(schema: type[Schema], name: str, doc: str) -> Any:
         optional.default, optional.default_factory = None, None
         fields[field_name] = (info.annotation, optional)
     return create_model(name, __base__=schema, __doc__=doc, **fields)
+
+
+class RelationshipEndIn(InputSchema):
+    """The end of a business relationship: the day it ended, or ``null`` while it continues."""
+
+    ended_on: date | None = Field(
+        description="The day the relationship ended (1900-01-01 up to a year from today), or null: "
+        "it continues. The retention periods that count from the end of the relationship start here."
+    )
 
 
 class PageQuery(Schema):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
 from ninja import Field, Schema
@@ -72,6 +72,10 @@ class OrganizationOut(Schema):
     addresses: list[AddressOut]
     owner_id: int | None
     notes: str
+    relationship_ended_on: date | None = Field(
+        description="The day the business relationship ended; null while it continues. Set it "
+        "with PUT /organizations/{id}/relationship-end."
+    )
     archived_at: datetime | None
     created_at: datetime
     updated_at: datetime

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from ninja import Field, Schema
@@ -94,6 +94,14 @@ class PersonOut(Schema):
     emails: list[EmailOut]
     phones: list[PhoneOut]
     organizations: list[MembershipOut]
+    relationship_ended_on: date | None = Field(
+        description="The day the business relationship ended (its own, or taken from the "
+        "organizations); null while it continues. Set it with PUT /persons/{id}/relationship-end."
+    )
+    relationship_end_inherited: bool = Field(
+        description="Whether the day came from the person's organizations: each of them has ended "
+        "its relationship, and the person has no day of their own."
+    )
     archived_at: datetime | None
     created_at: datetime
     updated_at: datetime

@@ -120,6 +120,12 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("DELETE", "/organizations/{spare_organization}", needs(P.CRM_VIEW, P.CRM_DELETE), 204),
     Endpoint("POST", "/organizations/{organization}/archive", needs(P.CRM_VIEW, P.CRM_CHANGE)),
     Endpoint("POST", "/organizations/{organization}/unarchive", needs(P.CRM_VIEW, P.CRM_CHANGE)),
+    Endpoint(
+        "PUT",
+        "/organizations/{organization}/relationship-end",
+        needs(P.CRM_VIEW, P.CRM_CHANGE),
+        body=lambda w: {"ended_on": "2025-06-30"},
+    ),
     # persons
     Endpoint("GET", "/persons", needs(P.CRM_VIEW), foreign_status=200, foreign_count=0),
     Endpoint("POST", "/persons", needs(P.CRM_VIEW, P.CRM_CHANGE), 201, _person_body, foreign_status=422),
@@ -132,6 +138,12 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("DELETE", "/persons/{person}", needs(P.CRM_VIEW, P.CRM_DELETE), 204),
     Endpoint("POST", "/persons/{person}/archive", needs(P.CRM_VIEW, P.CRM_CHANGE)),
     Endpoint("POST", "/persons/{person}/unarchive", needs(P.CRM_VIEW, P.CRM_CHANGE)),
+    Endpoint(
+        "PUT",
+        "/persons/{person}/relationship-end",
+        needs(P.CRM_VIEW, P.CRM_CHANGE),
+        body=lambda w: {"ended_on": "2025-06-30"},
+    ),
     # activities
     Endpoint("GET", "/activities", needs(P.CRM_VIEW), foreign_status=200, foreign_count=0),
     Endpoint(

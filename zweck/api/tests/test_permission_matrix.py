@@ -36,13 +36,15 @@ def test_the_matrix_covers_every_operation_of_the_api() -> None:
         for path, methods in schema["paths"].items()
         for method in methods
         # The register's and the requests' routers are tested in the privacy app, the
-        # recipient notifications in test_privacy_notifications, the holds in test_privacy_holds.
+        # recipient notifications in test_privacy_notifications, the holds in test_privacy_holds,
+        # retention in test_privacy_retention.
         if not path.startswith(
             (
                 "/api/v1/privacy/register/",
                 "/api/v1/privacy/requests",
                 "/api/v1/privacy/notifications",
                 "/api/v1/privacy/holds",
+                "/api/v1/privacy/retention",
             )
         )
     }

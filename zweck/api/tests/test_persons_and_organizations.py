@@ -64,6 +64,8 @@ def test_person_round_trip_with_nested_emails_phones_and_organizations(api: Api,
                 "is_primary": True,
             }
         ],
+        "relationship_ended_on": None,
+        "relationship_end_inherited": False,
         "archived_at": None,
         "created_at": created["created_at"],
         "updated_at": created["updated_at"],

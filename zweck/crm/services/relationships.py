@@ -6,7 +6,9 @@ Invariants:
   ended on the latest of those days, unless the person has a date of their own;
 - an organization's date given, changed or cleared re-derives the inherited dates of its
   members at once, in the same transaction, so the stored date is always what the sweep reads;
-- a person without organizations inherits nothing: only their own date ends their relationship.
+- a person without organizations inherits nothing: only their own date ends their relationship;
+- a date given by hand lies between ``EARLIEST_END`` and a year from today: a typing slip
+  (0202 for 2022, 2062 for 2026) would start or postpone every clock of the contact's data.
 """
 
 from __future__ import annotations
@@ -14,14 +16,36 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zweck.accounts.actors import Actor
 from zweck.audit.services import audit_record
 from zweck.core.permissions import Permission
 from zweck.core.services import require_same_workspace, save_scoped
 from zweck.crm.models import Organization, OrganizationMembership, Person
+
+# A relationship end is history or announced (a contract that runs out), not a plan for years.
+EARLIEST_END = date(1900, 1, 1)
+
+
+def latest_end(today: date) -> date:
+    """The last day a relationship can be marked ended on: the same day a year from ``today``."""
+    try:
+        return today.replace(year=today.year + 1)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + 1, day=28)
+
+
+def _check_end(ended_on: date) -> None:
+    latest = latest_end(timezone.localdate())
+    if ended_on > latest:
+        raise ValidationError({"ended_on": _("Enter a day no later than a year from today.")})
+    if ended_on < EARLIEST_END:
+        raise ValidationError({"ended_on": _("Enter a day in 1900 or later.")})
 
 
 def _inherited_dates(workspace_id: int, person_ids: Iterable[int]) -> dict[int, date | None]:
@@ -66,16 +90,27 @@ def relationship_inherit(*, actor: Actor, person_ids: Iterable[int]) -> list[int
 @transaction.atomic
 def person_relationship_end(*, actor: Actor, person: Person, ended_on: date | None) -> Person:
     """Mark the relationship with ``person`` ended on ``ended_on``, or continuing (None): then the
-    person inherits the end of their organizations again."""
+    person inherits the end of their organizations again. An end that came from their
+    organizations cannot be cleared on the person: it continues when one of them does."""
     actor.require(Permission.CRM_CHANGE)
     require_same_workspace(actor, person=person)
     before = person.relationship_ended_on
     if ended_on is not None:
+        _check_end(ended_on)
         person.relationship_ended_on, person.relationship_end_inherited = ended_on, False
         save_scoped(person, actor=actor, changed=["relationship_ended_on", "relationship_end_inherited"])
     else:
-        if person.relationship_end_inherited or before is None:
+        if before is None:
             return person
+        if person.relationship_end_inherited:
+            raise ValidationError(
+                {
+                    "ended_on": _(
+                        "The relationship ended because every organization of this contact ended "
+                        "theirs; it continues when one of them continues."
+                    )
+                }
+            )
         person.relationship_ended_on, person.relationship_end_inherited = None, False
         save_scoped(person, actor=actor, changed=["relationship_ended_on", "relationship_end_inherited"])
         relationship_inherit(actor=actor, person_ids=[person.pk])
@@ -99,6 +134,8 @@ def organization_relationship_end(
     carry it to the members whose every organization has now ended."""
     actor.require(Permission.CRM_CHANGE)
     require_same_workspace(actor, organization=organization)
+    if ended_on is not None:
+        _check_end(ended_on)
     if organization.relationship_ended_on == ended_on:
         return organization
     organization.relationship_ended_on = ended_on

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.contrib import messages
+from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,6 +18,8 @@ from zweck.web.staff.activities import activity_panel_context
 from zweck.web.staff.forms import OrganizationForm
 from zweck.web.staff.listing import list_template, paginate, sort_by
 from zweck.web.staff.pages import archive_toggle, delete_page, form_page
+from zweck.web.staff.relationship_forms import RelationshipEndForm, relationship_state
+from zweck.web.templatetags.staff import day
 
 SORTS = {"name": "name", "-name": "-name", "updated": "updated_at", "-updated": "-updated_at"}
 
@@ -49,10 +52,12 @@ def organization_list(request: StaffRequest) -> HttpResponse:
     )
 
 
-@staff_view(Permission.CRM_VIEW)
-def organization_detail(request: StaffRequest, organization_id: int) -> HttpResponse:
+def _detail_page(
+    request: StaffRequest, organization: Organization, relationship_form: RelationshipEndForm | None = None
+) -> HttpResponse:
     actor = request.actor
-    organization = selectors.organization_get(actor=actor, organization_id=organization_id)
+    if relationship_form is None and actor.can(Permission.CRM_CHANGE):
+        relationship_form = RelationshipEndForm(actor=actor, record=organization)
     return render_page(
         request,
         "staff/organizations/detail.html",
@@ -62,9 +67,43 @@ def organization_detail(request: StaffRequest, organization_id: int) -> HttpResp
             "deals": selectors.deal_list(actor=actor, organization_id=organization.pk)[:50]
             if actor.can(Permission.DEAL_VIEW)
             else [],
+            "relationship": relationship_state(organization),
+            "relationship_form": relationship_form,
+            "relationship_url": reverse("staff:organization_relationship_end", args=[organization.pk]),
             **activity_panel_context(request, organization=organization),
         },
     )
+
+
+@staff_view(Permission.CRM_VIEW)
+def organization_detail(request: StaffRequest, organization_id: int) -> HttpResponse:
+    organization = selectors.organization_get(actor=request.actor, organization_id=organization_id)
+    return _detail_page(request, organization)
+
+
+@require_POST
+@staff_view(Permission.CRM_CHANGE)
+def organization_relationship_end(request: StaffRequest, organization_id: int) -> HttpResponse:
+    """Mark the relationship with the organization ended on a day, or continuing; its contacts
+    whose every organization has ended inherit the day."""
+    actor = request.actor
+    organization = selectors.organization_get(actor=actor, organization_id=organization_id)
+    form = RelationshipEndForm(request.POST, actor=actor, record=organization)
+    saved = form.submit() if form.is_valid() else None
+    if saved is None:
+        fresh = selectors.organization_get(actor=actor, organization_id=organization_id)
+        return _detail_page(request, fresh, form)
+    if saved.relationship_ended_on is None:
+        messages.success(
+            request, _("The relationship with %(name)s continues.") % {"name": organization.name}
+        )
+    else:
+        messages.success(
+            request,
+            _("The relationship with %(name)s is marked ended on %(date)s.")
+            % {"name": organization.name, "date": day(saved.relationship_ended_on)},
+        )
+    return HttpResponseRedirect(_detail_url(organization))
 
 
 def _detail_url(organization: Organization) -> str:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import vobject
-from django.http import HttpResponse
+from django.contrib import messages
+from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,6 +20,8 @@ from zweck.web.staff.forms import PersonForm
 from zweck.web.staff.listing import list_template, paginate, sort_by
 from zweck.web.staff.pages import archive_toggle, delete_page, form_page
 from zweck.web.staff.privacy_facts import person_privacy_facts
+from zweck.web.staff.relationship_forms import RelationshipEndForm, relationship_state
+from zweck.web.templatetags.staff import day
 
 SORTS = {
     "name": "last_name",
@@ -62,18 +65,50 @@ def person_list(request: StaffRequest) -> HttpResponse:
     )
 
 
-@staff_view(Permission.CRM_VIEW)
-def person_detail(request: StaffRequest, person_id: int) -> HttpResponse:
-    person = selectors.person_get(actor=request.actor, person_id=person_id)
+def _detail_page(
+    request: StaffRequest, person: Person, relationship_form: RelationshipEndForm | None = None
+) -> HttpResponse:
+    if relationship_form is None and request.actor.can(Permission.CRM_CHANGE):
+        relationship_form = RelationshipEndForm(actor=request.actor, record=person)
     return render_page(
         request,
         "staff/persons/detail.html",
         {
             "person": person,
             "privacy": person_privacy_facts(person),
+            "relationship": relationship_state(person),
+            "relationship_form": relationship_form,
+            "relationship_url": reverse("staff:person_relationship_end", args=[person.pk]),
             **activity_panel_context(request, person=person),
         },
     )
+
+
+@staff_view(Permission.CRM_VIEW)
+def person_detail(request: StaffRequest, person_id: int) -> HttpResponse:
+    return _detail_page(request, selectors.person_get(actor=request.actor, person_id=person_id))
+
+
+@require_POST
+@staff_view(Permission.CRM_CHANGE)
+def person_relationship_end(request: StaffRequest, person_id: int) -> HttpResponse:
+    """Mark the relationship with the contact ended on a day, or continuing; errors at the field
+    on the contact's page."""
+    person = selectors.person_get(actor=request.actor, person_id=person_id)
+    form = RelationshipEndForm(request.POST, actor=request.actor, record=person)
+    saved = form.submit() if form.is_valid() else None
+    if saved is None:
+        return _detail_page(request, selectors.person_get(actor=request.actor, person_id=person_id), form)
+    state = relationship_state(saved)
+    if state.ended_on is None:
+        messages.success(request, _("The relationship with %(name)s continues.") % {"name": person.full_name})
+    else:
+        messages.success(
+            request,
+            _("The relationship with %(name)s is marked ended on %(date)s.")
+            % {"name": person.full_name, "date": day(state.ended_on)},
+        )
+    return HttpResponseRedirect(_detail_url(person))
 
 
 def _detail_url(person: Person) -> str:

@@ -12,6 +12,7 @@ from zweck.web.staff import (
     privacy_holds,
     privacy_register,
     privacy_requests,
+    privacy_retention,
     security_log,
     workspace_contract,
 )
@@ -48,6 +49,11 @@ urlpatterns = [
         "organizations/<int:organization_id>/edit/", organizations.organization_edit, name="organization_edit"
     ),
     path(
+        "organizations/<int:organization_id>/relationship-end/",
+        organizations.organization_relationship_end,
+        name="organization_relationship_end",
+    ),
+    path(
         "organizations/<int:organization_id>/archive/",
         organizations.organization_archive_toggle,
         name="organization_archive",
@@ -63,6 +69,11 @@ urlpatterns = [
     path("contacts/export.csv", person_bulk.person_export_csv, name="person_export"),
     path("contacts/<int:person_id>/", persons.person_detail, name="person_detail"),
     path("contacts/<int:person_id>/edit/", persons.person_edit, name="person_edit"),
+    path(
+        "contacts/<int:person_id>/relationship-end/",
+        persons.person_relationship_end,
+        name="person_relationship_end",
+    ),
     path("contacts/<int:person_id>/archive/", persons.person_archive_toggle, name="person_archive"),
     path("contacts/<int:person_id>/delete/", persons.person_delete_confirm, name="person_delete"),
     path("contacts/<int:person_id>/vcard/", persons.person_vcard, name="person_vcard"),
@@ -149,6 +160,15 @@ urlpatterns = [
     path("privacy/requests/", privacy_requests.request_queue, name="privacy_request_queue"),
     path("privacy/requests/new/", privacy_requests.request_open, name="privacy_request_open"),
     path("privacy/notifications/", privacy_requests.notification_list, name="privacy_notification_list"),
+    path("privacy/retention/", privacy_retention.retention_page, name="privacy_retention"),
+    path(
+        "privacy/retention/sweep/", privacy_retention.retention_sweep_now, name="privacy_retention_sweep_now"
+    ),
+    path(
+        "privacy/retention/sweeps/<int:sweep_id>/",
+        privacy_retention.retention_sweep_report,
+        name="privacy_retention_sweep",
+    ),
     path("privacy/holds/", privacy_holds.hold_list_page, name="privacy_hold_list"),
     path("privacy/holds/new/", privacy_holds.hold_place, name="privacy_hold_place"),
     path("privacy/holds/<int:hold_id>/release/", privacy_holds.hold_release, name="privacy_hold_release"),

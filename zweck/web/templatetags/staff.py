@@ -1,4 +1,4 @@
-"""Formatting helpers for the staff templates: money per language, permission checks."""
+"""Formatting helpers for the staff templates: money, days, moments and counts per language."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django import template
 from django.utils import formats, timezone, translation
 
 from zweck.crm.choices import RelationshipType
-from zweck.privacy.labels import date_text, phone_text
+from zweck.privacy.labels import date_text, language_of, phone_text
 
 register = template.Library()
 
@@ -46,7 +46,25 @@ def phone(number: str | None) -> str:
 
 @register.filter
 def day(value: date | datetime | None) -> str:
-    """A day as a letter in the active language writes it: 02.12.2026, 2 Dec 2026."""
+    """A day as the interface language writes it: 02.12.2026 in German, 2 Dec 2026 in English
+    (a moment: its day in the installation's time zone)."""
+    if value is None:
+        return ""
     if isinstance(value, datetime):
         value = value.date() if timezone.is_naive(value) else timezone.localdate(value)
-    return date_text(value, translation.get_language() or "en")
+    return date_text(value, language_of(translation.get_language()))
+
+
+@register.filter
+def moment(value: datetime | None) -> str:
+    """A moment in the installation's time zone as the interface language writes it:
+    02.12.2026, 14:30 in German, 2 Dec 2026, 14:30 in English."""
+    return date_text(value, language_of(translation.get_language())) if value else ""
+
+
+@register.filter
+def number(value: int | None) -> str:
+    """A count grouped the way the interface language writes it: 12.345 or 12,345."""
+    if value is None:
+        return ""
+    return formats.number_format(value, use_l10n=True, force_grouping=True)
