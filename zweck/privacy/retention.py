@@ -36,8 +36,9 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import models, transaction
-from django.db.models import ProtectedError, Q
+from django.db.models import Count, F, ProtectedError, Q
 from django.db.models.deletion import RestrictedError
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from zweck.accounts.actors import Actor
@@ -350,57 +351,123 @@ class ForecastLine:
         return self.due_now + sum(count for _day, count in self.upcoming)
 
 
-def _with_subjects(expiry: Expiry, persons: models.QuerySet[Any], workspace_id: int) -> int:
-    """Rows of several persons linked to any of ``persons`` (an upper bound: rows another,
-    continuing person shares lose only the expired person)."""
+def _checkpoints(today: date, days: int) -> list[date]:
+    """Each week ahead within ``days`` days, and the last day."""
+    steps = {today + timedelta(days=step) for step in range(FORECAST_STEP_DAYS, days + 1, FORECAST_STEP_DAYS)}
+    return sorted(steps | ({today + timedelta(days=days)} if days else set()))
+
+
+def _event_day(value: date | datetime) -> date:
+    if isinstance(value, datetime):
+        return timezone.localdate(value) if timezone.is_aware(value) else value.date()
+    return value
+
+
+@dataclass
+class _Buckets:
+    """Counts by the day the sweep takes them: now, or the first checkpoint on or after it."""
+
+    rule: RetentionRule
+    today: date
+    checkpoints: list[date]
+    now: int = 0
+    later: dict[date, int] = field(default_factory=lambda: defaultdict(int))
+
+    def due(self, event: date | datetime) -> date:
+        return self.rule.ends_on(_event_day(event)) + timedelta(days=1)
+
+    def add(self, due: date, count: int = 1) -> None:
+        if due <= self.today:
+            self.now += count
+            return
+        for day in self.checkpoints:
+            if due <= day:
+                self.later[day] += count
+                return
+
+    def upcoming(self) -> list[tuple[date, int]]:
+        return [(day, self.later.get(day, 0)) for day in self.checkpoints]
+
+
+def _own_rows(expiry: Expiry, workspace_id: int, horizon: date) -> models.QuerySet[Any]:
+    rows = expiry.expired(workspace_id, horizon)
+    if expiry.action is SweepAction.ANONYMIZE:
+        rows = rows.filter(_not_anonymized(expiry))
+    return rows
+
+
+def _count_own(expiry: Expiry, buckets: _Buckets, workspace_id: int, horizon: date) -> dict[int, date]:
+    """Count the line's own expiring rows into ``buckets``: one grouped query by event day for a
+    stored date, the rows' clocks for an expression. For persons, each id with its due day."""
+    rows = _own_rows(expiry, workspace_id, horizon)
+    assert expiry.source is not None
+    dues: dict[int, date] = {}
+    if isinstance(expiry.source, str) and expiry.action is not SweepAction.ERASE:
+        model_field = clock_field(expiry.declaration.model, expiry.source)
+        day: Any = (
+            TruncDate(expiry.source) if isinstance(model_field, models.DateTimeField) else F(expiry.source)
+        )
+        for event, count in (
+            rows.annotate(event_day=day).values_list("event_day").annotate(n=Count("pk")).order_by()
+        ):
+            buckets.add(buckets.due(event), count)
+        return dues
+    clocked = rows.annotate(retention_clock=expiry.source) if not isinstance(expiry.source, str) else rows
+    clock = "retention_clock" if not isinstance(expiry.source, str) else expiry.source
+    for pk, event in clocked.values_list("pk", clock).iterator(chunk_size=BATCH_SIZE):
+        dues[pk] = buckets.due(event)
+        buckets.add(dues[pk])
+    return dues
+
+
+def _count_with_subjects(expiry: Expiry, buckets: _Buckets, workspace_id: int, dues: dict[int, date]) -> None:
+    """Rows of several persons, each due when the first of its expiring persons is: an upper
+    bound, since a row another continuing person shares only loses the expired one."""
     assert expiry.declaration.subject is not None
-    linked = in_workspace(expiry.declaration, workspace_id).filter(
-        **{f"{expiry.declaration.subject}__in": persons.values("pk")}
-    )
-    return in_workspace(expiry.declaration, workspace_id).filter(pk__in=linked.values("pk")).count()
+    row_due: dict[int, date] = {}
+    persons = sorted(dues)
+    for offset in range(0, len(persons), BATCH_SIZE):
+        chunk = persons[offset : offset + BATCH_SIZE]
+        links = in_workspace(expiry.declaration, workspace_id).filter(
+            **{f"{expiry.declaration.subject}__in": chunk}
+        )
+        for pk, person_id in links.values_list("pk", expiry.declaration.subject).order_by():
+            due = dues[person_id]
+            if pk not in row_due or due < row_due[pk]:
+                row_due[pk] = due
+    for due in row_due.values():
+        buckets.add(due)
 
 
 def retention_forecast(*, actor: Actor, days: int = 90, today: date | None = None) -> list[ForecastLine]:
     """Per rule and data set: how many rows the sweep deletes or anonymizes today, and how many
-    more by each week within ``days`` days (and on the last day)."""
+    more by each week within ``days`` days (and on the last day). One query per data set."""
     actor.require(Permission.PRIVACY_VIEW)
     today = today or timezone.localdate()
     days = max(0, min(days, 3660))
-    checkpoints = sorted(
-        {today + timedelta(days=step) for step in range(FORECAST_STEP_DAYS, days + 1, FORECAST_STEP_DAYS)}
-        | ({today + timedelta(days=days)} if days else set())
-    )
+    checkpoints = _checkpoints(today, days)
+    horizon = today + timedelta(days=days)
     workspace_id = actor.workspace_id
     found = expiries(workspace_id)
     own = next((e for e in found if e.action is SweepAction.ERASE), None)
+    person_dues: dict[int, date] = {}
     lines: list[ForecastLine] = []
     for expiry in found:
-        counted = expiry if expiry.action is not SweepAction.WITH_SUBJECTS else own
-
-        def count(day: date, expiry: Expiry = expiry, counted: Expiry | None = counted) -> int:
-            if counted is None or expiry.action is SweepAction.NEVER:
-                return 0
-            rows = counted.expired(workspace_id, day)
-            if expiry.action is SweepAction.WITH_SUBJECTS:
-                return _with_subjects(expiry, rows, workspace_id)
-            if expiry.action is SweepAction.ANONYMIZE:
-                rows = rows.filter(_not_anonymized(expiry))
-            return rows.count()
-
-        now = count(today)
-        upcoming: list[tuple[date, int]] = []
-        previous = now
-        for day in checkpoints:
-            cumulative = count(day)
-            upcoming.append((day, max(0, cumulative - previous)))
-            previous = max(previous, cumulative)
+        counted = own if expiry.action is SweepAction.WITH_SUBJECTS else expiry
+        buckets = _Buckets(counted.rule if counted else expiry.rule, today, checkpoints)
+        if expiry.action is SweepAction.WITH_SUBJECTS:
+            _count_with_subjects(expiry, buckets, workspace_id, person_dues)
+        elif expiry.action is not SweepAction.NEVER:
+            dues = _count_own(expiry, buckets, workspace_id, horizon)
+            if expiry is own:
+                person_dues = dues
         lines.append(
             ForecastLine(
                 rule=expiry.rule,
                 declaration=expiry.declaration,
                 action=expiry.action,
-                due_now=now,
-                upcoming=upcoming,
+                due_now=buckets.now,
+                upcoming=buckets.upcoming(),
                 event=expiry.rule.counts_from,
             )
         )

@@ -177,6 +177,12 @@ def test_audit_trail_leaves_when_its_period_ends(keeper: Actor) -> None:
         young = AuditEvent.objects.create(
             workspace_id=keeper.workspace_id, action="person.update", object_type="crm.person", object_id="2"
         )
+    lines = {line.data_set: line for line in retention_forecast(actor=keeper, days=365 * 4)}
+    trail = lines["audit.auditevent"]
+    assert trail.action is SweepAction.DELETE
+    assert trail.due_now == 1
+    # The young event (and the forecast's own reading of the trail) are due in three years.
+    assert sum(count for _day, count in trail.upcoming) >= 1
     retention_sweep(actor=keeper)
     assert not AuditEvent.objects.filter(pk=old.pk).exists()
     assert AuditEvent.objects.filter(pk=young.pk).exists()
