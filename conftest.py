@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.utils import translation
 
 from zweck.accounts.actors import Actor
 from zweck.accounts.models import Workspace
 from zweck.accounts.tests.factories import WorkspaceFactory, make_actor
 from zweck.core.permissions import Role
+from zweck.core.tests.smtp import Inbox, free_port
 
 
 @pytest.fixture(autouse=True)
@@ -46,3 +49,20 @@ def actor_with_role(workspace: Workspace) -> Callable[[str], Actor]:
 def stranger(db: None) -> Actor:
     """An owner of a different workspace."""
     return make_actor(Role.OWNER)
+
+
+@pytest.fixture
+def smtp_inbox(settings: Any) -> Iterator[Inbox]:
+    """An SMTP server started for the test, and Django's mail sent to it."""
+    handler = Inbox()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 10},
+        }
+    }
+    yield handler
+    controller.stop()

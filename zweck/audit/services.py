@@ -22,6 +22,35 @@ def object_type_of(instance: models.Model | type[models.Model]) -> str:
     return instance._meta.label_lower
 
 
+def _append(
+    *,
+    workspace_id: int | None,
+    actor_id: int | None,
+    action: str,
+    object_type: str,
+    object_id: str | int,
+    changed_fields: Iterable[str],
+) -> AuditEvent:
+    """Insert one event; refused outside a transaction, where it could commit without its
+    change (or the change without it)."""
+    database = router.db_for_write(AuditEvent)
+    if not connections[database].in_atomic_block:
+        raise AuditOutsideTransactionError(f"audit event {action} written outside a transaction")
+    request = context.current()
+    event = AuditEvent(
+        workspace_id=workspace_id,
+        actor_id=actor_id,
+        channel=request.channel,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        changed_fields=sorted(set(changed_fields)),
+        client_ip=request.client_ip,
+    )
+    event.save(force_insert=True)
+    return event
+
+
 def audit_record(
     *,
     actor: Actor,
@@ -37,24 +66,17 @@ def audit_record(
     Refuses to run outside a transaction: an event that could commit without its change
     (or a change without its event) would make the trail untrustworthy.
     """
-    database = router.db_for_write(AuditEvent)
-    if not connections[database].in_atomic_block:
-        raise AuditOutsideTransactionError(f"audit_record({action}) called outside a transaction")
     if instance is not None:
         object_type = object_type or object_type_of(instance)
         object_id = object_id or instance.pk or ""
-    request = context.current()
-    event = AuditEvent(
+    event = _append(
         workspace_id=actor.workspace_id,
         actor_id=actor.user_id,
-        channel=request.channel,
         action=action,
         object_type=object_type,
-        object_id=str(object_id),
-        changed_fields=sorted(set(changed_fields)),
-        client_ip=request.client_ip,
+        object_id=object_id,
+        changed_fields=changed_fields,
     )
-    event.save(force_insert=True)
     subjects = sorted({int(subject) for subject in subject_ids})
     if subjects:
         AuditEventSubject.objects.bulk_create(
@@ -78,19 +100,11 @@ def audit_record_operator(
     the workspace's id and field names, never a value; like ``audit_record`` it refuses to run
     outside a transaction.
     """
-    database = router.db_for_write(AuditEvent)
-    if not connections[database].in_atomic_block:
-        raise AuditOutsideTransactionError(f"audit_record_operator({action}) called outside a transaction")
-    request = context.current()
-    event = AuditEvent(
+    return _append(
         workspace_id=None,
         actor_id=None,
-        channel=request.channel,
         action=action,
         object_type=object_type,
-        object_id=str(object_id),
-        changed_fields=sorted(set(changed_fields)),
-        client_ip=request.client_ip,
+        object_id=object_id,
+        changed_fields=changed_fields,
     )
-    event.save(force_insert=True)
-    return event

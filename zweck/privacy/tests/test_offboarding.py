@@ -8,16 +8,13 @@ from __future__ import annotations
 import io
 import json
 import re
-import socket
 import zipfile
 from collections.abc import Iterator
 from datetime import date, timedelta
-from email import message_from_bytes
 from email.message import Message
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.apps import apps
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
@@ -33,6 +30,7 @@ from zweck.accounts.services import token_create, user_set_language
 from zweck.accounts.tests.factories import MembershipFactory, UserFactory, make_actor
 from zweck.audit.models import AuditEvent
 from zweck.core.permissions import Role
+from zweck.core.tests.smtp import Inbox, free_port
 from zweck.crm.models import Person
 from zweck.crm.services import AddressInput
 from zweck.crm.tests.factories import make_organization
@@ -58,35 +56,9 @@ CONTRACT_END = date(2027, 1, 31)
 DELETION = date(2027, 3, 2)  # 30 days later
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(message_from_bytes(envelope.content))
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
-def inbox(settings: Any) -> Iterator[Inbox]:
-    handler = Inbox()
-    port = _free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 10},
-        }
-    }
-    yield handler
-    controller.stop()
+def inbox(smtp_inbox: Inbox) -> Iterator[Inbox]:
+    yield smtp_inbox
 
 
 class Crash(Exception):
@@ -412,7 +384,7 @@ def test_a_failed_send_is_not_recorded_and_tried_again(owner: Actor, inbox: Inbo
     settings.MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": _free_port(), "timeout": 2},
+            "OPTIONS": {"host": "127.0.0.1", "port": free_port(), "timeout": 2},
         }
     }
 

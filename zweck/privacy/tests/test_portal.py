@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 from collections.abc import Callable, Iterator
-from email import message_from_bytes
 from email.message import Message
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core.cache import cache
 from django.test import Client
 
 from zweck.accounts.actors import Actor
+from zweck.core.tests.smtp import Inbox
 from zweck.crm.tests.factories import make_person
 from zweck.privacy import portal
 from zweck.privacy.models import DataSubjectRequest
@@ -25,37 +23,10 @@ KNOWN = "dora.known@example.com"
 UNKNOWN = "nobody.here@example.invalid"
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(message_from_bytes(envelope.content))
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
-def inbox(settings: Any) -> Iterator[Inbox]:
-    handler = Inbox()
-    port = _free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 10},
-        }
-    }
+def inbox(smtp_inbox: Inbox) -> Iterator[Inbox]:
     cache.clear()
-    yield handler
-    controller.stop()
-    cache.clear()
+    yield smtp_inbox
 
 
 @pytest.fixture
