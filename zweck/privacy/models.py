@@ -115,6 +115,14 @@ class ProcessingActivity(WorkspaceScopedModel):
         RetentionRule, on_delete=models.PROTECT, related_name="activities", verbose_name=_("retention rule")
     )
     data_use = models.CharField(_("fideslang data use"), max_length=100)
+    enabled = models.BooleanField(
+        _("in use"),
+        default=True,
+        help_text=_(
+            "Switched off, the activity leaves the privacy notices and the records of processing, "
+            "and fields that serve no other activity are no longer collected."
+        ),
+    )
 
     class Meta:
         verbose_name = _("processing activity")
@@ -239,6 +247,7 @@ class SecurityMeasure(WorkspaceScopedModel):
         return self.key
 
 
+from zweck.privacy.notice_models import NoticeVersion  # noqa: E402  (published notices)
 from zweck.privacy.request_models import (  # noqa: E402  (models of the request engine)
     DataSubjectRequest,
     ErasureTombstone,
@@ -254,6 +263,7 @@ __all__ = [
     "ErasureTombstone",
     "MarketingSuppression",
     "MentionDecision",
+    "NoticeVersion",
     "ProcessingActivity",
     "Recipient",
     "RecipientNotification",
