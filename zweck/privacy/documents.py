@@ -76,6 +76,7 @@ class ActivityView:
     retention: RetentionView
     provision: str
     data_use: str = ""
+    enabled: bool = True
 
     @property
     def transfers(self) -> tuple[RecipientView, ...]:
@@ -127,12 +128,14 @@ def _recipient_view(recipient: Recipient, activity_names: dict[str, str], lang: 
     )
 
 
-def _activity_views(snapshot: RegisterSnapshot, lang: str, subject: str | None) -> list[ActivityView]:
+def _activity_views(
+    snapshot: RegisterSnapshot, lang: str, subject: str | None, *, switched_off: bool = False
+) -> list[ActivityView]:
     # An activity the workspace switched off is not pursued: no document names it.
     activities: list[ProcessingActivity] = [
         activity
         for activity in snapshot.activities
-        if activity.enabled and (subject is None or subject in activity.subject_categories)
+        if (activity.enabled or switched_off) and (subject is None or subject in activity.subject_categories)
     ]
     names = {activity.key: _pick(activity, "name", lang) for activity in activities}
     if subject is None:
@@ -159,6 +162,7 @@ def _activity_views(snapshot: RegisterSnapshot, lang: str, subject: str | None) 
             retention=_retention_view(activity.retention, lang),
             provision=_pick(activity, "provision", lang),
             data_use=activity.data_use,
+            enabled=activity.enabled,
         )
         for activity in activities
     ]
@@ -213,6 +217,12 @@ def portal_address(workspace: Workspace) -> str:
     except NoReverseMatch:
         path = "/privacy/requests/"
     return f"{base}{path}?{urlencode({'workspace': workspace.slug})}"
+
+
+def register_activities(snapshot: RegisterSnapshot, *, lang: str) -> list[ActivityView]:
+    """Every activity of the register, those switched off included (the privacy officer's overview)."""
+    _check_language(lang)
+    return _activity_views(snapshot, lang, subject=None, switched_off=True)
 
 
 def ropa_context(snapshot: RegisterSnapshot, *, lang: str) -> dict[str, Any]:

@@ -73,7 +73,9 @@ class RegisterSnapshot:
     taken_on: date
 
 
-def _snapshot(workspace: Workspace) -> RegisterSnapshot:
+def snapshot_of(workspace: Workspace) -> RegisterSnapshot:
+    """Workspace ``workspace``'s register as the workspace's own machinery reads it (for the
+    public notices and their versions; no permission is asked for)."""
     system = Actor.system(workspace)
     return RegisterSnapshot(
         workspace=workspace,
@@ -88,7 +90,7 @@ def _snapshot(workspace: Workspace) -> RegisterSnapshot:
 def register_snapshot(*, actor: Actor) -> RegisterSnapshot:
     """The actor's workspace register, for the records of processing, notices and exports."""
     actor.require(Permission.PRIVACY_VIEW)
-    return _snapshot(actor.workspace)
+    return snapshot_of(actor.workspace)
 
 
 def workspace_by_slug(*, slug: str | None = None) -> Workspace:
@@ -105,7 +107,7 @@ def workspace_by_slug(*, slug: str | None = None) -> Workspace:
 def published_register(*, workspace_slug: str | None = None) -> RegisterSnapshot:
     """The register behind a workspace's public privacy notices. Art. 12(1), 13 and 14 GDPR
     make the notices public, so no permission is asked for."""
-    return _snapshot(workspace_by_slug(slug=workspace_slug))
+    return snapshot_of(workspace_by_slug(slug=workspace_slug))
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from zweck.web.staff import (
     privacy_holds,
     privacy_register,
     privacy_requests,
+    workspace_settings,
 )
 
 app_name = "staff"
@@ -30,6 +31,7 @@ urlpatterns = [
     path("password-reset/done/", auth.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("language/", auth.language_switch, name="language"),
     path("workspace/", auth.workspace_switch, name="workspace_switch"),
+    path("settings/workspace/", workspace_settings.workspace_settings, name="workspace_settings"),
     path("organizations/", organizations.organization_list, name="organization_list"),
     path("organizations/new/", organizations.organization_create, name="organization_create"),
     path(
@@ -127,6 +129,11 @@ urlpatterns = [
         "privacy/register/activities/<slug:key>/edit/",
         privacy_register.activity_edit,
         name="privacy_register_activity_edit",
+    ),
+    path(
+        "privacy/register/activities/<slug:key>/switch/",
+        privacy_register.activity_switch,
+        name="privacy_register_activity_switch",
     ),
     path(
         "privacy/register/retention-rules/<slug:key>/edit/",
