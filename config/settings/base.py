@@ -162,9 +162,9 @@ ZWECK = {
     "DEFAULT_PAGE_SIZE": 50,
     # How long a link that hands a portability export to another controller works (Art. 20(2)).
     "TRANSMISSION_LINK_DAYS": env.integer("TRANSMISSION_LINK_DAYS", 7),
-    # The address the installation is reached at (https://crm.example.com): the privacy notices
-    # name the privacy portal under it, unless a workspace gives its own portal address.
-    "PUBLIC_URL": env.text("PUBLIC_URL") or "",
 }
+# The address the installation is reached at (https://crm.example.com): the privacy notices
+# name the privacy portal under it, unless a workspace gives its own portal address.
+ZWECK_PUBLIC_URL = env.text("PUBLIC_URL") or ""
 if not 1 <= ZWECK["TRANSMISSION_LINK_DAYS"] <= 90:
     raise env.ConfigurationError("ZWECK_TRANSMISSION_LINK_DAYS must be between 1 and 90.")

@@ -2,10 +2,10 @@
 
 from config import env
 from config.settings.base import *  # noqa: F403
-from config.settings.base import DATABASES, ZWECK
+from config.settings.base import DATABASES
 
 DEBUG = False
-ZWECK["PUBLIC_URL"] = "https://crm.example.com"
+ZWECK_PUBLIC_URL = "https://crm.example.com"
 SECRET_KEY = "zweck-test-secret-key-not-for-production-0123456789abcdef"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -258,9 +258,7 @@ class Register:
                     f"{label}.{name}: {declaration.category!r} is not a fideslang data category."
                 )
         activity_keys = tuple(activities)
-        field_keys = tuple(
-            key for d in fields.values() if isinstance(d, Personal) for key in d.activities
-        )
+        field_keys = tuple(key for d in fields.values() if isinstance(d, Personal) for key in d.activities)
         errors = reference_errors(label, tuple(dict.fromkeys((*activity_keys, *field_keys))), retention)
         if errors:
             raise RegisterError(" ".join(errors))

@@ -176,7 +176,7 @@ def usable_for[Q: models.QuerySet[Any]](queryset: Q, *, workspace_id: int, recor
     applies to their group. For the subjects a picker offers."""
     activities = _record_activities(record)
     for limit in _purpose_limits:
-        queryset = limit.usable(queryset, workspace_id=workspace_id, activities=activities)
+        queryset = cast(Q, limit.usable(queryset, workspace_id=workspace_id, activities=activities))
     return queryset
 
 

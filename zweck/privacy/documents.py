@@ -209,7 +209,7 @@ def portal_address(workspace: Workspace) -> str:
     gives, else the installation's own portal (``ZWECK_PUBLIC_URL``); empty when neither is known."""
     if workspace.privacy_portal_url:
         return workspace.privacy_portal_url
-    base = str(settings.ZWECK.get("PUBLIC_URL") or "").rstrip("/")
+    base = str(getattr(settings, "ZWECK_PUBLIC_URL", "") or "").rstrip("/")
     if not base:
         return ""
     try:

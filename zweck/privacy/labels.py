@@ -199,7 +199,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         _noop("Objection: see “Your right to object” at the beginning of this notice (Art. 21 GDPR)."),
         "Widerspruch: siehe „Ihr Widerspruchsrecht“ am Anfang dieser Hinweise (Art. 21 DSGVO).",
     ),
-    "objection_title": (_noop("Your right to object (Art. 21 GDPR)"), "Ihr Widerspruchsrecht (Art. 21 DSGVO)"),
+    "objection_title": (
+        _noop("Your right to object (Art. 21 GDPR)"),
+        "Ihr Widerspruchsrecht (Art. 21 DSGVO)",
+    ),
     "objection_legitimate": (
         _noop(
             "Where we process your data because of our legitimate interests (Art. 6(1)(f) GDPR), you "
@@ -242,9 +245,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "history": (_noop("Earlier versions and changes"), "Frühere Fassungen und Änderungen"),
     "history_title": (_noop("Changes to this privacy notice"), "Änderungen dieser Datenschutzhinweise"),
     "history_intro": (
-        _noop(
-            "Each version of this notice, newest first, with what changed from the version before it."
-        ),
+        _noop("Each version of this notice, newest first, with what changed from the version before it."),
         "Jede Fassung dieser Hinweise, die neueste zuerst, mit den Änderungen gegenüber der vorherigen Fassung.",
     ),
     "current_version": (_noop("current version"), "aktuelle Fassung"),

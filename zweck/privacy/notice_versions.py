@@ -29,6 +29,7 @@ from django.utils import timezone
 from zweck.accounts.actors import Actor
 from zweck.accounts.models import Workspace
 from zweck.audit.services import audit_record
+from zweck.core.permissions import Permission
 from zweck.privacy.defaults import NOTICE_SUBJECTS
 from zweck.privacy.documents import UNDATED, DocumentError, notice_document
 from zweck.privacy.labels import LANGUAGES
@@ -124,6 +125,12 @@ def notice_version_list(*, workspace: Workspace, subject: str, lang: str) -> lis
     """Every version of one notice, the newest first (the current one stored first if needed)."""
     notice_version_current(workspace=workspace, subject=subject, lang=lang)
     return list(_versions(workspace.pk, subject, lang).order_by("-number"))
+
+
+def notice_versions_of(*, actor: Actor, subject: str, lang: str) -> list[NoticeVersion]:
+    """``notice_version_list`` for the readers of the actor's register (``privacy.view``)."""
+    actor.require(Permission.PRIVACY_VIEW)
+    return notice_version_list(workspace=actor.workspace, subject=subject, lang=lang)
 
 
 def notice_version_get(*, workspace: Workspace, subject: str, lang: str, number: int) -> NoticeVersion:

@@ -171,8 +171,4 @@ def applicable_activities(
     groups; where none is (the data was kept against the register's limits), those in use; and
     where none is in use either, all it declares. Data that is held is always explained."""
     keys = declaration.activity_keys()
-    return (
-        purposes.for_groups(keys, groups)
-        or [key for key in keys if purposes.enabled(key)]
-        or list(keys)
-    )
+    return purposes.for_groups(keys, groups) or [key for key in keys if purposes.enabled(key)] or list(keys)

@@ -21,11 +21,11 @@ from zweck.privacy.defaults import NOTICE_SUBJECTS
 from zweck.privacy.documents import media_type, notice_context, notice_document, subject_group_name
 from zweck.privacy.models import NoticeVersion
 from zweck.privacy.notice_versions import (
+    notice_blocks,
     notice_changes,
     notice_history,
     notice_version_current,
     notice_version_get,
-    notice_blocks,
     notice_version_list,
 )
 from zweck.privacy.selectors import RegisterSnapshot, published_register
@@ -118,7 +118,9 @@ def _history_context(request: HttpRequest, subject: str) -> tuple[Workspace, str
     )
 
 
-def _render_public(request: HttpRequest, template: str, context: dict[str, object], lang: str) -> HttpResponse:
+def _render_public(
+    request: HttpRequest, template: str, context: dict[str, object], lang: str
+) -> HttpResponse:
     with translation.override(lang):
         response = render(request, template, context)
     response["Content-Language"] = lang

@@ -11,8 +11,8 @@ from datetime import datetime
 from typing import Any, cast
 
 from django import forms
-from django.db import models
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -304,7 +304,11 @@ class OrganizationForm(ServiceForm):
         tags = text_lines(data["tags"])
         if self.organization is None:
             return self.call(
-                organization_create, name=data.get("name", ""), tags=tags, addresses=self._addresses(), **details
+                organization_create,
+                name=data.get("name", ""),
+                tags=tags,
+                addresses=self._addresses(),
+                **details,
             )
         return self.call(
             organization_update,
@@ -668,9 +672,14 @@ class ActivityEditForm(ActivityFields):
 
     def submit(self) -> Activity | None:
         data, activity = self.cleaned_data, self.activity
-        changes: dict[str, Any] = self.given(("kind", "subject", "body", "location", "is_recorded", "organization"))
+        changes: dict[str, Any] = self.given(
+            ("kind", "subject", "body", "location", "is_recorded", "organization")
+        )
         changes.update(
-            {name: _same_minute(value, getattr(activity, name)) for name, value in self.given(self.TIMES).items()}
+            {
+                name: _same_minute(value, getattr(activity, name))
+                for name, value in self.given(self.TIMES).items()
+            }
         )
         if "owner" in data:
             changes["owner"] = _owner(self.actor, data["owner"])

@@ -142,7 +142,8 @@ def register_overview(request: StaffRequest) -> HttpResponse:
             "rules": rules,
             "measures": measures,
             "documents": _documents(lang),
-            "public_notices_url": reverse("public:notice_index") + f"?workspace={request.actor.workspace.slug}",
+            "public_notices_url": reverse("public:notice_index")
+            + f"?workspace={request.actor.workspace.slug}",
         },
     )
 
@@ -324,7 +325,9 @@ def activity_switch(request: StaffRequest, key: str) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("%(name)s is switched off: the notices no longer name it, and what only it needed is no longer collected.")
+            _(
+                "%(name)s is switched off: the notices no longer name it, and what only it needed is no longer collected."
+            )
             % {"name": name},
         )
     return HttpResponseRedirect(_overview_url() + "#activities-heading")

@@ -21,8 +21,8 @@ from zweck.accounts.actors import Actor
 from zweck.privacy import selectors
 from zweck.privacy.defaults import SUBJECT_GROUPS
 from zweck.privacy.labels import country_text
-from zweck.privacy.purposes import group_name
 from zweck.privacy.models import ProcessingActivity, Recipient, RetentionRule
+from zweck.privacy.purposes import group_name
 from zweck.privacy.services import (
     processing_activity_update,
     recipient_create,

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.forms.models import fields_for_model, model_to_dict
 from django.contrib import messages
+from django.forms.models import fields_for_model, model_to_dict
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -60,7 +60,9 @@ class WorkspaceSettingsForm(ServiceForm):
         self.fields["dpo_email"].help_text = _("Published in every privacy notice.")
 
     def sections(self) -> list[tuple[str, list[forms.BoundField]]]:
-        return [(str(title), [self[name] for name in names if name in self.fields]) for title, names in SECTIONS]
+        return [
+            (str(title), [self[name] for name in names if name in self.fields]) for title, names in SECTIONS
+        ]
 
     def submit(self) -> Workspace | None:
         return self.call(controller_update, **{name: self.cleaned_data[name] for name in CONTROLLER_FIELDS})
