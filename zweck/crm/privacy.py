@@ -133,8 +133,8 @@ register.declare(
         done_at=NOT_PERSONAL,
         location=Personal("user.location.imprecise"),
         # That the call was recorded, with the participants' consent: collected only while the
-        # workspace records calls.
-        is_recorded=Personal("user.behavior", activities=("call_recording",)),
+        # workspace records calls. Once the call is anonymized, the flag alone names no one.
+        is_recorded=Personal("user.behavior", mask=Mask.NONE, activities=("call_recording",)),
         owner=Personal("user.unique_id", mask=Mask.NONE),
         organization=NOT_PERSONAL,
         deal=NOT_PERSONAL,

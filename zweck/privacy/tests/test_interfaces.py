@@ -44,7 +44,7 @@ def test_cli_exports_fides_yaml_and_reports_coverage(installed: Actor) -> None:
 
 def test_cli_installs_the_defaults_once(privacy_officer: Actor) -> None:
     slug = privacy_officer.workspace.slug
-    assert _run("install-defaults", "--workspace", slug) == "28 register rows created.\n"
+    assert _run("install-defaults", "--workspace", slug) == "29 register rows created.\n"
     assert _run("install-defaults", "--workspace", slug) == "0 register rows created.\n"
 
 
