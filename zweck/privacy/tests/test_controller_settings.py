@@ -295,7 +295,7 @@ def test_the_command_refuses_naming_the_option(owner: Actor) -> None:
     with pytest.raises(CommandError) as refused:
         call_command("workspace", "update", owner.workspace.slug, "--dpo-email", "nobody")
     assert str(refused.value) == "--dpo-email: Enter a valid email address."
-    with pytest.raises(CommandError, match="There is no workspace nowhere."):
+    with pytest.raises(CommandError, match=r"There is no workspace nowhere\."):
         call_command("workspace", "show", "nowhere")
     with pytest.raises(CommandError, match="XX is not a German federal state"):
         call_command("workspace", "update", owner.workspace.slug, "--state", "XX")
