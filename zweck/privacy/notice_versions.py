@@ -169,12 +169,10 @@ class Change:
 
 
 def readable(line: str) -> str:
-    """A Markdown line as a reader sees it: no heading marks, bold marks or quote marks."""
+    """A Markdown line as a reader sees it: no heading, bold, quote or list marks."""
     text = _MARKUP.sub("", line.strip())
     text = _MARKUP.sub("", text)  # a heading or list inside a quote
-    if text.startswith("- "):
-        text = "• " + text[2:]
-    return text.strip()
+    return text.removeprefix("- ").strip()
 
 
 def _words(old: str, new: str) -> tuple[tuple[Segment, ...], tuple[Segment, ...]]:

@@ -4,7 +4,6 @@ readable changes; the notice names the privacy portal and sets the right to obje
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import pytest
@@ -135,7 +134,7 @@ def test_the_notice_names_the_portal_and_sets_the_right_to_object_apart(installe
     assert html.count(portal) >= 2  # in the box and with the rights
     # the notice is dated by its current version, with a link to the history
     version = notice_version_current(workspace=installed.workspace, subject="business_contact", lang="en")
-    assert re.search(r"Version 1 of \d{1,2} \w{3} \d{4}", html)
+    assert "Version 1 · <a" in html
     assert f"As of: {version.created_at.date().isoformat()}" in html
     assert f'href="/privacy/notice/business_contact/versions/?workspace={slug}&amp;lang=en"' in html
 

@@ -335,3 +335,22 @@ def test_each_groups_notice_lists_only_the_purposes_that_apply_to_it(installed: 
     entrusted = _notice(installed, "client_data_subject")
     assert "### Managing business contacts" not in entrusted
     assert "### Delivering our services" in entrusted
+
+
+def test_the_coverage_report_names_a_group_no_purpose_in_use_applies_to(installed: Actor) -> None:
+    from zweck.privacy.selectors import register_coverage
+
+    assert register_coverage(actor=installed).is_complete
+    _switch(installed, "answering_enquiries", enabled=False)
+    coverage = register_coverage(actor=installed)
+    assert coverage.processing_without_legal_basis == [
+        "crm.Person: no processing activity in use applies to the group “Other people who contact us”."
+    ]
+
+
+def test_the_fides_manifest_leaves_out_an_activity_switched_off(installed: Actor) -> None:
+    from zweck.privacy.fides import fides_yaml
+
+    assert "Recording calls" in fides_yaml(register_snapshot(actor=installed))
+    _switch(installed, "call_recording", enabled=False)
+    assert "Recording calls" not in fides_yaml(register_snapshot(actor=installed))

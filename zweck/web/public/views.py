@@ -91,7 +91,7 @@ def notice(request: HttpRequest, subject: str) -> HttpResponse:
     context = notice_context(snapshot, subject=subject, lang=lang, as_of=as_of)
     context["workspace_slug"] = request.GET.get("workspace", "")
     context["query"] = _query(request, lang)
-    context["version_label"] = _version_label(version, lang)
+    context["version_label"] = f"{labels.text('version', lang)} {version.number}"
     with translation.override(lang):
         response = render(request, "public/notice.html", context)
     response["Content-Language"] = lang

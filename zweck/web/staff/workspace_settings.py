@@ -58,6 +58,10 @@ class WorkspaceSettingsForm(ServiceForm):
             "The full name the notices and the records of processing give, e.g. with the legal form."
         )
         self.fields["dpo_email"].help_text = _("Published in every privacy notice.")
+        # Under their section's heading, these fields need not repeat it.
+        for name in ("dpo_name", "supervisory_authority"):
+            self.fields[name].label = _("Name")
+        self.fields["representative"].label = _("Name and address")
 
     def sections(self) -> list[tuple[str, list[forms.BoundField]]]:
         return [
