@@ -121,6 +121,16 @@ def notice_version_current(*, workspace: Workspace, subject: str, lang: str) -> 
     return latest
 
 
+def published_notice(
+    snapshot: RegisterSnapshot, *, subject: str, lang: str = "de", fmt: str = "html"
+) -> str | bytes:
+    """The notice as published: dated by its current version (the day its text last changed)."""
+    version = notice_version_current(workspace=snapshot.workspace, subject=subject, lang=lang)
+    return notice_document(
+        snapshot, subject=subject, lang=lang, fmt=fmt, as_of=timezone.localdate(version.created_at)
+    )
+
+
 def notice_version_list(*, workspace: Workspace, subject: str, lang: str) -> list[NoticeVersion]:
     """Every version of one notice, the newest first (the current one stored first if needed)."""
     notice_version_current(workspace=workspace, subject=subject, lang=lang)

@@ -29,10 +29,10 @@ from zweck.api.schemas.privacy_register import (
     RetentionRulePatch,
 )
 from zweck.privacy import selectors, services
-from zweck.privacy.documents import media_type, notice_document, ropa_document
+from zweck.privacy.documents import media_type, ropa_document
 from zweck.privacy.fides import fides_yaml
 from zweck.privacy.models import RetentionRule
-from zweck.privacy.notice_versions import notice_versions_of, unified_diff
+from zweck.privacy.notice_versions import notice_versions_of, published_notice, unified_diff
 from zweck.privacy.selectors import register_coverage, register_snapshot
 from zweck.privacy.services import register_defaults_install
 
@@ -80,7 +80,7 @@ def read_privacy_notice(
 ) -> Any:
     """The privacy notice for one group of data subjects (Art. 13 and 14 GDPR)."""
     snapshot = register_snapshot(actor=actor_of(request))
-    return _document(notice_document(snapshot, subject=subject, lang=lang, fmt=format), format)
+    return _document(published_notice(snapshot, subject=subject, lang=lang, fmt=format), format)
 
 
 @router.get("/notices/{subject}/versions", response=answers(list[NoticeVersionOut]))

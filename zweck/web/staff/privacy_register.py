@@ -21,13 +21,13 @@ from zweck.privacy.defaults import NOTICE_SUBJECTS
 from zweck.privacy.documents import (
     DocumentError,
     media_type,
-    notice_document,
     register_activities,
     ropa_document,
     subject_group_name,
 )
 from zweck.privacy.fides import fides_yaml
 from zweck.privacy.labels import LANGUAGES, country_text, retention_text
+from zweck.privacy.notice_versions import published_notice
 from zweck.privacy.services import processing_activity_update, recipient_delete, register_defaults_install
 from zweck.web.staff.access import StaffRequest, render_page, staff_view
 from zweck.web.staff.pages import delete_page, form_page
@@ -187,7 +187,7 @@ def _document_or_404(kind: str, request: StaffRequest, lang: str, fmt: str, subj
     try:
         if kind == "ropa":
             return ropa_document(snapshot, lang=lang, fmt=fmt)
-        return notice_document(snapshot, subject=subject, lang=lang, fmt=fmt)
+        return published_notice(snapshot, subject=subject, lang=lang, fmt=fmt)
     except DocumentError as error:
         raise Http404 from error
 
