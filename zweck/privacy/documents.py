@@ -3,8 +3,10 @@ notice for each group of data subjects (Art. 13 and 14 GDPR), in German and Engl
 Markdown and PDF.
 
 They are built from a ``RegisterSnapshot`` (the workspace's register rows and the controller's
-details) and the declarations in the code register, and from nothing else: no sentence about
-processing is written by hand here, only the fixed wording of ``labels``.
+details), the declarations in the code register and the installation's public address (for the
+privacy portal), and from nothing else: no sentence about processing is written by hand here,
+only the fixed wording of ``labels``. An activity the workspace switched off appears in none of
+them; the notice sets the right to object apart (Art. 21(4) GDPR).
 """
 
 from __future__ import annotations
