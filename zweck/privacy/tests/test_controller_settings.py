@@ -197,7 +197,12 @@ def test_the_settings_page_in_german(owner: Actor) -> None:
     client.post("/app/language/", {"language": "de"})
     html = client.get(SETTINGS).content.decode()
     assert '<html lang="de">' in html
-    for label in ("Firmierung", "E-Mail der/des Datenschutzbeauftragten", "Website der Aufsichtsbehörde", "Speichern"):
+    for label in (
+        "Firmierung",
+        "E-Mail der/des Datenschutzbeauftragten",
+        "Website der Aufsichtsbehörde",
+        "Speichern",
+    ):
         assert label in html
 
 
