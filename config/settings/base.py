@@ -166,11 +166,12 @@ ZWECK: dict[str, Any] = {
     "TRANSMISSION_LINK_DAYS": env.integer("TRANSMISSION_LINK_DAYS", 7),
     # The local hour from which the worker starts the nightly maintenance (retention, holds).
     "NIGHTLY_HOUR": env.integer("NIGHTLY_HOUR", 2),
-    # The address staff reach Zweck at, for links in emails sent without a request (the
-    # warnings before a workspace is deleted).
-    "BASE_URL": (env.text("BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
 }
 if not 0 <= ZWECK["NIGHTLY_HOUR"] <= 23:
     raise env.ConfigurationError("ZWECK_NIGHTLY_HOUR must be an hour between 0 and 23.")
+# The address the installation is reached at (https://crm.example.com): the privacy notices
+# name the privacy portal under it, unless a workspace gives its own portal address, and emails
+# sent without a request (the warnings before a workspace is deleted) link to it.
+ZWECK_PUBLIC_URL = (env.text("PUBLIC_URL") or "").rstrip("/")
 if not 1 <= ZWECK["TRANSMISSION_LINK_DAYS"] <= 90:
     raise env.ConfigurationError("ZWECK_TRANSMISSION_LINK_DAYS must be between 1 and 90.")

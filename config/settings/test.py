@@ -5,6 +5,7 @@ from config.settings.base import *  # noqa: F403
 from config.settings.base import DATABASES
 
 DEBUG = False
+ZWECK_PUBLIC_URL = "https://crm.example.com"
 SECRET_KEY = "zweck-test-secret-key-not-for-production-0123456789abcdef"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {

@@ -50,6 +50,8 @@ register.declare(
         "email": NOT_PERSONAL,
         "phone": NOT_PERSONAL,
         "website": NOT_PERSONAL,
+        "representative": NOT_PERSONAL,
+        "privacy_portal_url": NOT_PERSONAL,
         "dpo_name": Personal("user.name"),
         "dpo_email": Personal("user.contact.email"),
         "dpo_phone": Personal("user.contact.phone_number"),

@@ -21,6 +21,7 @@ from zweck.api.routers import (
     privacy_requests,
     privacy_retention,
     security,
+    workspace,
 )
 
 if TYPE_CHECKING:
@@ -45,6 +46,7 @@ api = ZweckAPI(
 errors.install(api)
 
 api.add_router("", accounts.router)
+api.add_router("/workspace", workspace.router)
 api.add_router("/organizations", crm_organizations.router)
 # Before the persons router: "/persons/import" must not be read as a person id.
 api.add_router("/persons", crm_bulk.router)

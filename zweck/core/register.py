@@ -78,6 +78,26 @@ def reference_errors(label: str, activities: Iterable[str], retention: str | Non
     return [error for check in _reference_checks for error in check(label, keys, retention)]
 
 
+CollectionPolicy = Callable[[int, type[models.Model]], frozenset[str]]
+_collection_policies: list[CollectionPolicy] = []
+
+
+def add_collection_policy(policy: CollectionPolicy) -> None:
+    """Let the app that keeps the workspaces' processing activities (``privacy``) say which
+    fields of a model a workspace no longer collects, because every purpose they serve is off."""
+    if policy not in _collection_policies:
+        _collection_policies.append(policy)
+
+
+def uncollected_fields(workspace_id: int, model: type[models.Model]) -> frozenset[str]:
+    """The fields of ``model`` that workspace ``workspace_id`` does not collect: a service
+    refuses a value for them, a form leaves them out."""
+    names: set[str] = set()
+    for policy in _collection_policies:
+        names |= policy(workspace_id, model)
+    return frozenset(names)
+
+
 class Mask(enum.StrEnum):
     """How anonymization overwrites a personal field."""
 
@@ -102,12 +122,16 @@ class Personal:
     ``provided``: the subject gave us this value (portability exports it, Art. 20).
     ``mask``: what anonymization writes here.
     ``free_text``: may mention other people; searched for mentions, redacted on erasure.
+    ``activities``: the processing activities this field serves when they are not the model's
+    (a call's recording flag serves only the recording of calls); empty: the model's. A field
+    whose every activity a workspace has switched off is not collected there.
     """
 
     category: str
     provided: bool = False
     mask: Mask = Mask.BLANK
     free_text: bool = False
+    activities: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -200,8 +224,22 @@ class ModelDeclaration:
         }
         return {name: d for name, d in self.personal_fields().items() if name not in staff_references}
 
+    def field_activities(self, name: str) -> tuple[str, ...]:
+        """The activities field ``name`` serves: its own where it names them, else the model's."""
+        declared = self.fields.get(name)
+        if isinstance(declared, Personal) and declared.activities:
+            return declared.activities
+        return self.activities
+
+    def activity_keys(self) -> tuple[str, ...]:
+        """Every activity the declaration names, the model's first, then its fields' own."""
+        keys = dict.fromkeys(self.activities)
+        for personal in self.personal_fields().values():
+            keys.update(dict.fromkeys(personal.activities))
+        return tuple(keys)
+
     def reference_errors(self) -> list[str]:
-        return reference_errors(self.label, self.activities, self.retention)
+        return reference_errors(self.label, self.activity_keys(), self.retention)
 
 
 def clock_field(model: type[models.Model], lookup: str) -> models.Field[object, object]:
@@ -273,7 +311,8 @@ class Register:
                     f"{label}.{name}: {declaration.category!r} is not a fideslang data category."
                 )
         activity_keys = tuple(activities)
-        errors = reference_errors(label, activity_keys, retention)
+        field_keys = tuple(key for d in fields.values() if isinstance(d, Personal) for key in d.activities)
+        errors = reference_errors(label, tuple(dict.fromkeys((*activity_keys, *field_keys))), retention)
         if errors:
             raise RegisterError(" ".join(errors))
         if erasure is Erasure.HOLD and not hold_reason:
@@ -309,9 +348,9 @@ class Register:
         for declaration in self:
             if subject_kind is not None and declaration.subject_kind != subject_kind:
                 continue
-            held = {personal.category for personal in declaration.subject_fields().values()}
-            for key in declaration.activities:
-                categories.setdefault(key, set()).update(held)
+            for name, personal in declaration.subject_fields().items():
+                for key in declaration.field_activities(name):
+                    categories.setdefault(key, set()).add(personal.category)
         return categories
 
     def undeclared_fields(self, all_models: Iterable[type[models.Model]]) -> list[str]:

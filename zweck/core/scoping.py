@@ -19,7 +19,7 @@ Invariants:
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Protocol, Self, cast
 
 from django.db import models
@@ -135,6 +135,79 @@ class WorkspaceQuerySet[M: models.Model](models.QuerySet[M]):
             queryset._scope = (actor, purpose)  # type: ignore[attr-defined]
             queryset._iterable_class = MaskingModelIterable
         return cast(Self, queryset)
+
+
+class PurposeLimit(Protocol):
+    """Purpose limitation by group of data subjects (Art. 5(1)(b) GDPR): the register says which
+    processing activities apply to which group; a subject is used for a record only where one
+    of the record's activities applies to them. The privacy app registers the one limit."""
+
+    def usable(
+        self, queryset: models.QuerySet[Any], *, workspace_id: int, activities: tuple[str, ...]
+    ) -> models.QuerySet[Any]:
+        """``queryset`` (of data subjects) without those none of ``activities`` applies to."""
+        ...
+
+    def refusal(self, subject: models.Model, *, workspace_id: int, activities: tuple[str, ...]) -> str:
+        """Why ``subject`` may not be used for ``activities``, in words for the user."""
+        ...
+
+
+_purpose_limits: list[PurposeLimit] = []
+
+
+def add_purpose_limit(limit: PurposeLimit) -> PurposeLimit:
+    """Apply ``limit`` wherever subjects are chosen for a record (``usable_for``, ``require_usable``)."""
+    if limit not in _purpose_limits:
+        _purpose_limits.append(limit)
+    return limit
+
+
+def _record_activities(record: type[models.Model]) -> tuple[str, ...]:
+    from zweck.core.register import register
+
+    declaration = register.get(record)
+    return declaration.activities if declaration is not None else ()
+
+
+def usable_for[Q: models.QuerySet[Any]](queryset: Q, *, workspace_id: int, record: type[models.Model]) -> Q:
+    """The subjects of ``queryset`` whose data may be used for ``record`` (a deal's contact, an
+    activity's participant): some processing activity the register declares for ``record``
+    applies to their group. For the subjects a picker offers."""
+    activities = _record_activities(record)
+    for limit in _purpose_limits:
+        queryset = cast(Q, limit.usable(queryset, workspace_id=workspace_id, activities=activities))
+    return queryset
+
+
+def require_usable(
+    *, workspace_id: int, field: str, subjects: Iterable[models.Model], record: type[models.Model]
+) -> None:
+    """Refuse (``ValidationError`` on ``field``) to use any of ``subjects`` for ``record`` where
+    none of the record's processing activities applies to their group."""
+    from django.core.exceptions import ValidationError
+
+    chosen = list(subjects)
+    if not chosen or not _purpose_limits:
+        return
+    activities = _record_activities(record)
+    model = type(chosen[0])
+    messages = []
+    for limit in _purpose_limits:
+        allowed = set(
+            limit.usable(
+                model._default_manager.filter(pk__in=[subject.pk for subject in chosen]),
+                workspace_id=workspace_id,
+                activities=activities,
+            ).values_list("pk", flat=True)
+        )
+        messages += [
+            limit.refusal(subject, workspace_id=workspace_id, activities=activities)
+            for subject in chosen
+            if subject.pk not in allowed
+        ]
+    if messages:
+        raise ValidationError({field: messages})
 
 
 # The default manager of workspace rows, with ``visible_to`` and ``in_workspace``.

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zweck.core.models import WorkspaceScopedModel
+from zweck.core.register import uncollected_fields
 from zweck.core.scoping import MASKED_FIELDS
 
 if TYPE_CHECKING:
@@ -33,6 +34,32 @@ def apply_changes(
             setattr(instance, name, value)
             changed.append(name)
     return changed
+
+
+def _holds_a_value(instance: models.Model, name: str) -> bool:
+    model_field = instance._meta.get_field(name)
+    value = getattr(instance, model_field.attname)  # type: ignore[union-attr]
+    return value not in (None, "", [], {}) and value != model_field.get_default()  # type: ignore[union-attr]
+
+
+def refuse_uncollected(instance: models.Model, *, workspace_id: int, written: Collection[str] | None) -> None:
+    """Refuse a value for a field the workspace does not collect (every processing activity it
+    serves is switched off). ``written``: the fields being written, ``None`` for a new row.
+    Emptying such a field is allowed: it only removes data."""
+    names = uncollected_fields(workspace_id, type(instance))
+    refused = sorted(
+        name for name in names if (written is None or name in written) and _holds_a_value(instance, name)
+    )
+    if refused:
+        raise ValidationError(
+            {
+                name: _(
+                    "This workspace does not collect this information: every purpose it would "
+                    "serve is switched off in the privacy register."
+                )
+                for name in refused
+            }
+        )
 
 
 def save_scoped[M: WorkspaceScopedModel](
@@ -58,6 +85,9 @@ def save_scoped[M: WorkspaceScopedModel](
                 for name in masked
             }
         )
+    refuse_uncollected(
+        instance, workspace_id=actor.workspace_id, written=None if instance._state.adding else changed or ()
+    )
     now = timezone.now()
     if instance._state.adding:
         instance.workspace_id = actor.workspace_id

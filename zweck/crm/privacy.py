@@ -9,7 +9,16 @@ from zweck.core.register import NOT_PERSONAL, Erasure, Mask, Personal, base_fiel
 from zweck.crm import models as crm
 from zweck.crm import search
 
-CONTACT_ACTIVITIES = ("contact_management", "client_relationship", "management_reporting")
+# A person's own record and contact details serve every purpose that applies to some group of
+# contacts: which of them applies to one person follows their group (the activities'
+# ``subject_categories``), so an "other contact" is only answered (Art. 5(1)(b) GDPR).
+CONTACT_ACTIVITIES = (
+    "contact_management",
+    "client_relationship",
+    "management_reporting",
+    "service_delivery",
+    "answering_enquiries",
+)
 # Finding a contact is part of managing contacts, never of reporting.
 SEARCH_ACTIVITIES = ("contact_management", "client_relationship")
 
@@ -139,12 +148,14 @@ register.declare(
         due_at=NOT_PERSONAL,
         done_at=NOT_PERSONAL,
         location=Personal("user.location.imprecise"),
-        is_recorded=NOT_PERSONAL,
+        # That the call was recorded, with the participants' consent: collected only while the
+        # workspace records calls. Once the call is anonymized, the flag alone names no one.
+        is_recorded=Personal("user.behavior", mask=Mask.NONE, activities=("call_recording",)),
         owner=Personal("user.unique_id", mask=Mask.NONE),
         organization=NOT_PERSONAL,
         deal=NOT_PERSONAL,
     ),
-    activities=("client_relationship", "service_delivery"),
+    activities=("client_relationship", "service_delivery", "answering_enquiries"),
     # Meeting notes, calls and tasks are the history of a relationship, not commercial letters
     # (§ 257(1) Nr. 2–3 HGB): no statutory period keeps them once the subject asks for erasure.
     retention="business_relationship",
@@ -154,7 +165,8 @@ register.declare(
     crm.ActivityParticipant,
     subject="person",
     fields=base_fields(activity=NOT_PERSONAL, person=NOT_PERSONAL),
-    activities=("client_relationship",),
+    # Taking part in a meeting or call with us, or being answered by email or phone.
+    activities=("client_relationship", "service_delivery", "answering_enquiries"),
     retention="business_relationship",
 )
 register.declare(

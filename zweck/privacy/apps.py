@@ -9,9 +9,10 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Privacy")
 
     def ready(self) -> None:
-        from zweck.core.register import add_reference_check
-        from zweck.core.scoping import add_row_masker, add_scope_filter
+        from zweck.core.register import add_collection_policy, add_reference_check
+        from zweck.core.scoping import add_purpose_limit, add_row_masker, add_scope_filter
         from zweck.privacy.defaults import preset_reference_errors
+        from zweck.privacy.purposes import subject_group_limit, uncollected_policy
         from zweck.privacy.restriction import restricted_mentions_masker, restriction_scope
 
         # Declarations may name only the activities and retention rules shipped here; the
@@ -22,3 +23,7 @@ class PrivacyConfig(AppConfig):
         add_scope_filter(restriction_scope)
         # ... and their mentions in other records' text are hidden from everyone but the privacy officer.
         add_row_masker(restricted_mentions_masker)
+        # A field whose every purpose the workspace switched off is not collected ...
+        add_collection_policy(uncollected_policy)
+        # ... and a person is used for a record only where one of its purposes applies to their group.
+        add_purpose_limit(subject_group_limit)

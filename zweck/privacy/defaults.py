@@ -399,6 +399,26 @@ ACTIVITY_PRESETS: dict[str, ActivityPreset] = {
             data_use="essential.service.operations.support",
         ),
         ActivityPreset(
+            key="call_recording",
+            name_en="Recording calls",
+            name_de="Aufzeichnung von Telefonaten",
+            purpose_en="Recording a call when everyone on it agreed beforehand, so that what was "
+            "said and agreed can be checked later; the call's record notes that it was recorded.",
+            purpose_de="Aufzeichnung eines Telefonats, wenn alle Beteiligten vorher zugestimmt "
+            "haben, damit sich Gesagtes und Vereinbartes später nachvollziehen lässt; der Eintrag "
+            "des Telefonats vermerkt die Aufzeichnung.",
+            legal_basis=LegalBasis.CONSENT,
+            subject_categories=_CONTACTS,
+            data_categories=("user.behavior",),
+            recipient_categories_en=_STAFF_ONLY_EN,
+            recipient_categories_de=_STAFF_ONLY_DE,
+            provision_en="Agreeing to a recording is voluntary; without your consent the call is not recorded.",
+            provision_de="Die Zustimmung zur Aufzeichnung ist freiwillig; ohne Ihre Einwilligung "
+            "wird das Telefonat nicht aufgezeichnet.",
+            retention="business_relationship",
+            data_use="essential.service",
+        ),
+        ActivityPreset(
             key="events_and_training",
             name_en="Events and training",
             name_de="Veranstaltungen und Schulungen",

@@ -3,8 +3,10 @@ notice for each group of data subjects (Art. 13 and 14 GDPR), in German and Engl
 Markdown and PDF.
 
 They are built from a ``RegisterSnapshot`` (the workspace's register rows and the controller's
-details) and the declarations in the code register, and from nothing else: no sentence about
-processing is written by hand here, only the fixed wording of ``labels``.
+details), the declarations in the code register and the installation's public address (for the
+privacy portal), and from nothing else: no sentence about processing is written by hand here,
+only the fixed wording of ``labels``. An activity the workspace switched off appears in none of
+them; the notice sets the right to object apart (Art. 21(4) GDPR).
 """
 
 from __future__ import annotations
@@ -13,11 +15,16 @@ import enum
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
+from zweck.accounts.models import Workspace
 from zweck.core.register import register
 from zweck.privacy import labels
 from zweck.privacy.defaults import DOCUMENT_SUBJECTS, STAFF, SUBJECT_GROUP_PRESETS
@@ -73,6 +80,8 @@ class ActivityView:
     # The periods of data sets under this activity that keep their own rule (a sign-in log
     # kept for days under an activity whose audit trail is kept for years).
     further_retention: tuple[RetentionView, ...] = ()
+    data_use: str = ""
+    enabled: bool = True
 
     @property
     def transfers(self) -> tuple[RecipientView, ...]:
@@ -140,11 +149,14 @@ def _declared_retention(subject_kind: str | None) -> dict[str, set[str]]:
     return found
 
 
-def _activity_views(snapshot: RegisterSnapshot, lang: str, subject: str | None) -> list[ActivityView]:
+def _activity_views(
+    snapshot: RegisterSnapshot, lang: str, subject: str | None, *, switched_off: bool = False
+) -> list[ActivityView]:
+    # An activity the workspace switched off is not pursued: no document names it.
     activities: list[ProcessingActivity] = [
         activity
         for activity in snapshot.activities
-        if subject is None or subject in activity.subject_categories
+        if (activity.enabled or switched_off) and (subject is None or subject in activity.subject_categories)
     ]
     names = {activity.key: _pick(activity, "name", lang) for activity in activities}
     subject_kind = None if subject is None else ("employee" if subject == STAFF else "contact")
@@ -175,6 +187,8 @@ def _activity_views(snapshot: RegisterSnapshot, lang: str, subject: str | None) 
                 for key in sorted(further.get(activity.key, set()) - {activity.retention.key})
                 if key in rules
             ),
+            data_use=activity.data_use,
+            enabled=activity.enabled,
         )
         for activity in activities
     ]
@@ -212,7 +226,30 @@ def _controller(snapshot: RegisterSnapshot, lang: str) -> dict[str, str]:
         "dpo_phone": workspace.dpo_phone,
         "authority": workspace.supervisory_authority,
         "authority_url": workspace.supervisory_authority_url,
+        "representative": workspace.representative,
+        "portal_url": portal_address(workspace),
     }
+
+
+def portal_address(workspace: Workspace) -> str:
+    """Where the workspace's contacts make requests about their data: the address the workspace
+    gives, else the installation's own portal (``ZWECK_PUBLIC_URL``); empty when neither is known."""
+    if workspace.privacy_portal_url:
+        return workspace.privacy_portal_url
+    base = str(getattr(settings, "ZWECK_PUBLIC_URL", "") or "").rstrip("/")
+    if not base:
+        return ""
+    try:
+        path = reverse("public:request_index")
+    except NoReverseMatch:
+        path = "/privacy/requests/"
+    return f"{base}{path}?{urlencode({'workspace': workspace.slug})}"
+
+
+def register_activities(snapshot: RegisterSnapshot, *, lang: str) -> list[ActivityView]:
+    """Every activity of the register, those switched off included (the privacy officer's overview)."""
+    _check_language(lang)
+    return _activity_views(snapshot, lang, subject=None, switched_off=True)
 
 
 def ropa_context(snapshot: RegisterSnapshot, *, lang: str) -> dict[str, Any]:
@@ -235,8 +272,12 @@ def ropa_context(snapshot: RegisterSnapshot, *, lang: str) -> dict[str, Any]:
     }
 
 
-def notice_context(snapshot: RegisterSnapshot, *, subject: str, lang: str) -> dict[str, Any]:
-    """What the privacy notice for data-subject group ``subject`` shows, in ``lang``."""
+def notice_context(
+    snapshot: RegisterSnapshot, *, subject: str, lang: str, as_of: date | None = None
+) -> dict[str, Any]:
+    """What the privacy notice for data-subject group ``subject`` shows, in ``lang``. ``as_of``:
+    the date of the notice's version (default: the snapshot's day); ``UNDATED`` leaves the date
+    out, so that a version's text changes only when the notice does (``notice_versions``)."""
     _check_language(lang)
     if subject not in DOCUMENT_SUBJECTS:
         raise DocumentError(
@@ -264,9 +305,18 @@ def notice_context(snapshot: RegisterSnapshot, *, subject: str, lang: str) -> di
         "transfers": [recipient for recipient in recipients if not recipient.in_eea],
         "retention_rules": _unique_retention(activities),
         "provisions": [(activity.name, activity.provision) for activity in activities if activity.provision],
-        "rights": [text[key] for key in labels.RIGHTS],
-        "as_of": snapshot.taken_on.isoformat(),
+        "rights": [text[key] for key in labels.RIGHTS if key != "right_objection"],
+        # Art. 21(4) GDPR: the right to object is set apart from everything else.
+        "objection": {
+            "legitimate": [activity.name for activity in activities if activity.legitimate_interest],
+            "marketing": any(activity.data_use.startswith("marketing") for activity in activities),
+        },
+        "as_of": (as_of or snapshot.taken_on).isoformat() if as_of is not UNDATED else "",
     }
+
+
+# ``as_of`` for a notice without its date (the text a version is compared by).
+UNDATED = date.min
 
 
 def _render(template: str, context: dict[str, Any], fmt: str) -> str | bytes:
@@ -293,10 +343,15 @@ def ropa_document(snapshot: RegisterSnapshot, *, lang: str = "de", fmt: str = "h
 
 
 def notice_document(
-    snapshot: RegisterSnapshot, *, subject: str, lang: str = "de", fmt: str = "html"
+    snapshot: RegisterSnapshot,
+    *,
+    subject: str,
+    lang: str = "de",
+    fmt: str = "html",
+    as_of: date | None = None,
 ) -> str | bytes:
     """The privacy notice for one data-subject group: text for html/md, bytes for pdf."""
-    return _render("notice", notice_context(snapshot, subject=subject, lang=lang), fmt)
+    return _render("notice", notice_context(snapshot, subject=subject, lang=lang, as_of=as_of), fmt)
 
 
 def media_type(fmt: str) -> str:

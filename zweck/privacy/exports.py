@@ -12,13 +12,14 @@ Invariants:
   reason only, without any text: until confirmed they may be about someone else;
 - rows shared with other subjects keep their other subjects' identities out: free text is
   passed through ``redact_others`` with the names of the other people on the row;
-- each data set carries the Art. 15(1)(a)–(h) facts read from the workspace's register rows;
+- each data set carries the Art. 15(1)(a)–(h) facts read from the workspace's register rows,
+  naming the purposes in use for the subject's group (``purposes.applicable_activities``);
 - data sets the register marks ``derived`` (a search index) are left out: they hold nothing
   that is not already in the export;
 - the HTML and PDF documents name records and fields in words (``access_document``); the JSON
   keeps the machine keys;
-- the portability export holds only fields declared ``provided`` in data sets whose every
-  processing activity rests on consent or contract.
+- the portability export holds only fields declared ``provided`` in data sets processed, for the
+  subject's group, on consent or contract.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import csv
 import io
 import json
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +45,7 @@ from zweck.privacy.access_document import document_context
 from zweck.privacy.choices import LegalBasis
 from zweck.privacy.mentions import UNDECIDED, decisions_of, excerpt, find_mentions, redact_others, reviewed
 from zweck.privacy.models import DataSubjectRequest, ProcessingActivity, RetentionRule
+from zweck.privacy.purposes import PurposeMap, applicable_activities, groups_of, purpose_map
 from zweck.privacy.request_models import RequestKind
 from zweck.privacy.subjects import (
     Identifiers,
@@ -96,6 +99,8 @@ def export_choice_check(*, formats: tuple[str, ...], fmt: str, lang: str = "en")
 class RegisterRows:
     activities: dict[str, ProcessingActivity]
     retention: dict[str, RetentionRule]
+    # Which activities are in use, for which groups of subjects (purpose limitation).
+    purposes: PurposeMap
 
 
 def _register_rows(workspace_id: int) -> RegisterRows:
@@ -107,6 +112,7 @@ def _register_rows(workspace_id: int) -> RegisterRows:
     return RegisterRows(
         activities={activity.key: activity for activity in activities},
         retention={rule.key: rule for rule in RetentionRule.objects.filter(workspace_id=workspace_id)},
+        purposes=purpose_map(workspace_id),
     )
 
 
@@ -114,9 +120,13 @@ def _pick(row: Any, name: str, lang: str) -> str:
     return str(getattr(row, f"{name}_{lang}", "") or getattr(row, f"{name}_en", ""))
 
 
-def data_set_facts(declaration: ModelDeclaration, rows: RegisterRows, lang: str) -> dict[str, Any]:
-    """Art. 15(1)(a)–(h) for one data set: purposes, categories, recipients, storage, ..."""
-    activities = [rows.activities[key] for key in declaration.activities if key in rows.activities]
+def data_set_facts(
+    declaration: ModelDeclaration, rows: RegisterRows, lang: str, groups: Iterable[str] = ()
+) -> dict[str, Any]:
+    """Art. 15(1)(a)–(h) for one data set: purposes, categories, recipients, storage, ... The
+    purposes are those that apply to the subject's ``groups`` (``applicable_activities``)."""
+    keys = applicable_activities(declaration, rows.purposes, groups)
+    activities = [rows.activities[key] for key in keys if key in rows.activities]
     rule = rows.retention.get(declaration.retention or "")
     recipients: dict[str, dict[str, str]] = {}
     for activity in activities:
@@ -219,6 +229,7 @@ def access_data(
     own = set(person_ids)
     identifiers = identifiers_of(workspace_id=workspace_id, person_ids=own)
     register_rows = _register_rows(workspace_id)
+    groups = groups_of(workspace_id, own)
     data_sets = []
     seen: set[tuple[str, int]] = set()
     for declaration in contact_declarations():
@@ -240,7 +251,7 @@ def access_data(
             {
                 "data_set": declaration.label,
                 "name": str(declaration.model._meta.verbose_name_plural),
-                "facts": data_set_facts(declaration, register_rows, lang),
+                "facts": data_set_facts(declaration, register_rows, lang, groups),
                 "fields": names,
                 "rows": records,
             }
@@ -341,11 +352,12 @@ def render_access(data: dict[str, Any], fmt: str) -> bytes:
     return buffer.getvalue()
 
 
-def portable(declaration: ModelDeclaration, register_rows: RegisterRows) -> bool:
-    """Art. 20(1)(a): the data set is processed on consent or on a contract, and nothing else."""
+def portable(declaration: ModelDeclaration, register_rows: RegisterRows, groups: Iterable[str] = ()) -> bool:
+    """Art. 20(1)(a): the data set is processed, for the subject's ``groups``, on consent or on a
+    contract."""
     bases = {
         register_rows.activities[key].legal_basis
-        for key in declaration.activities
+        for key in applicable_activities(declaration, register_rows.purposes, groups)
         if key in register_rows.activities
     }
     return bool(bases) and bool(bases & PORTABLE_BASES)
@@ -354,10 +366,11 @@ def portable(declaration: ModelDeclaration, register_rows: RegisterRows) -> bool
 def portability_data(*, workspace: Workspace, person_ids: list[int]) -> dict[str, list[dict[str, Any]]]:
     """What the subject provided, in data sets processed on consent or contract (Art. 20 GDPR)."""
     register_rows = _register_rows(workspace.pk)
+    groups = groups_of(workspace.pk, person_ids)
     result: dict[str, list[dict[str, Any]]] = {}
     for declaration in contact_declarations():
         provided = declaration.provided_fields()
-        if not provided or not portable(declaration, register_rows):
+        if not provided or not portable(declaration, register_rows, groups):
             continue
         rows = rows_of(declaration, workspace_id=workspace.pk, person_ids=person_ids)
         records = [

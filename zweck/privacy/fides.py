@@ -73,6 +73,8 @@ def system_manifest(snapshot: RegisterSnapshot) -> dict[str, Any]:
     )
     declarations = []
     for activity in snapshot.activities:
+        if not activity.enabled:
+            continue  # switched off: not a processing the system performs
         categories = sorted({*activity.data_categories, *declared.get(activity.key, ())})
         recipients = [recipient.name for recipient in activity.recipients.all()]
         declaration: dict[str, Any] = {

@@ -195,6 +195,68 @@ TEXTS: dict[str, tuple[str, str]] = {
         _noop("Complaint: you can lodge a complaint with a supervisory authority (Art. 77 GDPR)."),
         "Beschwerde: Sie können sich bei einer Datenschutz-Aufsichtsbehörde beschweren (Art. 77 DSGVO).",
     ),
+    "right_objection_pointer": (
+        _noop("Objection: see “Your right to object” at the beginning of this notice (Art. 21 GDPR)."),
+        "Widerspruch: siehe „Ihr Widerspruchsrecht“ am Anfang dieser Hinweise (Art. 21 DSGVO).",
+    ),
+    "objection_title": (
+        _noop("Your right to object (Art. 21 GDPR)"),
+        "Ihr Widerspruchsrecht (Art. 21 DSGVO)",
+    ),
+    "objection_legitimate": (
+        _noop(
+            "Where we process your data because of our legitimate interests (Art. 6(1)(f) GDPR), you "
+            "may object at any time, on grounds relating to your particular situation. We then stop, "
+            "unless we can show compelling legitimate grounds that override your interests, rights "
+            "and freedoms, or we need the data to establish, exercise or defend legal claims."
+        ),
+        "Soweit wir Ihre Daten wegen unserer berechtigten Interessen verarbeiten (Art. 6 Abs. 1 "
+        "lit. f DSGVO), können Sie jederzeit aus Gründen, die sich aus Ihrer besonderen Situation "
+        "ergeben, widersprechen. Wir hören dann damit auf, es sei denn, wir können zwingende "
+        "schutzwürdige Gründe nachweisen, die Ihre Interessen, Rechte und Freiheiten überwiegen, oder "
+        "wir brauchen die Daten, um Rechtsansprüche geltend zu machen, auszuüben oder zu verteidigen.",
+    ),
+    "objection_concerns": (
+        _noop("This concerns these purposes:"),
+        "Das betrifft diese Zwecke:",
+    ),
+    "objection_marketing": (
+        _noop(
+            "You may object at any time, without giving reasons, to the use of your data for direct "
+            "marketing; we then no longer use it for that purpose."
+        ),
+        "Der Verwendung Ihrer Daten für Direktwerbung können Sie jederzeit ohne Angabe von Gründen "
+        "widersprechen; wir verwenden sie dann nicht mehr für diesen Zweck.",
+    ),
+    "objection_how": (
+        _noop("To object, use our privacy portal or write to the contact details below:"),
+        "Für Ihren Widerspruch nutzen Sie unser Datenschutzportal oder die unten genannten Kontaktdaten:",
+    ),
+    "objection_how_contact": (
+        _noop("To object, write to the contact details below; no form is needed."),
+        "Für Ihren Widerspruch genügt eine Nachricht an die unten genannten Kontaktdaten; ein Formular ist nicht nötig.",
+    ),
+    "portal_intro": (
+        _noop("You can also make every request about your data through our privacy portal:"),
+        "Alle Anliegen zu Ihren Daten können Sie auch über unser Datenschutzportal stellen:",
+    ),
+    "version": (_noop("Version"), "Version"),
+    "version_of": (_noop("Version %(number)s of %(date)s"), "Version %(number)s vom %(date)s"),
+    "history": (_noop("Earlier versions and changes"), "Frühere Fassungen und Änderungen"),
+    "history_title": (_noop("Changes to this privacy notice"), "Änderungen dieser Datenschutzhinweise"),
+    "history_intro": (
+        _noop("Each version of this notice, newest first, with what changed from the version before it."),
+        "Jede Fassung dieser Hinweise, die neueste zuerst, mit den Änderungen gegenüber der vorherigen Fassung.",
+    ),
+    "current_version": (_noop("current version"), "aktuelle Fassung"),
+    "first_version": (_noop("The first published version."), "Die erste veröffentlichte Fassung."),
+    "removed": (_noop("Removed"), "Entfernt"),
+    "added": (_noop("Added"), "Hinzugefügt"),
+    "changed_in": (_noop("In “%(section)s”"), "In „%(section)s“"),
+    "read_version": (_noop("Read this version in full"), "Diese Fassung vollständig lesen"),
+    "back_to_notice": (_noop("Back to the current notice"), "Zurück zu den aktuellen Hinweisen"),
+    "back_to_history": (_noop("All versions"), "Alle Fassungen"),
+    "changes": (_noop("Changes from the previous version"), "Änderungen gegenüber der vorherigen Fassung"),
     "our_authority": (_noop("The authority responsible for us is"), "Für uns zuständig ist"),
     "general": (_noop("General information"), "Allgemeine Angaben"),
     "not_stated": (_noop("not stated"), "nicht angegeben"),

@@ -147,6 +147,14 @@ class ProcessingActivity(WorkspaceScopedModel):
         RetentionRule, on_delete=models.PROTECT, related_name="activities", verbose_name=_("retention rule")
     )
     data_use = models.CharField(_("fideslang data use"), max_length=100)
+    enabled = models.BooleanField(
+        _("in use"),
+        default=True,
+        help_text=_(
+            "Switched off, the activity leaves the privacy notices and the records of processing, "
+            "and fields that serve no other activity are no longer collected."
+        ),
+    )
 
     class Meta:
         verbose_name = _("processing activity")
@@ -271,6 +279,7 @@ class SecurityMeasure(WorkspaceScopedModel):
         return self.key
 
 
+from zweck.privacy.notice_models import NoticeVersion  # noqa: E402  (published notices)
 from zweck.privacy.offboarding_models import (  # noqa: E402  (models of a tenant's end)
     DeletionWarning,
     WorkspaceTombstone,
@@ -293,6 +302,7 @@ __all__ = [
     "MarketingSuppression",
     "MentionDecision",
     "NightlyRun",
+    "NoticeVersion",
     "ProcessingActivity",
     "Recipient",
     "RecipientNotification",

@@ -170,7 +170,7 @@ def _owners(workspace: Workspace) -> list[User]:
 def _warning_message(
     *, workspace: Workspace, to: str, user: User | None, lang: str, deletion_on: date, today: date
 ) -> EmailMessage:
-    base = settings.ZWECK["BASE_URL"]
+    base = (settings.ZWECK_PUBLIC_URL or "http://127.0.0.1:8000").rstrip("/")
     page = base + reverse("staff:workspace_contract")
     days_left = (deletion_on - today).days
     with translation.override(lang):

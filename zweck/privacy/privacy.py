@@ -42,7 +42,23 @@ register.declare(
         provision_de=NOT_PERSONAL,
         retention=NOT_PERSONAL,
         data_use=NOT_PERSONAL,
+        enabled=NOT_PERSONAL,
     ),
+)
+register.declare(
+    privacy.NoticeVersion,
+    subject_kind="employee",
+    # The notice as published: it names the data-protection officer, as every notice must
+    # (Art. 13(1)(b) GDPR); kept as proof of what the subjects were told, with the workspace.
+    fields=base_fields(
+        subject=NOT_PERSONAL,
+        language=NOT_PERSONAL,
+        number=NOT_PERSONAL,
+        text=Personal("user.contact", mask=Mask.NONE),
+        digest=NOT_PERSONAL,
+    ),
+    activities=("account_administration",),
+    retention="tenant_contract",
 )
 register.declare(
     privacy.Recipient,

@@ -17,8 +17,10 @@ from zweck.accounts.models import Workspace
 from zweck.core.permissions import Permission
 from zweck.core.register import register
 from zweck.privacy.choices import TransferSafeguard
+from zweck.privacy.defaults import NOTICE_SUBJECTS
 from zweck.privacy.labels import data_category_text
 from zweck.privacy.models import ProcessingActivity, Recipient, RetentionRule, SecurityMeasure
+from zweck.privacy.purposes import group_name, purpose_map
 
 
 def processing_activity_list(*, actor: Actor) -> QuerySet[ProcessingActivity]:
@@ -73,7 +75,9 @@ class RegisterSnapshot:
     taken_on: date
 
 
-def _snapshot(workspace: Workspace) -> RegisterSnapshot:
+def snapshot_of(workspace: Workspace) -> RegisterSnapshot:
+    """Workspace ``workspace``'s register as the workspace's own machinery reads it (for the
+    public notices and their versions; no permission is asked for)."""
     system = Actor.system(workspace)
     return RegisterSnapshot(
         workspace=workspace,
@@ -88,7 +92,7 @@ def _snapshot(workspace: Workspace) -> RegisterSnapshot:
 def register_snapshot(*, actor: Actor) -> RegisterSnapshot:
     """The actor's workspace register, for the records of processing, notices and exports."""
     actor.require(Permission.PRIVACY_VIEW)
-    return _snapshot(actor.workspace)
+    return snapshot_of(actor.workspace)
 
 
 def workspace_by_slug(*, slug: str | None = None) -> Workspace:
@@ -105,7 +109,7 @@ def workspace_by_slug(*, slug: str | None = None) -> Workspace:
 def published_register(*, workspace_slug: str | None = None) -> RegisterSnapshot:
     """The register behind a workspace's public privacy notices. Art. 12(1), 13 and 14 GDPR
     make the notices public, so no permission is asked for."""
-    return _snapshot(workspace_by_slug(slug=workspace_slug))
+    return snapshot_of(workspace_by_slug(slug=workspace_slug))
 
 
 @dataclass(frozen=True)
@@ -161,7 +165,7 @@ def register_coverage(*, actor: Actor) -> RegisterCoverage:
         without_basis.extend(
             _("%(model)s: processing activity %(key)s is not set up in this workspace.")
             % {"model": declaration.label, "key": key}
-            for key in declaration.activities
+            for key in declaration.activity_keys()
             if key not in activity_keys
         )
         if declaration.retention is None:
@@ -173,6 +177,18 @@ def register_coverage(*, actor: Actor) -> RegisterCoverage:
                 _("%(model)s: retention rule %(key)s is not set up in this workspace.")
                 % {"model": declaration.label, "key": declaration.retention}
             )
+    # Purpose limitation: every group of contacts the register's person records can belong to
+    # needs a purpose in use for it, or their data is held for nothing.
+    subject = next((d for d in register if d.subject == "self"), None)
+    if subject is not None:
+        purposes = purpose_map(actor.workspace_id)
+        language = actor.user.language if actor.user is not None else "en"
+        without_basis.extend(
+            _("%(model)s: no processing activity in use applies to the group “%(group)s”.")
+            % {"model": subject.label, "group": group_name(group, language)}
+            for group in NOTICE_SUBJECTS
+            if not purposes.for_groups(subject.activity_keys(), [group])
+        )
     for activity in snapshot.activities:
         try:
             activity.clean()

@@ -22,6 +22,7 @@ from zweck.audit.services import audit_record
 from zweck.core.permissions import Permission
 from zweck.privacy import defaults
 from zweck.privacy.models import ProcessingActivity, Recipient, RetentionRule, SecurityMeasure
+from zweck.privacy.notice_versions import notice_versions_refresh
 
 # What the privacy officer may change; keys are fixed because declarations refer to them.
 _FIXED = frozenset(
@@ -138,6 +139,7 @@ def register_defaults_install(*, actor: Actor) -> DefaultsInstalled:
             "security_measure.create",
         )
         installed.security_measures.append(key)
+    notice_versions_refresh(actor=actor)
     return installed
 
 
@@ -147,14 +149,18 @@ def processing_activity_update(
 ) -> ProcessingActivity:
     """Change an activity's purpose, legal basis, interests, categories, retention, ..."""
     actor.require(Permission.PRIVACY_MANAGE)
-    return _update(actor, activity, changes, "processing_activity.update")
+    updated = _update(actor, activity, changes, "processing_activity.update")
+    notice_versions_refresh(actor=actor)
+    return updated
 
 
 @transaction.atomic
 def retention_rule_update(*, actor: Actor, rule: RetentionRule, **changes: Any) -> RetentionRule:
     """Change a retention rule's period, event or source (for example a longer contractual period)."""
     actor.require(Permission.PRIVACY_MANAGE)
-    return _update(actor, rule, changes, "retention_rule.update")
+    updated = _update(actor, rule, changes, "retention_rule.update")
+    notice_versions_refresh(actor=actor)
+    return updated
 
 
 @transaction.atomic
@@ -204,6 +210,7 @@ def recipient_create(
         "recipient.create",
     )
     recipient.activities.set(activities)
+    notice_versions_refresh(actor=actor)
     return recipient
 
 
@@ -217,6 +224,7 @@ def recipient_update(
     if activity_keys is not None:
         updated.activities.set(_activities_by_key(actor, activity_keys))
         audit_record(actor=actor, action="recipient.update", instance=updated, changed_fields=["activities"])
+    notice_versions_refresh(actor=actor)
     return updated
 
 
@@ -227,3 +235,4 @@ def recipient_delete(*, actor: Actor, recipient: Recipient) -> None:
     locked = Recipient.objects.select_for_update().get(pk=recipient.pk, workspace_id=actor.workspace_id)
     audit_record(actor=actor, action="recipient.delete", instance=locked)
     locked.delete()
+    notice_versions_refresh(actor=actor)

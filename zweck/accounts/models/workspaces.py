@@ -77,6 +77,22 @@ class Workspace(models.Model):
     email = models.EmailField(_("contact email"), blank=True)
     phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     website = models.URLField(_("website"), blank=True)
+    representative = models.TextField(
+        _("representative in the Union"),
+        blank=True,
+        help_text=_(
+            "Only for a controller established outside the EU (Art. 27 GDPR): the representative's "
+            "name and address."
+        ),
+    )
+    privacy_portal_url = models.URLField(
+        _("privacy portal address"),
+        blank=True,
+        help_text=_(
+            "Where contacts make requests about their data; every privacy notice names it. Empty: "
+            "the installation's own portal."
+        ),
+    )
     dpo_name = models.CharField(_("data-protection officer"), max_length=200, blank=True)
     dpo_email = models.EmailField(_("data-protection officer's email"), blank=True)
     dpo_phone = models.CharField(_("data-protection officer's phone"), max_length=40, blank=True)

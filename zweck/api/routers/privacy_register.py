@@ -18,6 +18,7 @@ from zweck.api.auth import actor_of
 from zweck.api.operations import NO_CONTENT, answers
 from zweck.api.schemas.base import ObjectId, Page, PageQuery, page_of
 from zweck.api.schemas.privacy_register import (
+    NoticeVersionOut,
     ProcessingActivityOut,
     ProcessingActivityPatch,
     RecipientIn,
@@ -28,9 +29,10 @@ from zweck.api.schemas.privacy_register import (
     RetentionRulePatch,
 )
 from zweck.privacy import selectors, services
-from zweck.privacy.documents import media_type, notice_document, ropa_document
+from zweck.privacy.documents import media_type, ropa_document
 from zweck.privacy.fides import fides_yaml
 from zweck.privacy.models import RetentionRule
+from zweck.privacy.notice_versions import notice_versions_of, published_notice, unified_diff
 from zweck.privacy.selectors import register_coverage, register_snapshot
 from zweck.privacy.services import register_defaults_install
 
@@ -78,7 +80,25 @@ def read_privacy_notice(
 ) -> Any:
     """The privacy notice for one group of data subjects (Art. 13 and 14 GDPR)."""
     snapshot = register_snapshot(actor=actor_of(request))
-    return _document(notice_document(snapshot, subject=subject, lang=lang, fmt=format), format)
+    return _document(published_notice(snapshot, subject=subject, lang=lang, fmt=format), format)
+
+
+@router.get("/notices/{subject}/versions", response=answers(list[NoticeVersionOut]))
+def list_privacy_notice_versions(request: HttpRequest, subject: Subject, lang: Language = "de") -> Any:
+    """Every published version of one notice, the newest first, each with its changes."""
+    versions = notice_versions_of(actor=actor_of(request), subject=subject, lang=lang)
+    return [
+        {
+            "subject": version.subject,
+            "language": version.language,
+            "number": version.number,
+            "created_at": version.created_at,
+            "digest": version.digest,
+            "text": version.text,
+            "changes": unified_diff(versions[index + 1] if index + 1 < len(versions) else None, version),
+        }
+        for index, version in enumerate(versions)
+    ]
 
 
 @router.get("/coverage", response=CoverageOut)

@@ -69,6 +69,11 @@ class RecipientOut(Schema):
 
 
 class ProcessingActivityChange(InputSchema):
+    enabled: bool = Field(
+        True,
+        description="False: switched off; the notices and the records of processing leave it out, "
+        "and fields that serve only it are no longer collected.",
+    )
     name_en: Text = Field(min_length=1, max_length=length(ProcessingActivity, "name_en"))
     name_de: Text = Field(min_length=1, max_length=length(ProcessingActivity, "name_de"))
     purpose_en: Text = Field(min_length=1)
@@ -98,6 +103,7 @@ else:
 
 class ProcessingActivityOut(Schema):
     key: str
+    enabled: bool
     name_en: str
     name_de: str
     purpose_en: str
@@ -160,3 +166,16 @@ class RetentionRuleOut(Schema):
     statutory: bool
     legal_source_en: str
     legal_source_de: str
+
+
+class NoticeVersionOut(Schema):
+    """One published version of a privacy notice; ``changes`` is a unified diff of the Markdown
+    texts against the version before it (empty for the first)."""
+
+    subject: str
+    language: str
+    number: int
+    created_at: datetime
+    digest: str
+    text: str
+    changes: str

@@ -95,6 +95,15 @@ def _deal_body(world: World) -> dict[str, Any]:
 ENDPOINTS: list[Endpoint] = [
     # accounts
     Endpoint("GET", "/me", needs(), foreign_status=200),
+    # The caller's own workspace: another workspace's owner reads and changes only theirs.
+    Endpoint("GET", "/workspace", needs(), foreign_status=200),
+    Endpoint(
+        "PATCH",
+        "/workspace",
+        needs(P.WORKSPACE_MANAGE),
+        body=lambda w: {"legal_name": "Beispiel Beratung GmbH", "federal_state": "BY"},
+        foreign_status=200,
+    ),
     Endpoint("GET", "/tokens", needs(), foreign_status=200, foreign_count=1),
     Endpoint("POST", "/tokens", needs(), 201, lambda w: {"name": "CI"}, foreign_status=201),
     Endpoint("GET", "/security-events", needs(P.SECURITY_LOG_VIEW), foreign_status=200, foreign_count=0),

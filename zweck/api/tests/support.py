@@ -17,6 +17,7 @@ from zweck.audit.models import AuditEvent, AuditEventSubject
 from zweck.crm import models as crm
 from zweck.crm.services import activity_create
 from zweck.crm.tests.factories import make_deal, make_organization, make_person
+from zweck.privacy.models import NoticeVersion
 
 PREFIX = "/api/v1"
 
@@ -148,6 +149,7 @@ SNAPSHOT_MODELS: list[type[models.Model]] = [
     crm.PipelineStage,
     crm.Deal,
     crm.DealContact,
+    NoticeVersion,
 ]
 
 

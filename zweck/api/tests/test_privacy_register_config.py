@@ -76,6 +76,7 @@ MANAGE = needs(P.PRIVACY_VIEW, P.PRIVACY_MANAGE)
 ENDPOINTS = [
     Endpoint("GET", f"{BASE}/ropa", VIEW, foreign_status=200),
     Endpoint("GET", f"{BASE}/notices/{{subject}}", VIEW, foreign_status=200),
+    Endpoint("GET", f"{BASE}/notices/{{subject}}/versions", VIEW, foreign_status=200),
     Endpoint("GET", f"{BASE}/coverage", VIEW, foreign_status=200),
     Endpoint("GET", f"{BASE}/fides", VIEW, foreign_status=200),
     Endpoint("POST", f"{BASE}/install-defaults", needs(P.PRIVACY_MANAGE), foreign_status=200),

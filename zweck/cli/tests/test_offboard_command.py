@@ -1,4 +1,4 @@
-"""``zweck offboard SLUG``: the operator sets the contract's end, sees what the deletion will do
+"""``zweck workspace offboard SLUG``: the operator sets the contract's end, sees what the deletion will do
 (``--dry-run``), and deletes the workspace on its deletion date, asked to type its short name."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 def run(*arguments: str) -> str:
     out = StringIO()
-    call_command("offboard", *arguments, stdout=out)
+    call_command("workspace", "offboard", *arguments, stdout=out)
     return out.getvalue()
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from zweck.accounts.actors import Actor
 from zweck.audit.services import audit_record
 from zweck.core.permissions import Permission
+from zweck.core.scoping import require_usable
 from zweck.core.services import apply_changes, require_same_workspace, save_scoped
 from zweck.crm.models import Activity, ActivityParticipant, Person
 from zweck.crm.services.persons import _check_owner
@@ -37,6 +38,14 @@ def _participants(actor: Actor, participants: Sequence[Person]) -> list[Person]:
 
 
 def _set_participants(actor: Actor, activity: Activity, participants: list[Person]) -> None:
+    # Purpose limitation: a new participant must belong to a group the activity's purposes apply to.
+    linked = set(activity.participant_links.values_list("person_id", flat=True))
+    require_usable(
+        workspace_id=actor.workspace_id,
+        field="participants",
+        subjects=[person for person in participants if person.pk not in linked],
+        record=ActivityParticipant,
+    )
     activity.participant_links.all().delete()
     now = timezone.now()
     ActivityParticipant.objects.bulk_create(

@@ -15,7 +15,7 @@ from zweck.accounts.actors import Actor
 from zweck.accounts.models import User
 from zweck.audit.services import audit_record
 from zweck.core.permissions import Permission
-from zweck.core.services import apply_changes, require_same_workspace, save_scoped
+from zweck.core.services import apply_changes, refuse_uncollected, require_same_workspace, save_scoped
 from zweck.crm import search, search_text
 from zweck.crm.choices import ContactLabel
 from zweck.crm.models import (
@@ -204,6 +204,7 @@ def save_scoped_unsaved[M: (PersonEmail, PersonPhone, OrganizationMembership)](r
     row.created_by_id = row.updated_by_id = actor.user_id
     row.created_at = row.updated_at = now
     row.full_clean(exclude=["person"], validate_unique=False, validate_constraints=False)
+    refuse_uncollected(row, workspace_id=actor.workspace_id, written=None)
     return row
 
 

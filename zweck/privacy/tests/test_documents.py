@@ -16,7 +16,8 @@ RIGHTS_EN = [
     "Erasure: you can have your data erased unless we must keep it, for example by law (Art. 17 GDPR).",
     "Restriction: you can have the processing of your data restricted (Art. 18 GDPR).",
     "Data portability: you can receive the data you provided to us",
-    "Objection: you can object at any time, on grounds relating to your particular situation",
+    # Set apart at the top (Art. 21(4) GDPR), not in the list of rights.
+    "Where we process your data because of our legitimate interests (Art. 6(1)(f) GDPR), you may object at any time",
     "Withdrawal of consent: where we process data on your consent, you can withdraw it",
     "Complaint: you can lodge a complaint with a supervisory authority (Art. 77 GDPR).",
 ]
@@ -26,7 +27,7 @@ RIGHTS_DE = [
     "Löschung: Sie können Ihre Daten löschen lassen",
     "Einschränkung: Sie können die Einschränkung der Verarbeitung",
     "Datenübertragbarkeit: Sie können die Daten, die Sie uns bereitgestellt haben",
-    "Widerspruch: Sie können der Verarbeitung auf Grundlage berechtigter Interessen",
+    "Soweit wir Ihre Daten wegen unserer berechtigten Interessen verarbeiten (Art. 6 Abs. 1 lit. f DSGVO), können Sie jederzeit",
     "Widerruf der Einwilligung: Soweit wir Daten auf Grundlage Ihrer Einwilligung",
     "Beschwerde: Sie können sich bei einer Datenschutz-Aufsichtsbehörde beschweren (Art. 77 DSGVO).",
 ]
@@ -237,7 +238,7 @@ def test_records_of_processing_contain_every_article_30_item(like_seed_004: Acto
         )
         == []
     )
-    assert document.count("- **Zweck (Art. 30 Abs. 1 lit. b DSGVO):**") == 12
+    assert document.count("- **Zweck (Art. 30 Abs. 1 lit. b DSGVO):**") == 13  # with the recording of calls
 
 
 def test_html_documents_are_escaped_and_in_the_language(like_seed_004: Actor) -> None:

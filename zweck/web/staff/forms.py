@@ -12,6 +12,7 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -20,9 +21,19 @@ from zweck.accounts.actors import Actor
 from zweck.accounts.models import User
 from zweck.accounts.selectors import member_list
 from zweck.core.permissions import Permission
+from zweck.core.register import uncollected_fields
+from zweck.core.scoping import usable_for
 from zweck.crm import selectors
 from zweck.crm.choices import ActivityKind, ContactLabel, DataSource, RelationshipType, SubjectCategory
-from zweck.crm.models import Activity, Deal, Organization, Person, PipelineStage
+from zweck.crm.models import (
+    Activity,
+    ActivityParticipant,
+    Deal,
+    DealContact,
+    Organization,
+    Person,
+    PipelineStage,
+)
 from zweck.crm.services import (
     AddressInput,
     EmailInput,
@@ -64,13 +75,27 @@ class DateInput(forms.DateInput):
 
 
 class ServiceForm(forms.Form):
-    """A form whose ``submit`` calls one service as ``actor``."""
+    """A form whose ``submit`` calls one service as ``actor``.
+
+    ``register_model``: the model whose fields the form's fields of the same name fill. A field
+    the workspace does not collect (every processing activity it serves is switched off in the
+    privacy register) is left out of the form, and ``submit`` passes nothing for it.
+    """
+
+    register_model: type[models.Model] | None = None
 
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         # Labels stand above their fields; a trailing colon would only be read aloud.
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.actor = actor
+        if self.register_model is not None:
+            for name in uncollected_fields(actor.workspace_id, self.register_model):
+                self.fields.pop(name, None)
+
+    def given(self, names: Iterable[str]) -> dict[str, Any]:
+        """The cleaned values of those of ``names`` the form has (the others it left out)."""
+        return {name: self.cleaned_data[name] for name in names if name in self.cleaned_data}
 
     def add_service_errors(self, error: ValidationError) -> None:
         if not hasattr(error, "error_dict"):
@@ -151,15 +176,26 @@ def person_picker(label: str | Promise) -> forms.ModelMultipleChoiceField:
 
 
 def offer_persons(
-    field: forms.Field, *, actor: Actor, organization: Organization | None, chosen: Iterable[Person]
+    field: forms.Field,
+    *,
+    actor: Actor,
+    organization: Organization | None,
+    chosen: Iterable[Person],
+    record: type[models.Model],
 ) -> None:
     """Let ``field`` accept any contact the actor may use, and offer a short list of them:
-    the organization's contacts first, then those already chosen elsewhere."""
+    the organization's contacts first, then those already chosen elsewhere. Contacts whose
+    group the register does not use for ``record`` are not offered (purpose limitation); the
+    service refuses them with its reason."""
     assert isinstance(field, forms.ModelMultipleChoiceField)
     field.queryset = selectors.person_list(actor=actor, include_archived=True)
     offered: list[Person] = []
     if organization is not None:
-        members = selectors.person_list(actor=actor, organization_id=organization.pk)
+        members = usable_for(
+            selectors.person_list(actor=actor, organization_id=organization.pk),
+            workspace_id=actor.workspace_id,
+            record=record,
+        )
         offered = list(members.order_by("last_name", "first_name", "pk")[:PERSON_CHOICES_LIMIT])
     offered_ids = {person.pk for person in offered}
     others = [person for person in chosen if person.pk not in offered_ids]
@@ -183,6 +219,7 @@ def kept_hidden(links: Any, visible: Iterable[Person]) -> list[Person]:
 
 
 class OrganizationForm(ServiceForm):
+    register_model = Organization
     name = forms.CharField(label=_("Name"), max_length=200)
     legal_form = forms.CharField(label=_("Legal form"), max_length=60, required=False)
     relationship_types = forms.MultipleChoiceField(
@@ -260,21 +297,23 @@ class OrganizationForm(ServiceForm):
 
     def submit(self) -> Organization | None:
         data = self.cleaned_data
-        details = {
-            name: data[name]
-            for name in ("legal_form", "industry", "vat_id", "website", "email", "phone", "notes")
-        }
+        details = self.given(("legal_form", "industry", "vat_id", "website", "email", "phone", "notes"))
         details["relationship_types"] = list(data["relationship_types"])
-        details["owner"] = _owner(self.actor, data["owner"])
+        if "owner" in data:
+            details["owner"] = _owner(self.actor, data["owner"])
         tags = text_lines(data["tags"])
         if self.organization is None:
             return self.call(
-                organization_create, name=data["name"], tags=tags, addresses=self._addresses(), **details
+                organization_create,
+                name=data.get("name", ""),
+                tags=tags,
+                addresses=self._addresses(),
+                **details,
             )
         return self.call(
             organization_update,
             organization=self.organization,
-            name=data["name"],
+            name=data.get("name", self.organization.name),
             tags=tags,
             addresses=self._addresses(),
             **details,
@@ -282,6 +321,7 @@ class OrganizationForm(ServiceForm):
 
 
 class PersonForm(ServiceForm):
+    register_model = Person
     salutation = forms.CharField(label=_("Salutation"), max_length=20, required=False)
     title = forms.CharField(label=_("Title"), max_length=40, required=False, help_text=_("e.g. Dr., Prof."))
     first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
@@ -373,8 +413,9 @@ class PersonForm(ServiceForm):
 
     def submit(self) -> Person | None:
         data = self.cleaned_data
-        details = {name: data[name] for name in self.SIMPLE_FIELDS}
-        details["owner"] = _owner(self.actor, data["owner"])
+        details = self.given(self.SIMPLE_FIELDS)
+        if "owner" in data:
+            details["owner"] = _owner(self.actor, data["owner"])
         emails, phones = contact_lists(self.person, text_lines(data["emails"]), data["phones"])
         if self.person is None:
             return self.call(
@@ -391,6 +432,7 @@ class PersonForm(ServiceForm):
 
 
 class DealForm(ServiceForm):
+    register_model = Deal
     title = forms.CharField(label=_("Title"), max_length=200)
     organization = forms.ModelChoiceField(label=_("Organization"), queryset=Organization.objects.none())
     stage = forms.ModelChoiceField(label=_("Stage"), queryset=PipelineStage.objects.none(), required=False)
@@ -432,6 +474,7 @@ class DealForm(ServiceForm):
             actor=actor,
             organization=_chosen_organization(organization_field, self["organization"].value()),
             chosen=deal.contacts.all() if deal is not None else (),
+            record=DealContact,
         )
 
     def submit(self) -> Deal | None:
@@ -440,7 +483,7 @@ class DealForm(ServiceForm):
             "amount": data["amount"],
             "currency": data["currency"].upper(),
             "expected_close_on": data["expected_close_on"],
-            "owner": _owner(self.actor, data["owner"]),
+            **({"owner": _owner(self.actor, data["owner"])} if "owner" in data else {}),
             "contacts": [
                 *data["contacts"],
                 *(kept_hidden(self.deal.contact_links, self.deal.contacts.all()) if self.deal else ()),
@@ -451,7 +494,7 @@ class DealForm(ServiceForm):
         if self.deal is None:
             return self.call(
                 deal_create,
-                title=data["title"],
+                title=data.get("title", ""),
                 organization=data["organization"],
                 stage=data["stage"],
                 **details,
@@ -459,7 +502,7 @@ class DealForm(ServiceForm):
         return self.call(
             deal_update,
             deal=self.deal,
-            title=data["title"],
+            title=data.get("title", self.deal.title),
             organization=data["organization"],
             stage=data["stage"],
             **details,
@@ -507,6 +550,8 @@ _LOGGED_KINDS = {ActivityKind.CALL, ActivityKind.EMAIL, ActivityKind.NOTE}
 class ActivityFields(ServiceForm):
     """What logging an activity and editing one share: the kind, texts and times, and their checks."""
 
+    register_model = Activity
+
     kind = forms.ChoiceField(label=_("Kind"), choices=LOGGABLE_KINDS, initial=ActivityKind.CALL)
     subject = forms.CharField(label=_("Subject"), max_length=300)
     body = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -539,7 +584,7 @@ class ActivityForm(ActivityFields):
 
     def submit(self) -> Activity | None:
         data = self.cleaned_data
-        starts_at, done_at = data["starts_at"], None
+        starts_at, done_at = data.get("starts_at"), None
         if data["kind"] in _LOGGED_KINDS:
             # A call, email or note is logged after it happened: it is done, and "when" defaults to now.
             starts_at = starts_at or timezone.now()
@@ -551,14 +596,14 @@ class ActivityForm(ActivityFields):
         return self.call(
             activity_create,
             kind=data["kind"],
-            subject=data["subject"],
+            subject=data.get("subject", ""),
             participants=[self.person] if self.person else [],
-            body=data["body"],
+            body=data.get("body", ""),
             starts_at=starts_at,
-            ends_at=data["ends_at"],
+            ends_at=data.get("ends_at"),
             done_at=done_at,
             due_at=data["due_at"],
-            location=data["location"],
+            location=data.get("location", ""),
             owner=self.actor.user,
             organization=organization,
             deal=self.deal,
@@ -622,16 +667,22 @@ class ActivityEditForm(ActivityFields):
             actor=actor,
             organization=_chosen_organization(organization_field, self["organization"].value()),
             chosen=activity.participants.all(),
+            record=ActivityParticipant,
         )
 
     def submit(self) -> Activity | None:
         data, activity = self.cleaned_data, self.activity
-        changes: dict[str, Any] = {
-            name: data[name]
-            for name in ("kind", "subject", "body", "location", "is_recorded", "organization")
-        }
-        changes.update({name: _same_minute(data[name], getattr(activity, name)) for name in self.TIMES})
-        changes["owner"] = _owner(self.actor, data["owner"])
+        changes: dict[str, Any] = self.given(
+            ("kind", "subject", "body", "location", "is_recorded", "organization")
+        )
+        changes.update(
+            {
+                name: _same_minute(value, getattr(activity, name))
+                for name, value in self.given(self.TIMES).items()
+            }
+        )
+        if "owner" in data:
+            changes["owner"] = _owner(self.actor, data["owner"])
         if "deal" in self.fields:
             changes["deal"] = data["deal"]
         if data["done"] != (activity.done_at is not None):

@@ -1,8 +1,9 @@
 """The privacy facts a person page shows: why Zweck holds the contact's data and until when.
 
-The keys come from the privacy register's declaration of ``Person``; their texts come from
-the workspace's own register rows (what its published notice says), or from the shipped
-defaults while the workspace has not set its register up yet.
+The keys come from the privacy register's declaration of ``Person``, narrowed to the purposes in
+use for the person's group (an "other contact" is only answered); their texts come from the
+workspace's own register rows (what its published notice says), or from the shipped defaults
+while the workspace has not set its register up yet.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from zweck.core.register import register
 from zweck.crm.models import Person
 from zweck.privacy.defaults import ACTIVITY_PRESETS, RETENTION_PRESETS
 from zweck.privacy.labels import RetentionLike, legal_basis_text, retention_text
+from zweck.privacy.purposes import applicable_activities, purpose_map
 from zweck.privacy.selectors import published_register
 
 
@@ -53,7 +55,8 @@ def person_privacy_facts(person: Person) -> PersonPrivacyFacts:
     purposes = []
     retention = retention_source = ""
     if declaration is not None:
-        for key in declaration.activities:
+        purposes_in_use = purpose_map(person.workspace_id)
+        for key in applicable_activities(declaration, purposes_in_use, [person.subject_category]):
             activity = activities.get(key) or ACTIVITY_PRESETS[key]
             purposes.append(
                 PurposeFact(

@@ -21,14 +21,14 @@ from zweck.privacy.defaults import DOCUMENT_SUBJECTS
 from zweck.privacy.documents import (
     DocumentError,
     media_type,
-    notice_document,
-    ropa_context,
+    register_activities,
     ropa_document,
     subject_group_name,
 )
 from zweck.privacy.fides import fides_yaml
 from zweck.privacy.labels import LANGUAGES, country_text, retention_text
-from zweck.privacy.services import recipient_delete, register_defaults_install
+from zweck.privacy.notice_versions import published_notice
+from zweck.privacy.services import processing_activity_update, recipient_delete, register_defaults_install
 from zweck.web.staff.access import StaffRequest, render_page, staff_view
 from zweck.web.staff.pages import delete_page, form_page
 from zweck.web.staff.privacy_register_forms import (
@@ -137,11 +137,13 @@ def register_overview(request: StaffRequest) -> HttpResponse:
         "staff/privacy/register/overview.html",
         {
             "is_empty": not (snapshot.activities or snapshot.retention_rules or snapshot.security_measures),
-            "activities": ropa_context(snapshot, lang=lang)["activities"],
+            "activities": register_activities(snapshot, lang=lang),
             "recipients": recipients,
             "rules": rules,
             "measures": measures,
             "documents": _documents(lang),
+            "public_notices_url": reverse("public:notice_index")
+            + f"?workspace={request.actor.workspace.slug}",
         },
     )
 
@@ -185,7 +187,7 @@ def _document_or_404(kind: str, request: StaffRequest, lang: str, fmt: str, subj
     try:
         if kind == "ropa":
             return ropa_document(snapshot, lang=lang, fmt=fmt)
-        return notice_document(snapshot, subject=subject, lang=lang, fmt=fmt)
+        return published_notice(snapshot, subject=subject, lang=lang, fmt=fmt)
     except DocumentError as error:
         raise Http404 from error
 
@@ -307,6 +309,28 @@ def activity_edit(request: StaffRequest, key: str) -> HttpResponse:
         ProcessingActivityForm(request.POST or None, actor=request.actor, row=activity),
         _("Edit processing activity %(name)s") % {"name": _pick(activity, "name", page_language())},
     )
+
+
+@require_POST
+@staff_view(Permission.PRIVACY_VIEW, Permission.PRIVACY_MANAGE)
+def activity_switch(request: StaffRequest, key: str) -> HttpResponse:
+    """Switch an activity on or off: off, the notices and the records of processing leave it
+    out, and fields that serve only it are no longer collected."""
+    activity = selectors.processing_activity_get(actor=request.actor, key=key)
+    enabled = request.POST.get("enabled") == "on"
+    processing_activity_update(actor=request.actor, activity=activity, enabled=enabled)
+    name = _pick(activity, "name", page_language())
+    if enabled:
+        messages.success(request, _("%(name)s is in use again.") % {"name": name})
+    else:
+        messages.success(
+            request,
+            _(
+                "%(name)s is switched off: the notices no longer name it, and what only it needed is no longer collected."
+            )
+            % {"name": name},
+        )
+    return HttpResponseRedirect(_overview_url() + "#activities-heading")
 
 
 @staff_view(Permission.PRIVACY_VIEW, Permission.PRIVACY_MANAGE)

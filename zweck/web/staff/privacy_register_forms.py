@@ -19,8 +19,10 @@ from django.utils.translation import gettext_lazy as _
 
 from zweck.accounts.actors import Actor
 from zweck.privacy import selectors
+from zweck.privacy.defaults import SUBJECT_GROUPS
 from zweck.privacy.labels import country_text
 from zweck.privacy.models import ProcessingActivity, Recipient, RetentionRule
+from zweck.privacy.purposes import group_name
 from zweck.privacy.services import (
     processing_activity_update,
     recipient_create,
@@ -35,7 +37,7 @@ def page_language() -> str:
     return "de" if (get_language() or "").startswith("de") else "en"
 
 
-def _country_choices() -> list[tuple[str, str]]:
+def country_choices() -> list[tuple[str, str]]:
     language = page_language()
     names = [(country.alpha_2, country_text(country.alpha_2, language)) for country in pycountry.countries]
     return [("", "—"), *sorted(names, key=lambda choice: choice[1].casefold())]
@@ -79,7 +81,7 @@ class RecipientForm(RegisterRowForm):
         super().__init__(*args, actor=actor, row=row, **kwargs)
         self.fields["country"] = forms.ChoiceField(
             label=_("Country"),
-            choices=_country_choices(),
+            choices=country_choices(),
             help_text=_("Outside the EU/EEA a transfer needs a safeguard and its date."),
         )
         language = page_language()
@@ -110,6 +112,8 @@ class ProcessingActivityForm(RegisterRowForm):
 
     model = ProcessingActivity
     field_names = (
+        "enabled",
+        "subject_categories",
         "name_en",
         "name_de",
         "purpose_en",
@@ -134,9 +138,22 @@ class ProcessingActivityForm(RegisterRowForm):
         super().__init__(*args, actor=actor, row=row, **kwargs)
         retention = cast(forms.ModelChoiceField, self.fields["retention"])
         retention.queryset = selectors.retention_rule_list(actor=actor)
+        language = page_language()
+        self.fields["subject_categories"] = forms.MultipleChoiceField(
+            label=_("Groups of data subjects it applies to"),
+            choices=[(key, group_name(key, language)) for key in SUBJECT_GROUPS],
+            widget=forms.CheckboxSelectMultiple,
+            help_text=_(
+                "The activity's purposes are pursued only for people of these groups: exports, notices "
+                "and the choice of contacts follow it."
+            ),
+        )
         self.fields["legitimate_interest_en"].help_text = _(
             "Needed, in English and German, when the legal basis is legitimate interests."
         )
+
+    def changes(self) -> dict[str, Any]:
+        return {**super().changes(), "subject_categories": list(self.cleaned_data["subject_categories"])}
 
     def submit(self) -> ProcessingActivity | None:
         return self.call(

@@ -15,6 +15,7 @@ from zweck.web.staff import (
     privacy_retention,
     security_log,
     workspace_contract,
+    workspace_settings,
 )
 
 app_name = "staff"
@@ -40,6 +41,7 @@ urlpatterns = [
         workspace_contract.workspace_download_link,
         name="workspace_download_link",
     ),
+    path("settings/workspace/", workspace_settings.workspace_settings, name="workspace_settings"),
     path("organizations/", organizations.organization_list, name="organization_list"),
     path("organizations/new/", organizations.organization_create, name="organization_create"),
     path(
@@ -147,6 +149,11 @@ urlpatterns = [
         "privacy/register/activities/<slug:key>/edit/",
         privacy_register.activity_edit,
         name="privacy_register_activity_edit",
+    ),
+    path(
+        "privacy/register/activities/<slug:key>/switch/",
+        privacy_register.activity_switch,
+        name="privacy_register_activity_switch",
     ),
     path(
         "privacy/register/retention-rules/<slug:key>/edit/",

@@ -11,9 +11,10 @@ from django.utils.translation import gettext_noop
 from zweck.accounts.actors import Actor
 from zweck.accounts.models import Workspace
 from zweck.privacy.defaults import DOCUMENT_SUBJECTS
-from zweck.privacy.documents import DocumentError, notice_document, ropa_document
+from zweck.privacy.documents import DocumentError, ropa_document
 from zweck.privacy.fides import fides_yaml
 from zweck.privacy.labels import LANGUAGES
+from zweck.privacy.notice_versions import published_notice
 from zweck.privacy.selectors import register_coverage, register_snapshot, workspace_by_slug
 from zweck.privacy.services import register_defaults_install
 
@@ -82,7 +83,7 @@ class Command(BaseCommand):
                 if action == "ropa":
                     document = ropa_document(snapshot, lang=options["lang"], fmt=options["format"])
                 else:
-                    document = notice_document(
+                    document = published_notice(
                         snapshot, subject=options["subject"], lang=options["lang"], fmt=options["format"]
                     )
             except DocumentError as error:

@@ -1,12 +1,11 @@
-"""``zweck offboard SLUG``: the end of a tenant, for the operator.
+"""``zweck workspace offboard SLUG``: the end of a tenant, for the operator.
 
 ``--contract-ends YYYY-MM-DD`` (or ``none``) and ``--grace-days N`` set the contract's end and
 the days until deletion; ``--dry-run`` shows what the deletion will do and when; without either
 it deletes the workspace (on or after its deletion date, or to continue a deletion that
 stopped), after the short name is typed again (or with ``--yes``).
 
-The options and their handling are two functions, ``offboard_arguments`` and ``offboard_run``,
-so that another command (``zweck workspace offboard``) can offer the same sub-command.
+A deleted workspace's short name still answers: with its tombstone.
 """
 
 from __future__ import annotations
@@ -50,8 +49,7 @@ def _contract_end(value: str) -> date | None:
 
 
 def offboard_arguments(parser: CommandParser) -> None:
-    """The options of ``offboard`` (also for a ``workspace offboard`` sub-command)."""
-    parser.add_argument("slug", help=gettext_noop("The workspace's short name."))
+    """The options of ``workspace offboard`` (the short name is the command's)."""
     parser.add_argument(
         "--contract-ends",
         metavar="YYYY-MM-DD",
@@ -153,7 +151,7 @@ def _tombstone(out: _Out, tombstone: WorkspaceTombstone) -> None:
 
 
 def offboard_run(command: BaseCommand, options: dict[str, Any]) -> None:
-    """Handle ``offboard`` with the parsed ``options`` (see ``offboard_arguments``)."""
+    """Handle ``workspace offboard`` with the parsed ``options`` (see ``offboard_arguments``)."""
     out = _Out(command)
     slug = options["slug"]
     workspace = workspace_get_by_slug(slug=slug)
@@ -224,14 +222,19 @@ def _offboard(command: BaseCommand, out: _Out, workspace: Workspace, options: di
     _tombstone(out, tombstone)
 
 
-class Command(BaseCommand):
+class OffboardWorkspace:
+    """``zweck workspace offboard SLUG``: the contract's end, the deletion's plan, the deletion."""
+
+    name = "offboard"
     help = gettext_noop(
-        "The end of a tenant: set the contract's end, show what the deletion will do (--dry-run), "
-        "or delete the workspace on its deletion date."
+        "The end of a tenant: set the day its hosting contract ends (--contract-ends, --grace-days), "
+        "show what the deletion will remove (--dry-run), or delete the workspace on or after its date."
     )
+    # A deleted workspace's short name answers with its tombstone: the command finds it itself.
+    finds_workspace = True
 
     def add_arguments(self, parser: CommandParser) -> None:
         offboard_arguments(parser)
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        offboard_run(self, options)
+    def handle(self, command: BaseCommand, actor: Any, options: dict[str, Any]) -> None:
+        offboard_run(command, options)
