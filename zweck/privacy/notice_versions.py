@@ -30,7 +30,7 @@ from zweck.accounts.actors import Actor
 from zweck.accounts.models import Workspace
 from zweck.audit.services import audit_record
 from zweck.core.permissions import Permission
-from zweck.privacy.defaults import NOTICE_SUBJECTS
+from zweck.privacy.defaults import DOCUMENT_SUBJECTS
 from zweck.privacy.documents import UNDATED, DocumentError, notice_document
 from zweck.privacy.labels import LANGUAGES
 from zweck.privacy.models import NoticeVersion
@@ -90,7 +90,7 @@ def _store(actor: Actor, snapshot: RegisterSnapshot, subject: str, lang: str) ->
 def notice_versions_refresh(
     *,
     actor: Actor,
-    subjects: Iterable[str] = NOTICE_SUBJECTS,
+    subjects: Iterable[str] = DOCUMENT_SUBJECTS,
     languages: Iterable[str] = LANGUAGES,
 ) -> list[NoticeVersion]:
     """Store a new version of every notice of the actor's workspace whose text changed.
@@ -112,7 +112,7 @@ def notice_version_current(*, workspace: Workspace, subject: str, lang: str) -> 
     """The version of the notice that is published now (stored first if the text changed).
 
     The notices are public (Art. 12(1), 13, 14 GDPR): no permission is asked for."""
-    if subject not in NOTICE_SUBJECTS or lang not in LANGUAGES:
+    if subject not in DOCUMENT_SUBJECTS or lang not in LANGUAGES:
         raise DocumentError(f"No notice {subject!r} in {lang!r}.")
     with transaction.atomic():
         _store(Actor.system(workspace), snapshot_of(workspace), subject, lang)

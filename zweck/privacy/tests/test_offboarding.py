@@ -165,7 +165,7 @@ def test_the_end_of_a_tenant_from_the_contract_end_to_the_tombstone(inbox: Inbox
     assert "In 1 day, on 2 Mar 2027" in _body(english[2])
 
     # when: the German owner follows the link in her last warning
-    link = re.search(r"http://\S+(/app/workspace/export/\S+/)", _body(german[-1]))
+    link = re.search(r"https?://\S+(/app/workspace/export/\S+/)", _body(german[-1]))
     assert link is not None
     path = link.group(1)
     archive = _download(owner_client, path)
