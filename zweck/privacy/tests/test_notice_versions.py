@@ -14,7 +14,7 @@ from zweck.api.tests.support import api_as
 from zweck.audit.models import AuditEvent
 from zweck.core.permissions import Role
 from zweck.privacy.controller import controller_update
-from zweck.privacy.defaults import NOTICE_SUBJECTS
+from zweck.privacy.defaults import DOCUMENT_SUBJECTS, NOTICE_SUBJECTS
 from zweck.privacy.models import NoticeVersion
 from zweck.privacy.notice_versions import (
     ADDED,
@@ -46,9 +46,11 @@ def _numbers(actor: Actor) -> dict[tuple[str, str], int]:
 
 
 def test_installing_the_register_publishes_version_one_of_every_notice(installed: Actor) -> None:
-    assert _numbers(installed) == {(subject, lang): 1 for subject in NOTICE_SUBJECTS for lang in ("de", "en")}
+    assert _numbers(installed) == {
+        (subject, lang): 1 for subject in DOCUMENT_SUBJECTS for lang in ("de", "en")
+    }
     events = AuditEvent.objects.filter(workspace_id=installed.workspace_id, action="notice_version.create")
-    assert events.count() == 8
+    assert events.count() == 2 * len(DOCUMENT_SUBJECTS)
     version = NoticeVersion.objects.get(workspace=installed.workspace, subject="other_contact", language="en")
     # the stored text is the notice without its date, and its digest is the text's
     assert version.text.startswith("# Privacy notice for Other people who contact us\n")
@@ -63,14 +65,17 @@ def test_a_change_makes_a_version_only_of_the_notices_whose_text_changed(install
     retention_rule_update(
         actor=installed, rule=retention_rule_get(actor=installed, key="staff_account"), days=60
     )
-    # then no notice changed, and none has a new version
+    # then only the staff's own notice changed, and only it has a new version
+    before = {key: 2 if key[0] == "staff" else number for key, number in before.items()}
     assert _numbers(installed) == before
     # when the retention of business letters changes (answering enquiries keeps them)
     rule = retention_rule_get(actor=installed, key="business_letters")
     retention_rule_update(actor=installed, rule=rule, years=7)
     # then every notice that names it has version 2, in both languages; the notice for people
     # whose data a client entrusts to us names no business letters and stays at version 1
-    expected = {key: 1 if key[0] == "client_data_subject" else 2 for key in before}
+    expected = {
+        key: number + (key[0] not in ("client_data_subject", "staff")) for key, number in before.items()
+    }
     assert _numbers(installed) == expected
     # and reading a notice again adds nothing
     for subject in NOTICE_SUBJECTS:
