@@ -20,10 +20,17 @@ from django.utils.translation import gettext_lazy as _
 from zweck.accounts.actors import Actor
 from zweck.privacy import selectors
 from zweck.privacy.defaults import SUBJECT_GROUPS
-from zweck.privacy.labels import country_text
+from zweck.privacy.labels import (
+    DATA_CATEGORY_NAMES,
+    DATA_USE_NAMES,
+    country_text,
+    data_category_text,
+    data_use_text,
+)
 from zweck.privacy.models import ProcessingActivity, Recipient, RetentionRule
 from zweck.privacy.purposes import group_name
 from zweck.privacy.services import (
+    processing_activity_create,
     processing_activity_update,
     recipient_create,
     recipient_update,
@@ -108,7 +115,9 @@ class RecipientForm(RegisterRowForm):
 
 
 class ProcessingActivityForm(RegisterRowForm):
-    """Change an activity's texts, legal basis, special-category condition and retention rule."""
+    """Add an activity of the workspace's own, or change an activity's texts, legal basis,
+    groups, data categories, special-category condition, use and retention rule. The key is
+    chosen once, when the activity is added."""
 
     model = ProcessingActivity
     field_names = (
@@ -121,7 +130,9 @@ class ProcessingActivityForm(RegisterRowForm):
         "legal_basis",
         "legitimate_interest_en",
         "legitimate_interest_de",
+        "data_categories",
         "special_category_condition",
+        "data_use",
         "retention",
         "recipient_categories_en",
         "recipient_categories_de",
@@ -134,11 +145,21 @@ class ProcessingActivityForm(RegisterRowForm):
         if name.startswith(("purpose", "legitimate", "recipient", "provision"))
     }
 
-    def __init__(self, *args: Any, actor: Actor, row: ProcessingActivity, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, actor: Actor, row: ProcessingActivity | None = None, **kwargs: Any
+    ) -> None:
+        if row is None:
+            # A new activity is in use from the start; its key is chosen now and never again.
+            self.field_names = ("key", *(name for name in self.field_names if name != "enabled"))
         super().__init__(*args, actor=actor, row=row, **kwargs)
         retention = cast(forms.ModelChoiceField, self.fields["retention"])
         retention.queryset = selectors.retention_rule_list(actor=actor)
         language = page_language()
+        if row is None:
+            self.fields["key"].help_text = _(
+                "A short identifier for the API and the Fides export: small letters, digits, hyphens "
+                "or underscores. It cannot be changed later."
+            )
         self.fields["subject_categories"] = forms.MultipleChoiceField(
             label=_("Groups of data subjects it applies to"),
             choices=[(key, group_name(key, language)) for key in SUBJECT_GROUPS],
@@ -151,11 +172,48 @@ class ProcessingActivityForm(RegisterRowForm):
         self.fields["legitimate_interest_en"].help_text = _(
             "Needed, in English and German, when the legal basis is legitimate interests."
         )
+        stored_categories = list(row.data_categories) if row is not None else []
+        self.fields["data_categories"] = forms.MultipleChoiceField(
+            label=_("Categories of personal data"),
+            required=row is None,
+            choices=[
+                (key, data_category_text(key, language))
+                for key in sorted({*DATA_CATEGORY_NAMES, *stored_categories})
+            ],
+            widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-columns"}),
+            help_text=_(
+                "What the activity processes besides the fields Zweck declares for it; an activity "
+                "you add names all of its data here."
+            )
+            if row is not None
+            else _("What the activity processes; the notices list these categories."),
+        )
+        uses = {*DATA_USE_NAMES, *([row.data_use] if row is not None and row.data_use else [])}
+        self.fields["data_use"] = forms.ChoiceField(
+            label=_("Kind of use"),
+            choices=[
+                ("", "—"),
+                *sorted(
+                    ((key, data_use_text(key, language)) for key in uses),
+                    key=lambda choice: choice[1].casefold(),
+                ),
+            ],
+            help_text=_(
+                "How the Fides export classifies the activity. An advertising use adds the right to "
+                "object to direct marketing to the notices."
+            ),
+        )
 
     def changes(self) -> dict[str, Any]:
-        return {**super().changes(), "subject_categories": list(self.cleaned_data["subject_categories"])}
+        return {
+            **super().changes(),
+            "subject_categories": list(self.cleaned_data["subject_categories"]),
+            "data_categories": list(self.cleaned_data["data_categories"]),
+        }
 
     def submit(self) -> ProcessingActivity | None:
+        if self.row is None:
+            return self.call(processing_activity_create, **self.changes())
         return self.call(
             processing_activity_update, activity=cast(ProcessingActivity, self.row), **self.changes()
         )
