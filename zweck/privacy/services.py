@@ -222,17 +222,17 @@ def processing_activity_create(
     except ValidationError as error:
         errors.update(error.message_dict)
     if "key" not in errors:
-        if key in shipped_activity_keys():
+        if ProcessingActivity.objects.in_workspace(actor.workspace_id).filter(key=key).exists():
+            errors["key"] = [
+                _("This workspace already has a processing activity with the key %(key)s.") % {"key": key}
+            ]
+        elif key in shipped_activity_keys():
             errors["key"] = [
                 _(
                     "%(key)s is the key of a processing activity Zweck ships; install the shipped "
                     "defaults to get it, or choose another key."
                 )
                 % {"key": key}
-            ]
-        elif ProcessingActivity.objects.in_workspace(actor.workspace_id).filter(key=key).exists():
-            errors["key"] = [
-                _("This workspace already has a processing activity with the key %(key)s.") % {"key": key}
             ]
     if not activity.data_categories and "data_categories" not in errors:
         # No declared field serves an activity of the workspace's own: it names its data itself.

@@ -167,12 +167,25 @@ def test_a_shipped_key_is_refused_at_the_key(installed: Actor) -> None:
     with pytest.raises(ValidationError) as refused:
         processing_activity_create(actor=installed, **trade_fair_photos(key="newsletters_and_invitations"))
 
-    assert list(refused.value.message_dict) == ["key"]
-    assert (
-        "newsletters_and_invitations is the key of a processing activity Zweck ships"
-        in refused.value.message_dict["key"][0]
-    )
+    assert refused.value.message_dict == {
+        "key": ["This workspace already has a processing activity with the key newsletters_and_invitations."]
+    }
     assert _state(installed) == before
+
+
+def test_a_shipped_key_is_refused_where_the_defaults_are_not_installed(privacy_officer: Actor) -> None:
+    with pytest.raises(ValidationError) as refused:
+        processing_activity_create(
+            actor=privacy_officer, **trade_fair_photos(key="newsletters_and_invitations")
+        )
+
+    # the workspace has no rules either; the key is refused for what it is
+    assert sorted(refused.value.message_dict) == ["key", "retention"]
+    assert refused.value.message_dict["key"] == [
+        "newsletters_and_invitations is the key of a processing activity Zweck ships; install the shipped "
+        "defaults to get it, or choose another key."
+    ]
+    assert not ProcessingActivity.objects.filter(workspace_id=privacy_officer.workspace_id).exists()
 
 
 def test_every_problem_is_named_at_its_field_and_nothing_is_stored(installed: Actor) -> None:

@@ -309,6 +309,9 @@ def recipient_delete_confirm(request: StaffRequest, recipient_id: int) -> HttpRe
     )
 
 
+ACTIVITY_FORM_TEMPLATE = "staff/privacy/register/activity_form.html"
+
+
 def _activities_url() -> str:
     return _overview_url() + "#activities-heading"
 
@@ -327,6 +330,7 @@ def activity_create(request: StaffRequest) -> HttpResponse:
         ),
         cancel_url=_activities_url(),
         submit_label=_("Add processing activity"),
+        template=ACTIVITY_FORM_TEMPLATE,
     )
 
 
@@ -351,10 +355,13 @@ def activity_delete_confirm(request: StaffRequest, key: str) -> HttpResponse:
 @staff_view(Permission.PRIVACY_VIEW, Permission.PRIVACY_MANAGE)
 def activity_edit(request: StaffRequest, key: str) -> HttpResponse:
     activity = selectors.processing_activity_get(actor=request.actor, key=key)
-    return _edit_page(
+    return form_page(
         request,
         ProcessingActivityForm(request.POST or None, actor=request.actor, row=activity),
-        _("Edit processing activity %(name)s") % {"name": _pick(activity, "name", page_language())},
+        heading=_("Edit processing activity %(name)s") % {"name": _pick(activity, "name", page_language())},
+        done=lambda saved: (_("Changes saved."), _activities_url()),
+        cancel_url=_activities_url(),
+        template=ACTIVITY_FORM_TEMPLATE,
     )
 
 

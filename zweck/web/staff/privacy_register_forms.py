@@ -114,13 +114,41 @@ class RecipientForm(RegisterRowForm):
         )
 
 
+class RetentionRuleChoiceField(forms.ModelChoiceField):
+    """A choice of the workspace's retention rules, each by its name in the page's language."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name_de if page_language() == "de" else obj.name_en)
+
+
+# The activity form's sections: a heading and the fields under it.
+ACTIVITY_SECTIONS: list[tuple[Any, tuple[str, ...]]] = [
+    (
+        _("Name and purpose"),
+        ("key", "enabled", "name_en", "name_de", "purpose_en", "purpose_de", "subject_categories"),
+    ),
+    (
+        _("Legal basis"),
+        ("legal_basis", "special_category_condition", "legitimate_interest_en", "legitimate_interest_de"),
+    ),
+    (_("Data processed"), ("data_categories", "data_use")),
+    (
+        _("Retention, recipients and duty to provide"),
+        ("retention", "recipient_categories_en", "recipient_categories_de", "provision_en", "provision_de"),
+    ),
+]
+# Fields that take the whole width of their section rather than a column of it.
+WIDE_FIELDS = frozenset({"key", "enabled", "subject_categories", "data_categories", "retention", "data_use"})
+
+
 class ProcessingActivityForm(RegisterRowForm):
     """Add an activity of the workspace's own, or change an activity's texts, legal basis,
     groups, data categories, special-category condition, use and retention rule. The key is
     chosen once, when the activity is added."""
 
     model = ProcessingActivity
-    field_names = (
+    wide_fields = WIDE_FIELDS
+    field_names: tuple[str, ...] = (
         "enabled",
         "subject_categories",
         "name_en",
@@ -152,13 +180,14 @@ class ProcessingActivityForm(RegisterRowForm):
             # A new activity is in use from the start; its key is chosen now and never again.
             self.field_names = ("key", *(name for name in self.field_names if name != "enabled"))
         super().__init__(*args, actor=actor, row=row, **kwargs)
-        retention = cast(forms.ModelChoiceField, self.fields["retention"])
-        retention.queryset = selectors.retention_rule_list(actor=actor)
+        self.fields["retention"] = RetentionRuleChoiceField(
+            queryset=selectors.retention_rule_list(actor=actor), label=self.fields["retention"].label
+        )
         language = page_language()
         if row is None:
             self.fields["key"].help_text = _(
-                "A short identifier for the API and the Fides export: small letters, digits, hyphens "
-                "or underscores. It cannot be changed later."
+                "A short identifier for the API and the Fides export: letters, digits, hyphens or "
+                "underscores. It cannot be changed later."
             )
         self.fields["subject_categories"] = forms.MultipleChoiceField(
             label=_("Groups of data subjects it applies to"),
@@ -175,7 +204,8 @@ class ProcessingActivityForm(RegisterRowForm):
         stored_categories = list(row.data_categories) if row is not None else []
         self.fields["data_categories"] = forms.MultipleChoiceField(
             label=_("Categories of personal data"),
-            required=row is None,
+            # The service says what is missing, together with every other problem of the entry.
+            required=False,
             choices=[
                 (key, data_category_text(key, language))
                 for key in sorted({*DATA_CATEGORY_NAMES, *stored_categories})
@@ -203,6 +233,13 @@ class ProcessingActivityForm(RegisterRowForm):
                 "object to direct marketing to the notices."
             ),
         )
+
+    def sections(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """The form's fields under their headings, in the order a privacy officer thinks them through."""
+        return [
+            (str(title), [self[name] for name in names if name in self.fields])
+            for title, names in ACTIVITY_SECTIONS
+        ]
 
     def changes(self) -> dict[str, Any]:
         return {
