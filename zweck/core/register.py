@@ -43,6 +43,14 @@ def data_category_keys() -> frozenset[str]:
     return frozenset(item.fides_key for item in DEFAULT_TAXONOMY.data_category)
 
 
+@cache
+def data_use_keys() -> frozenset[str]:
+    """The fides keys of the default taxonomy's data uses that are not deprecated."""
+    from fideslang import DEFAULT_TAXONOMY
+
+    return frozenset(item.fides_key for item in DEFAULT_TAXONOMY.data_use if not item.version_deprecated)
+
+
 # Art. 9(1) GDPR: the taxonomy's branches that hold special categories of personal data.
 SPECIAL_CATEGORY_PREFIXES = (
     "user.health_and_medical",

@@ -530,7 +530,11 @@ DATA_CATEGORY_NAMES: dict[str, tuple[str, str]] = {
     "user.contact.email": ("Email address", "E-Mail-Adresse"),
     "user.contact.organization": ("Company", "Unternehmen"),
     "user.contact.phone_number": ("Phone number", "Telefonnummer"),
+    "user.contact.url": ("Website and profile addresses", "Website- und Profiladressen"),
     "user.content.private": ("Content of communication and notes", "Kommunikationsinhalte und Notizen"),
+    "user.content.public": ("Content the person published", "Von der Person veröffentlichte Inhalte"),
+    "user.content.self_image": ("Photos of the person", "Fotos der Person"),
+    "user.demographic.date_of_birth": ("Date of birth", "Geburtsdatum"),
     "user.demographic.gender": ("Salutation", "Anrede"),
     "user.demographic.language": ("Preferred language", "Bevorzugte Sprache"),
     "user.device": ("Browser and device (user agent)", "Browser und Gerät (User-Agent)"),
@@ -545,6 +549,7 @@ DATA_CATEGORY_NAMES: dict[str, tuple[str, str]] = {
     ),
     "user.job_title": ("Position and role", "Position und Funktion"),
     "user.location.imprecise": ("Place of meetings", "Ort von Terminen"),
+    "user.location.precise": ("Precise location", "Genauer Standort"),
     "user.name": ("Name", "Name"),
     "user.name.first": ("First name", "Vorname"),
     "user.name.last": ("Last name", "Nachname"),
@@ -554,6 +559,49 @@ DATA_CATEGORY_NAMES: dict[str, tuple[str, str]] = {
     "user.unique_id.pseudonymous": ("Pseudonymous identifiers", "Pseudonyme Kennungen"),
     "user.workplace": ("Employer", "Arbeitgeber"),
 }
+
+
+# The fideslang data uses a workspace chooses from when it adds a processing activity: those of
+# the shipped activities and a few more a service company pursues. Any other use of the taxonomy
+# is accepted too (through the API) and named by the taxonomy's English name.
+DATA_USE_NAMES: dict[str, tuple[str, str]] = {
+    # key: (English, German)
+    "essential.service": ("Providing our services", "Erbringung unserer Leistungen"),
+    "essential.service.operations.support": ("Support for our clients", "Support für unsere Kunden"),
+    "essential.service.notifications": ("Notifications about the service", "Benachrichtigungen zum Dienst"),
+    "essential.service.security": ("Security of our systems", "Sicherheit unserer Systeme"),
+    "essential.service.authentication": ("Sign-in to our systems", "Anmeldung an unseren Systemen"),
+    "essential.service.payment_processing": ("Processing payments", "Abwicklung von Zahlungen"),
+    "essential.legal_obligation": ("Meeting legal obligations", "Erfüllung gesetzlicher Pflichten"),
+    "essential.fraud_detection": ("Preventing fraud", "Verhinderung von Betrug"),
+    "finance": ("Accounting and finance", "Buchhaltung und Finanzen"),
+    "sales": ("Sales", "Vertrieb"),
+    "marketing.communications.email": ("Advertising by email", "Werbung per E-Mail"),
+    "marketing.communications.sms": ("Advertising by text message", "Werbung per SMS"),
+    "marketing.advertising.first_party": ("Advertising our own offers", "Werbung für eigene Angebote"),
+    "analytics.reporting": ("Reports and statistics", "Berichte und Statistiken"),
+    "functional.service.improve": ("Improving our services", "Verbesserung unserer Leistungen"),
+    "employment": ("Employment of our staff", "Beschäftigung unserer Mitarbeitenden"),
+    "employment.recruitment": ("Recruiting staff", "Gewinnung von Mitarbeitenden"),
+    "third_party_sharing.legal_obligation": (
+        "Disclosure the law requires",
+        "Gesetzlich vorgeschriebene Weitergabe",
+    ),
+}
+
+
+def data_use_text(key: str, lang: str) -> str:
+    """A data use's name, as written above; the taxonomy's own name for any other key."""
+    if key in DATA_USE_NAMES:
+        return _pick(lang, *DATA_USE_NAMES[key])
+    return _english_use_names().get(key, key)
+
+
+@cache
+def _english_use_names() -> dict[str, str]:
+    from fideslang import DEFAULT_TAXONOMY
+
+    return {item.fides_key: item.name or item.fides_key for item in DEFAULT_TAXONOMY.data_use}
 
 
 # ---------------------------------------------------------------- values as people read them

@@ -17,7 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from zweck.core.models import WorkspaceScopedModel
-from zweck.core.register import data_category_keys, is_special_category
+from zweck.core.register import data_category_keys, data_use_keys, is_special_category
 from zweck.privacy.choices import (
     EEA_COUNTRIES,
     LegalBasis,
@@ -197,6 +197,12 @@ class ProcessingActivity(WorkspaceScopedModel):
             errors["subject_categories"] = _("%(label)s: choose data-subject categories among %(keys)s.") % {
                 "label": label,
                 "keys": ", ".join(SUBJECT_GROUPS),
+            }
+        # Empty is refused as a blank field; anything else must be a use of the taxonomy.
+        if self.data_use and self.data_use not in data_use_keys():
+            errors["data_use"] = _("%(label)s: %(key)s is not a fideslang data use.") % {
+                "label": label,
+                "key": self.data_use,
             }
         if errors:
             raise ValidationError(errors)

@@ -13,13 +13,15 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from zweck.accounts.actors import Actor
 from zweck.audit.services import audit_record
 from zweck.core.permissions import Permission
+from zweck.core.register import register
 from zweck.privacy import defaults
 from zweck.privacy.models import ProcessingActivity, Recipient, RetentionRule, SecurityMeasure
 from zweck.privacy.notice_versions import notice_versions_refresh
@@ -143,12 +145,163 @@ def register_defaults_install(*, actor: Actor) -> DefaultsInstalled:
     return installed
 
 
+def shipped_activity_keys() -> frozenset[str]:
+    """The keys of the activities Zweck ships: the defaults, which the register's declarations
+    name. A workspace may add activities of its own beside them, but never under these keys."""
+    declared = {key for declaration in register for key in declaration.activity_keys()}
+    return frozenset({*defaults.ACTIVITY_PRESETS, *declared})
+
+
+def _workspace_rule(actor: Actor, retention: RetentionRule | str) -> RetentionRule | None:
+    """The retention rule ``retention`` (a row or its key) names in the actor's workspace."""
+    key = retention.key if isinstance(retention, RetentionRule) else retention
+    rule = RetentionRule.objects.in_workspace(actor.workspace_id).filter(key=key).first()
+    if rule is None or (isinstance(retention, RetentionRule) and retention.pk != rule.pk):
+        return None
+    return rule
+
+
+@transaction.atomic
+def processing_activity_create(
+    *,
+    actor: Actor,
+    key: str,
+    name_en: str,
+    name_de: str,
+    purpose_en: str,
+    purpose_de: str,
+    legal_basis: str,
+    subject_categories: Iterable[str],
+    data_categories: Iterable[str],
+    retention: RetentionRule | str,
+    data_use: str,
+    legitimate_interest_en: str = "",
+    legitimate_interest_de: str = "",
+    special_category_condition: str = "",
+    recipient_categories_en: str = "",
+    recipient_categories_de: str = "",
+    provision_en: str = "",
+    provision_de: str = "",
+    enabled: bool = True,
+) -> ProcessingActivity:
+    """Add a processing activity of the workspace's own (a purpose none of the shipped ones
+    covers): it appears in the records of processing and in the notices of its groups.
+
+    ``key`` is a new slug in the workspace and none of the shipped keys; ``retention`` a rule of
+    the workspace (the row or its key). No declared field serves the activity, so it names the
+    data categories it processes itself. The row validates as every activity does: a legal
+    basis, the legitimate interests a point (f) basis needs, fideslang categories and use."""
+    actor.require(Permission.PRIVACY_MANAGE)
+    rule = _workspace_rule(actor, retention)
+    activity = ProcessingActivity(
+        workspace_id=actor.workspace_id,
+        key=key,
+        name_en=name_en,
+        name_de=name_de,
+        purpose_en=purpose_en,
+        purpose_de=purpose_de,
+        legal_basis=legal_basis,
+        legitimate_interest_en=legitimate_interest_en,
+        legitimate_interest_de=legitimate_interest_de,
+        special_category_condition=special_category_condition,
+        subject_categories=list(dict.fromkeys(subject_categories)),
+        data_categories=list(dict.fromkeys(data_categories)),
+        recipient_categories_en=recipient_categories_en,
+        recipient_categories_de=recipient_categories_de,
+        provision_en=provision_en,
+        provision_de=provision_de,
+        retention=rule,
+        data_use=data_use,
+        enabled=enabled,
+    )
+    # Every problem at once, each at its field: the row's own validation and what only a new
+    # activity must meet. The unique key is checked here, with a message that says so.
+    errors: dict[str, list[str]] = {}
+    try:
+        activity.full_clean(exclude=["retention"] if rule is None else None, validate_constraints=False)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if "key" not in errors:
+        if ProcessingActivity.objects.in_workspace(actor.workspace_id).filter(key=key).exists():
+            errors["key"] = [
+                _("This workspace already has a processing activity with the key %(key)s.") % {"key": key}
+            ]
+        elif key in shipped_activity_keys():
+            errors["key"] = [
+                _(
+                    "%(key)s is the key of a processing activity Zweck ships; install the shipped "
+                    "defaults to get it, or choose another key."
+                )
+                % {"key": key}
+            ]
+    if not activity.data_categories and "data_categories" not in errors:
+        # No declared field serves an activity of the workspace's own: it names its data itself.
+        errors["data_categories"] = [_("Name the categories of personal data the activity processes.")]
+    if rule is None:
+        errors["retention"] = [_("There is no retention rule with this key.")]
+    if errors:
+        raise ValidationError(errors)
+    try:
+        # A concurrent request may have taken the key since the check above.
+        with transaction.atomic():
+            created = _create(actor, activity, "processing_activity.create")
+    except IntegrityError as error:
+        raise ValidationError(
+            {
+                "key": _("This workspace already has a processing activity with the key %(key)s.")
+                % {"key": key}
+            }
+        ) from error
+    notice_versions_refresh(actor=actor)
+    return created
+
+
+@transaction.atomic
+def processing_activity_delete(*, actor: Actor, activity: ProcessingActivity) -> None:
+    """Remove an activity the workspace added itself; it leaves the documents and the recipients
+    that received data for it. A shipped activity is refused: the register's declarations refer
+    to it, so it is switched off instead."""
+    actor.require(Permission.PRIVACY_MANAGE)
+    if activity.key in shipped_activity_keys():
+        raise ValidationError(
+            _(
+                "%(name)s is shipped with Zweck and the register's declarations refer to it, so it "
+                "cannot be deleted. Switch it off instead."
+            )
+            % {"name": activity.name_de if _german() else activity.name_en}
+        )
+    locked = ProcessingActivity.objects.select_for_update().get(
+        pk=activity.pk, workspace_id=actor.workspace_id
+    )
+    recipients = list(locked.recipients.order_by("pk"))
+    audit_record(actor=actor, action="processing_activity.delete", instance=locked)
+    locked.delete()
+    for recipient in recipients:
+        audit_record(
+            actor=actor, action="recipient.update", instance=recipient, changed_fields=["activities"]
+        )
+    notice_versions_refresh(actor=actor)
+
+
+def _german() -> bool:
+    return (get_language() or "").startswith("de")
+
+
 @transaction.atomic
 def processing_activity_update(
     *, actor: Actor, activity: ProcessingActivity, **changes: Any
 ) -> ProcessingActivity:
     """Change an activity's purpose, legal basis, interests, categories, retention, ..."""
     actor.require(Permission.PRIVACY_MANAGE)
+    if (
+        "data_categories" in changes
+        and not changes["data_categories"]
+        and activity.key not in shipped_activity_keys()
+    ):
+        # Only the shipped activities have declared fields that name their data.
+        raise ValidationError(
+            {"data_categories": _("Name the categories of personal data the activity processes.")}
+        )
     updated = _update(actor, activity, changes, "processing_activity.update")
     notice_versions_refresh(actor=actor)
     return updated

@@ -19,6 +19,7 @@ from zweck.api.operations import NO_CONTENT, answers
 from zweck.api.schemas.base import ObjectId, Page, PageQuery, page_of
 from zweck.api.schemas.privacy_register import (
     NoticeVersionOut,
+    ProcessingActivityIn,
     ProcessingActivityOut,
     ProcessingActivityPatch,
     RecipientIn,
@@ -184,6 +185,15 @@ def list_processing_activities(request: HttpRequest, page: Query[PageQuery]) -> 
     return page_of(selectors.processing_activity_list(actor=actor_of(request)), page)
 
 
+@router.post("/activities", response=answers(ProcessingActivityOut, 201))
+def create_processing_activity(request: HttpRequest, payload: ProcessingActivityIn) -> Any:
+    """Add a processing activity of the workspace's own; the notices of its groups name it."""
+    actor = actor_of(request)
+    with transaction.atomic():
+        activity = services.processing_activity_create(actor=actor, **payload.model_dump())
+        return Status(201, selectors.processing_activity_get(actor=actor, key=activity.key))
+
+
 @router.get("/activities/{key}", response=answers(ProcessingActivityOut))
 def read_processing_activity(request: HttpRequest, key: RegisterKey) -> Any:
     return selectors.processing_activity_get(actor=actor_of(request), key=key)
@@ -209,6 +219,16 @@ def update_processing_activity(
             data["retention"] = _retention_rule(actor, data["retention"])
         services.processing_activity_update(actor=actor, activity=activity, **data)
         return selectors.processing_activity_get(actor=actor, key=key)
+
+
+@router.delete("/activities/{key}", response=NO_CONTENT)
+def delete_processing_activity(request: HttpRequest, key: RegisterKey) -> Any:
+    """Remove an activity the workspace added; a shipped one is refused (switch it off instead)."""
+    actor = actor_of(request)
+    services.processing_activity_delete(
+        actor=actor, activity=selectors.processing_activity_get(actor=actor, key=key)
+    )
+    return Status(204, None)
 
 
 @router.get("/retention-rules", response=answers(Page[RetentionRuleOut]))

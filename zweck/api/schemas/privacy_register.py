@@ -89,6 +89,20 @@ class ProcessingActivityChange(InputSchema):
     provision_en: Text = ""
     provision_de: Text = ""
     retention: RegisterKey = Field(description="The key of the retention rule.")
+    data_use: Text = Field(
+        min_length=1,
+        max_length=length(ProcessingActivity, "data_use"),
+        description="A fideslang data use, e.g. essential.service or marketing.communications.email; "
+        "a marketing use adds the right to object to direct marketing to the notices.",
+    )
+
+
+class ProcessingActivityIn(ProcessingActivityChange):
+    """A processing activity of the workspace's own. No declared field serves it, so it names
+    the data categories it processes; its key is new in the workspace and not a shipped one."""
+
+    key: RegisterKey = Field(description="A new key in the workspace; it cannot be changed later.")
+    data_categories: list[Text] = Field(description="fideslang data categories, at least one.")
 
 
 if TYPE_CHECKING:

@@ -20,7 +20,7 @@ from zweck.audit.models import AuditEvent
 from zweck.core.permissions import Permission
 from zweck.privacy.choices import RecipientRole, TransferSafeguard
 from zweck.privacy.models import ProcessingActivity, Recipient, RetentionRule, SecurityMeasure
-from zweck.privacy.services import recipient_create
+from zweck.privacy.services import processing_activity_create, recipient_create
 from zweck.privacy.tests.factories import register_with_erp_processor
 
 pytestmark = pytest.mark.django_db
@@ -34,13 +34,39 @@ class RegisterWorld(World):
     recipient: Recipient
 
     def ids(self) -> dict[str, Any]:
-        keys = {"subject": "client_contact", "activity": "service_delivery", "rule": "service_records"}
+        keys = {
+            "subject": "client_contact",
+            "activity": "service_delivery",
+            "added_activity": "trade_fair_photos",
+            "rule": "service_records",
+        }
         return {**super().ids(), "recipient": self.recipient.pk, **keys}
+
+
+def _added_activity_body(world: World | None = None, **changes: Any) -> dict[str, Any]:
+    """An activity of the workspace's own: photos at trade fairs, for business contacts."""
+    return {
+        "key": "trade_fair_photos",
+        "name_en": "Photos at trade fairs",
+        "name_de": "Fotos auf Messen",
+        "purpose_en": "Showing our stand and the conversations at it on our website.",
+        "purpose_de": "Unseren Messestand und die Gespräche dort auf unserer Website zeigen.",
+        "legal_basis": "f",
+        "legitimate_interest_en": "Presenting our company to prospective clients.",
+        "legitimate_interest_de": "Darstellung unseres Unternehmens gegenüber möglichen Kunden.",
+        "subject_categories": ["business_contact"],
+        "data_categories": ["user.name", "user.content.self_image"],
+        "retention": "business_letters",
+        "data_use": "marketing.advertising.first_party",
+        **changes,
+    }
 
 
 @pytest.fixture
 def world(owner: Actor) -> RegisterWorld:
     recipient = register_with_erp_processor(owner)
+    payload = _added_activity_body()
+    processing_activity_create(actor=owner, **payload)
     return RegisterWorld(**vars(build_world(owner)), recipient=recipient)
 
 
@@ -86,7 +112,16 @@ ENDPOINTS = [
     Endpoint("PATCH", f"{BASE}/recipients/{{recipient}}", MANAGE, body=lambda w: {"country": "AT"}),
     Endpoint("DELETE", f"{BASE}/recipients/{{recipient}}", MANAGE, 204),
     Endpoint("GET", f"{BASE}/activities", VIEW, foreign_status=200, foreign_count=0),
+    Endpoint(
+        "POST",
+        f"{BASE}/activities",
+        MANAGE,
+        201,
+        lambda w: _added_activity_body(w, key="stand_visitors"),
+        foreign_status=422,
+    ),
     Endpoint("GET", f"{BASE}/activities/{{activity}}", VIEW),
+    Endpoint("DELETE", f"{BASE}/activities/{{added_activity}}", MANAGE, 204),
     Endpoint(
         "PATCH",
         f"{BASE}/activities/{{activity}}",
@@ -291,3 +326,109 @@ def test_lists_read_in_a_fixed_number_of_queries(world: RegisterWorld, path: str
     assert response.status_code == 200
     assert len(response.json()["items"]) > 1
     assert len(many) == len(few)
+
+
+def test_an_activity_added_through_the_api_is_answered_and_named_in_its_groups_notice(
+    world: RegisterWorld,
+) -> None:
+    api = api_as(world.owner)
+
+    created = api.post(
+        f"{BASE}/activities",
+        _added_activity_body(world, key="stand_visitors", name_en="Visitors at our stand"),
+    )
+
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert (body["key"], body["enabled"], body["retention"], body["data_use"], body["recipient_ids"]) == (
+        "stand_visitors",
+        True,
+        "business_letters",
+        "marketing.advertising.first_party",
+        [],
+    )
+    assert body["data_categories"] == ["user.name", "user.content.self_image"]
+    assert api.get(f"{BASE}/activities/stand_visitors").json() == body
+    activity = ProcessingActivity.objects.get(workspace=world.owner.workspace, key="stand_visitors")
+    assert AuditEvent.objects.filter(action="processing_activity.create", object_id=str(activity.pk)).exists()
+    versions = api.get(f"{BASE}/notices/business_contact/versions", lang="en").json()
+    assert "+### Visitors at our stand" in versions[0]["changes"].splitlines()
+
+
+def test_an_added_activity_with_problems_is_refused_at_each_field(world: RegisterWorld) -> None:
+    api = api_as(world.owner)
+    before = register_state()
+
+    response = api.post(
+        f"{BASE}/activities",
+        _added_activity_body(world, data_categories=[], data_use="selling_lists", retention="forever"),
+    )
+
+    assert response.status_code == 422
+    body = response.json()
+    assert body["detail"] == "The input is not valid."
+    assert sorted(error["field"] for error in body["errors"]) == [
+        "data_categories",
+        "data_use",
+        "key",
+        "retention",
+    ]
+    messages = {error["field"]: error["message"] for error in body["errors"]}
+    assert (
+        messages["key"] == "This workspace already has a processing activity with the key trade_fair_photos."
+    )
+    assert messages["retention"] == "There is no retention rule with this key."
+    assert register_state() == before
+
+
+def test_an_added_activity_needs_its_key_and_data_categories_in_the_body(world: RegisterWorld) -> None:
+    body = _added_activity_body(world)
+    del body["key"], body["data_categories"]
+
+    response = api_as(world.owner).post(f"{BASE}/activities", body)
+
+    assert response.status_code == 422
+    assert sorted(error["field"] for error in response.json()["errors"]) == ["data_categories", "key"]
+
+
+def test_a_shipped_activity_cannot_be_deleted_through_the_api(world: RegisterWorld) -> None:
+    api = api_as(world.owner)
+    before = register_state()
+
+    response = api.delete(f"{BASE}/activities/service_delivery")
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {
+            "field": None,
+            "message": "Delivering our services is shipped with Zweck and the register's declarations "
+            "refer to it, so it cannot be deleted. Switch it off instead.",
+        }
+    ]
+    assert register_state() == before
+
+
+def test_an_added_activity_deleted_through_the_api_leaves_the_notice(world: RegisterWorld) -> None:
+    api = api_as(world.owner)
+    assert (
+        "Photos at trade fairs"
+        in api.get(f"{BASE}/notices/business_contact", lang="en", format="md").content.decode()
+    )
+
+    response = api.delete(f"{BASE}/activities/trade_fair_photos")
+
+    assert response.status_code == 204
+    assert api.get(f"{BASE}/activities/trade_fair_photos").status_code == 404
+    notice = api.get(f"{BASE}/notices/business_contact", lang="en", format="md").content.decode()
+    assert "Photos at trade fairs" not in notice
+
+
+def test_the_data_use_of_an_activity_can_be_changed_to_one_of_the_taxonomy(world: RegisterWorld) -> None:
+    api = api_as(world.owner)
+
+    refused = api.patch(f"{BASE}/activities/trade_fair_photos", {"data_use": "selling_lists"})
+    changed = api.patch(f"{BASE}/activities/trade_fair_photos", {"data_use": "essential.service"})
+
+    assert refused.status_code == 422
+    assert [error["field"] for error in refused.json()["errors"]] == ["data_use"]
+    assert (changed.status_code, changed.json()["data_use"]) == (200, "essential.service")

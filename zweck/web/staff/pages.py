@@ -26,8 +26,10 @@ def form_page[T](
     done: Callable[[T], tuple[str, str]],
     cancel_url: str = "",
     submit_label: str = "",
+    template: str = "staff/form.html",
 ) -> HttpResponse:
-    """Show ``form``; on a valid POST submit it, and ``done(result)`` gives the message and next page."""
+    """Show ``form``; on a valid POST submit it, and ``done(result)`` gives the message and next page.
+    ``template``: a page of its own for a form that lays its fields out in sections."""
     if request.method == "POST" and form.is_valid():
         result = form.submit()
         if result is not None:
@@ -36,7 +38,7 @@ def form_page[T](
             return HttpResponseRedirect(url)
     return render_page(
         request,
-        "staff/form.html",
+        template,
         {"form": form, "heading": heading, "cancel_url": cancel_url, "submit_label": submit_label},
     )
 

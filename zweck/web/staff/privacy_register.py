@@ -28,7 +28,13 @@ from zweck.privacy.documents import (
 from zweck.privacy.fides import fides_yaml
 from zweck.privacy.labels import LANGUAGES, country_text, retention_text
 from zweck.privacy.notice_versions import published_notice
-from zweck.privacy.services import processing_activity_update, recipient_delete, register_defaults_install
+from zweck.privacy.services import (
+    processing_activity_delete,
+    processing_activity_update,
+    recipient_delete,
+    register_defaults_install,
+    shipped_activity_keys,
+)
 from zweck.web.staff.access import StaffRequest, render_page, staff_view
 from zweck.web.staff.pages import delete_page, form_page
 from zweck.web.staff.privacy_register_forms import (
@@ -138,6 +144,8 @@ def register_overview(request: StaffRequest) -> HttpResponse:
         {
             "is_empty": not (snapshot.activities or snapshot.retention_rules or snapshot.security_measures),
             "activities": register_activities(snapshot, lang=lang),
+            # Only an activity the workspace added itself can be deleted; a shipped one is switched off.
+            "shipped_keys": shipped_activity_keys(),
             "recipients": recipients,
             "rules": rules,
             "measures": measures,
@@ -301,13 +309,59 @@ def recipient_delete_confirm(request: StaffRequest, recipient_id: int) -> HttpRe
     )
 
 
+ACTIVITY_FORM_TEMPLATE = "staff/privacy/register/activity_form.html"
+
+
+def _activities_url() -> str:
+    return _overview_url() + "#activities-heading"
+
+
+@staff_view(Permission.PRIVACY_VIEW, Permission.PRIVACY_MANAGE)
+def activity_create(request: StaffRequest) -> HttpResponse:
+    """Add a processing activity of the workspace's own."""
+    return form_page(
+        request,
+        ProcessingActivityForm(request.POST or None, actor=request.actor),
+        heading=_("New processing activity"),
+        done=lambda created: (
+            _("Processing activity %(name)s added; the notices of its groups name it.")
+            % {"name": _pick(created, "name", page_language())},
+            _activities_url(),
+        ),
+        cancel_url=_activities_url(),
+        submit_label=_("Add processing activity"),
+        template=ACTIVITY_FORM_TEMPLATE,
+    )
+
+
+@staff_view(Permission.PRIVACY_VIEW, Permission.PRIVACY_MANAGE)
+def activity_delete_confirm(request: StaffRequest, key: str) -> HttpResponse:
+    activity = selectors.processing_activity_get(actor=request.actor, key=key)
+    name = _pick(activity, "name", page_language())
+    return delete_page(
+        request,
+        delete=lambda: processing_activity_delete(actor=request.actor, activity=activity),
+        heading=_("Delete processing activity %(name)s?") % {"name": name},
+        explanation=_(
+            "The activity leaves the records of processing and the privacy notices, which get a new "
+            "version; recipients no longer list it. To pause it instead, switch it off."
+        ),
+        cancel_url=_activities_url(),
+        deleted_message=_("Processing activity %(name)s deleted.") % {"name": name},
+        deleted_url=_activities_url(),
+    )
+
+
 @staff_view(Permission.PRIVACY_VIEW, Permission.PRIVACY_MANAGE)
 def activity_edit(request: StaffRequest, key: str) -> HttpResponse:
     activity = selectors.processing_activity_get(actor=request.actor, key=key)
-    return _edit_page(
+    return form_page(
         request,
         ProcessingActivityForm(request.POST or None, actor=request.actor, row=activity),
-        _("Edit processing activity %(name)s") % {"name": _pick(activity, "name", page_language())},
+        heading=_("Edit processing activity %(name)s") % {"name": _pick(activity, "name", page_language())},
+        done=lambda saved: (_("Changes saved."), _activities_url()),
+        cancel_url=_activities_url(),
+        template=ACTIVITY_FORM_TEMPLATE,
     )
 
 
@@ -330,7 +384,7 @@ def activity_switch(request: StaffRequest, key: str) -> HttpResponse:
             )
             % {"name": name},
         )
-    return HttpResponseRedirect(_overview_url() + "#activities-heading")
+    return HttpResponseRedirect(_activities_url())
 
 
 @staff_view(Permission.PRIVACY_VIEW, Permission.PRIVACY_MANAGE)

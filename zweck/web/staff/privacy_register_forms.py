@@ -20,10 +20,17 @@ from django.utils.translation import gettext_lazy as _
 from zweck.accounts.actors import Actor
 from zweck.privacy import selectors
 from zweck.privacy.defaults import SUBJECT_GROUPS
-from zweck.privacy.labels import country_text
+from zweck.privacy.labels import (
+    DATA_CATEGORY_NAMES,
+    DATA_USE_NAMES,
+    country_text,
+    data_category_text,
+    data_use_text,
+)
 from zweck.privacy.models import ProcessingActivity, Recipient, RetentionRule
 from zweck.privacy.purposes import group_name
 from zweck.privacy.services import (
+    processing_activity_create,
     processing_activity_update,
     recipient_create,
     recipient_update,
@@ -107,11 +114,41 @@ class RecipientForm(RegisterRowForm):
         )
 
 
+class RetentionRuleChoiceField(forms.ModelChoiceField):
+    """A choice of the workspace's retention rules, each by its name in the page's language."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name_de if page_language() == "de" else obj.name_en)
+
+
+# The activity form's sections: a heading and the fields under it.
+ACTIVITY_SECTIONS: list[tuple[Any, tuple[str, ...]]] = [
+    (
+        _("Name and purpose"),
+        ("key", "enabled", "name_en", "name_de", "purpose_en", "purpose_de", "subject_categories"),
+    ),
+    (
+        _("Legal basis"),
+        ("legal_basis", "special_category_condition", "legitimate_interest_en", "legitimate_interest_de"),
+    ),
+    (_("Data processed"), ("data_categories", "data_use")),
+    (
+        _("Retention, recipients and duty to provide"),
+        ("retention", "recipient_categories_en", "recipient_categories_de", "provision_en", "provision_de"),
+    ),
+]
+# Fields that take the whole width of their section rather than a column of it.
+WIDE_FIELDS = frozenset({"key", "enabled", "subject_categories", "data_categories", "retention", "data_use"})
+
+
 class ProcessingActivityForm(RegisterRowForm):
-    """Change an activity's texts, legal basis, special-category condition and retention rule."""
+    """Add an activity of the workspace's own, or change an activity's texts, legal basis,
+    groups, data categories, special-category condition, use and retention rule. The key is
+    chosen once, when the activity is added."""
 
     model = ProcessingActivity
-    field_names = (
+    wide_fields = WIDE_FIELDS
+    field_names: tuple[str, ...] = (
         "enabled",
         "subject_categories",
         "name_en",
@@ -121,7 +158,9 @@ class ProcessingActivityForm(RegisterRowForm):
         "legal_basis",
         "legitimate_interest_en",
         "legitimate_interest_de",
+        "data_categories",
         "special_category_condition",
+        "data_use",
         "retention",
         "recipient_categories_en",
         "recipient_categories_de",
@@ -134,11 +173,22 @@ class ProcessingActivityForm(RegisterRowForm):
         if name.startswith(("purpose", "legitimate", "recipient", "provision"))
     }
 
-    def __init__(self, *args: Any, actor: Actor, row: ProcessingActivity, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, actor: Actor, row: ProcessingActivity | None = None, **kwargs: Any
+    ) -> None:
+        if row is None:
+            # A new activity is in use from the start; its key is chosen now and never again.
+            self.field_names = ("key", *(name for name in self.field_names if name != "enabled"))
         super().__init__(*args, actor=actor, row=row, **kwargs)
-        retention = cast(forms.ModelChoiceField, self.fields["retention"])
-        retention.queryset = selectors.retention_rule_list(actor=actor)
+        self.fields["retention"] = RetentionRuleChoiceField(
+            queryset=selectors.retention_rule_list(actor=actor), label=self.fields["retention"].label
+        )
         language = page_language()
+        if row is None:
+            self.fields["key"].help_text = _(
+                "A short identifier for the API and the Fides export: letters, digits, hyphens or "
+                "underscores. It cannot be changed later."
+            )
         self.fields["subject_categories"] = forms.MultipleChoiceField(
             label=_("Groups of data subjects it applies to"),
             choices=[(key, group_name(key, language)) for key in SUBJECT_GROUPS],
@@ -151,11 +201,56 @@ class ProcessingActivityForm(RegisterRowForm):
         self.fields["legitimate_interest_en"].help_text = _(
             "Needed, in English and German, when the legal basis is legitimate interests."
         )
+        stored_categories = list(row.data_categories) if row is not None else []
+        self.fields["data_categories"] = forms.MultipleChoiceField(
+            label=_("Categories of personal data"),
+            # The service says what is missing, together with every other problem of the entry.
+            required=False,
+            choices=[
+                (key, data_category_text(key, language))
+                for key in sorted({*DATA_CATEGORY_NAMES, *stored_categories})
+            ],
+            widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-columns"}),
+            help_text=_(
+                "What the activity processes besides the fields Zweck declares for it; an activity "
+                "you add names all of its data here."
+            )
+            if row is not None
+            else _("What the activity processes; the notices list these categories."),
+        )
+        uses = {*DATA_USE_NAMES, *([row.data_use] if row is not None and row.data_use else [])}
+        self.fields["data_use"] = forms.ChoiceField(
+            label=_("Kind of use"),
+            choices=[
+                ("", "—"),
+                *sorted(
+                    ((key, data_use_text(key, language)) for key in uses),
+                    key=lambda choice: choice[1].casefold(),
+                ),
+            ],
+            help_text=_(
+                "How the Fides export classifies the activity. An advertising use adds the right to "
+                "object to direct marketing to the notices."
+            ),
+        )
+
+    def sections(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """The form's fields under their headings, in the order a privacy officer thinks them through."""
+        return [
+            (str(title), [self[name] for name in names if name in self.fields])
+            for title, names in ACTIVITY_SECTIONS
+        ]
 
     def changes(self) -> dict[str, Any]:
-        return {**super().changes(), "subject_categories": list(self.cleaned_data["subject_categories"])}
+        return {
+            **super().changes(),
+            "subject_categories": list(self.cleaned_data["subject_categories"]),
+            "data_categories": list(self.cleaned_data["data_categories"]),
+        }
 
     def submit(self) -> ProcessingActivity | None:
+        if self.row is None:
+            return self.call(processing_activity_create, **self.changes())
         return self.call(
             processing_activity_update, activity=cast(ProcessingActivity, self.row), **self.changes()
         )

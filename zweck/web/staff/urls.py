@@ -146,6 +146,16 @@ urlpatterns = [
         name="privacy_register_recipient_delete",
     ),
     path(
+        "privacy/register/activities/new/",
+        privacy_register.activity_create,
+        name="privacy_register_activity_create",
+    ),
+    path(
+        "privacy/register/activities/<slug:key>/delete/",
+        privacy_register.activity_delete_confirm,
+        name="privacy_register_activity_delete",
+    ),
+    path(
         "privacy/register/activities/<slug:key>/edit/",
         privacy_register.activity_edit,
         name="privacy_register_activity_edit",

@@ -19,7 +19,8 @@ from zweck.audit.models import AuditEvent
 from zweck.core.permissions import ROLE_PERMISSIONS, Permission, Role
 from zweck.privacy.choices import LegalBasis, RecipientRole, TransferSafeguard
 from zweck.privacy.labels import safeguard_text
-from zweck.privacy.models import ProcessingActivity, Recipient, RetentionRule, SecurityMeasure
+from zweck.privacy.models import NoticeVersion, ProcessingActivity, Recipient, RetentionRule, SecurityMeasure
+from zweck.privacy.services import processing_activity_create
 from zweck.privacy.tests.factories import register_with_erp_processor
 from zweck.web.staff.privacy_register_forms import ProcessingActivityForm, RetentionRuleForm
 from zweck.web.tests.accessibility import accessibility_problems
@@ -44,6 +45,7 @@ class World:
 @pytest.fixture
 def world(owner: Actor) -> World:
     recipient = register_with_erp_processor(owner)
+    processing_activity_create(actor=owner, **_new_activity_form(retention="business_letters"))
     return World(owner, recipient)
 
 
@@ -78,6 +80,32 @@ def _activity_form(**changes: Any) -> dict[str, Any]:
     return {**model_to_dict(activity, fields=ProcessingActivityForm.field_names), **changes}
 
 
+def _new_activity_form(**changes: Any) -> dict[str, Any]:
+    """An activity of the workspace's own, as the New processing activity form sends it."""
+    form: dict[str, Any] = {
+        "key": "trade_fair_photos",
+        "name_en": "Photos at trade fairs",
+        "name_de": "Fotos auf Messen",
+        "purpose_en": "Showing our stand and the conversations at it on our website.",
+        "purpose_de": "Unseren Messestand und die Gespräche dort auf unserer Website zeigen.",
+        "subject_categories": ["business_contact"],
+        "legal_basis": LegalBasis.LEGITIMATE_INTERESTS,
+        "legitimate_interest_en": "Presenting our company to prospective clients.",
+        "legitimate_interest_de": "Darstellung unseres Unternehmens gegenüber möglichen Kunden.",
+        "data_categories": ["user.name", "user.content.self_image"],
+        "special_category_condition": "",
+        "data_use": "marketing.advertising.first_party",
+        "recipient_categories_en": "",
+        "recipient_categories_de": "",
+        "provision_en": "",
+        "provision_de": "",
+        **changes,
+    }
+    if "retention" not in changes:
+        form["retention"] = RetentionRule.objects.get(key="business_letters").pk
+    return form
+
+
 def _rule_form(**changes: Any) -> dict[str, Any]:
     rule = RetentionRule.objects.get(key="service_records")
     return {**model_to_dict(rule, fields=RetentionRuleForm.field_names), **changes}
@@ -101,7 +129,9 @@ class Page:
         return f"{self.method} {self.path}"
 
     def url(self, world: World) -> str:
-        return BASE + self.path.format(**world.ids(), activity=_first_activity_key(), rule="service_records")
+        return BASE + self.path.format(
+            **world.ids(), activity=_first_activity_key(), added="trade_fair_photos", rule="service_records"
+        )
 
 
 def _first_activity_key() -> str:
@@ -138,6 +168,10 @@ PAGES = [
     ),
     Page("GET", "/recipients/{recipient}/delete/", MANAGE, addressed=True),
     Page("POST", "/recipients/{recipient}/delete/", MANAGE, 302, addressed=True),
+    Page("GET", "/activities/new/", MANAGE),
+    Page("POST", "/activities/new/", MANAGE, 302, data=lambda: _new_activity_form(key="stand_visitors")),
+    Page("GET", "/activities/{added}/delete/", MANAGE, addressed=True),
+    Page("POST", "/activities/{added}/delete/", MANAGE, 302, addressed=True),
     Page("GET", "/activities/{activity}/edit/", MANAGE, addressed=True),
     Page(
         "POST",
@@ -436,3 +470,139 @@ def test_the_register_page_speaks_german(world: World) -> None:
     assert "<h1>Datenschutzregister</h1>" in page
     assert "Verzeichnis von Verarbeitungstätigkeiten (Art. 30 DSGVO)" in page
     assert "außerhalb von EU/EWR" in refused.context["form"].errors["safeguard"][0]
+
+
+# Processing activities the workspace adds itself.
+
+
+def test_an_activity_added_in_the_page_is_named_in_its_groups_notice(world: World) -> None:
+    client = client_for(world.owner)
+    versions = NoticeVersion.objects.filter(workspace_id=world.owner.workspace_id).count()
+
+    response = client.post(
+        f"{BASE}/activities/new/", _new_activity_form(key="stand_visitors", name_en="Visitors at our stand")
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{BASE}/#activities-heading"
+    activity = ProcessingActivity.objects.get(workspace_id=world.owner.workspace_id, key="stand_visitors")
+    assert (activity.enabled, activity.retention.key, activity.data_categories) == (
+        True,
+        "business_letters",
+        ["user.name", "user.content.self_image"],
+    )
+    assert AuditEvent.objects.filter(action="processing_activity.create", object_id=str(activity.pk)).exists()
+    overview = client.get(f"{BASE}/").content.decode()
+    assert "Processing activity Visitors at our stand added; the notices of its groups name it." in overview
+    notice = client.get(f"{BASE}/notices/business_contact/en.md").content.decode()
+    assert "### Visitors at our stand" in notice
+    assert "Visitors at our stand" not in client.get(f"{BASE}/notices/client_contact/en.md").content.decode()
+    # one new version of the business contacts' notice in each language
+    assert NoticeVersion.objects.filter(workspace_id=world.owner.workspace_id).count() == versions + 2
+
+
+def test_a_taken_key_is_refused_at_the_key_and_the_form_keeps_what_was_typed(world: World) -> None:
+    client = client_for(world.owner)
+    before = snapshot()
+
+    response = client.post(
+        f"{BASE}/activities/new/", _new_activity_form(name_en="Other photos", data_categories=[])
+    )
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert sorted(form.errors) == ["data_categories", "key"]
+    assert form.errors["key"] == [
+        "This workspace already has a processing activity with the key trade_fair_photos."
+    ]
+    page = response.content.decode()
+    assert 'value="Other photos"' in page
+    assert "Cancel" in page
+    assert snapshot() == before
+
+
+def test_an_unnamed_legitimate_interest_is_refused_at_its_field(world: World) -> None:
+    response = client_for(world.owner).post(
+        f"{BASE}/activities/new/",
+        _new_activity_form(key="stand_visitors", legitimate_interest_en="", legitimate_interest_de=""),
+    )
+
+    assert list(response.context["form"].errors) == ["legitimate_interest_en"]
+
+
+def test_the_key_is_chosen_when_adding_and_never_in_the_edit_form(world: World) -> None:
+    client = client_for(world.owner)
+
+    new_form = client.get(f"{BASE}/activities/new/").context["form"]
+    edit_url = f"{BASE}/activities/trade_fair_photos/edit/"
+    edit_form = client.get(edit_url).context["form"]
+    activity = ProcessingActivity.objects.get(workspace_id=world.owner.workspace_id, key="trade_fair_photos")
+    data = {**model_to_dict(activity, fields=ProcessingActivityForm.field_names), "key": "renamed"}
+    response = client.post(edit_url, data)
+
+    assert next(iter(new_form.fields)) == "key"
+    assert "enabled" not in new_form.fields
+    assert "key" not in edit_form.fields
+    assert response.status_code == 302
+    assert ProcessingActivity.objects.filter(pk=activity.pk, key="trade_fair_photos").exists()
+
+
+def test_only_added_activities_are_offered_for_deletion_and_only_to_the_privacy_officer(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reader, _actor = client_holding(world, VIEW, monkeypatch)
+
+    officer_page = client_for(world.owner).get(f"{BASE}/").content.decode()
+    reader_page = reader.get(f"{BASE}/").content.decode()
+
+    assert f"{BASE}/activities/new/" in officer_page
+    assert f"{BASE}/activities/trade_fair_photos/delete/" in officer_page
+    assert f"{BASE}/activities/service_delivery/delete/" not in officer_page
+    assert f"{BASE}/activities/new/" not in reader_page
+    assert "/delete/" not in reader_page.split('id="activities-heading"')[1].split("</section>")[0]
+
+
+def test_an_added_activity_is_deleted_after_confirmation(world: World) -> None:
+    client = client_for(world.owner)
+    url = f"{BASE}/activities/trade_fair_photos/delete/"
+
+    confirmation = client.get(url).content.decode()
+    response = client.post(url)
+
+    assert "Delete processing activity Photos at trade fairs?" in confirmation
+    assert response.status_code == 302
+    assert not ProcessingActivity.objects.filter(key="trade_fair_photos").exists()
+    assert AuditEvent.objects.filter(action="processing_activity.delete").exists()
+    assert (
+        "Photos at trade fairs" not in client.get(f"{BASE}/notices/business_contact/en.md").content.decode()
+    )
+
+
+def test_a_shipped_activity_is_not_deleted_and_the_page_says_why(world: World) -> None:
+    client = client_for(world.owner)
+    before = snapshot()
+
+    response = client.post(f"{BASE}/activities/service_delivery/delete/", follow=True)
+
+    assert snapshot() == before
+    assert (
+        "is shipped with Zweck and the register&#x27;s declarations refer to it" in response.content.decode()
+    )
+
+
+def test_the_new_activity_form_names_the_data_categories_in_german(world: World) -> None:
+    client = client_for(world.owner)
+    client.cookies["django_language"] = "de"
+
+    page = client.get(f"{BASE}/activities/new/").content.decode()
+
+    assert "Fotos der Person" in page
+    assert "Werbung für eigene Angebote" in page
+    assert "user.content.self_image</label>" not in page
+
+
+@pytest.mark.parametrize("path", ["/activities/new/", "/activities/trade_fair_photos/delete/"])
+def test_the_activity_pages_pass_the_accessibility_check(world: World, path: str) -> None:
+    page = client_for(world.owner).get(BASE + path).content.decode()
+
+    assert accessibility_problems(page) == []
