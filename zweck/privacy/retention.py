@@ -474,6 +474,24 @@ def retention_forecast(*, actor: Actor, days: int = 90, today: date | None = Non
     return lines
 
 
+def erased_from(record: models.Model) -> date | None:
+    """The first day the sweep takes ``record`` (a person, an organization): the day after its
+    retention period ends. None while its rule's event has not happened (or the register names
+    no date for it); a hold may keep the record longer."""
+    declaration = register.get(type(record))
+    workspace_id = getattr(record, "workspace_id", None)
+    if declaration is None or not declaration.swept or workspace_id is None:
+        return None
+    rule = RetentionRule.objects.in_workspace(workspace_id).filter(key=declaration.retention).first()
+    source = declaration.clock(rule.counts_from) if rule is not None else None
+    if rule is None or source is None:
+        return None
+    clock = F(source) if isinstance(source, str) else source
+    rows = type(record)._default_manager.filter(pk=record.pk)
+    event = rows.annotate(retention_clock=clock).values_list("retention_clock", flat=True).first()
+    return rule.ends_on(_event_day(event)) + timedelta(days=1) if event is not None else None
+
+
 def operator_sweep(*, today: date | None = None) -> dict[str, int]:
     """Rows that belong to no workspace (a failed sign-in with an unknown name, the operator's
     own audit events): deleted when the shipped default of their rule has ended. Counts per

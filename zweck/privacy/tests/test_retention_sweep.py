@@ -282,3 +282,22 @@ def test_rows_of_no_workspace_leave_after_their_shipped_period() -> None:
     assert SecurityEvent.objects.filter(pk=recent.pk).exists()
     assert swept["accounts.securityevent"] == 1
     assert AuditEvent.objects.filter(workspace=None, action="retention.sweep").exists()
+
+
+def test_the_day_a_record_is_erased_from_is_the_day_the_forecast_names(keeper: Actor) -> None:
+    from zweck.privacy.retention import erased_from
+
+    continuing = make_person(keeper)
+    ended = _ended_person(keeper, date(2023, 3, 1))
+    assert erased_from(continuing) is None
+    assert erased_from(ended) == date(2027, 1, 1)
+    lines = {line.data_set: line for line in retention_forecast(actor=keeper, days=30, today=TODAY)}
+    assert [day for day, count in lines["crm.person"].upcoming if count] == [date(2027, 1, 1)]
+
+
+def test_the_contact_page_says_from_when_the_data_is_deleted(keeper: Actor) -> None:
+    from zweck.web.tests.conftest import client_for
+
+    ended = _ended_person(keeper, date(2023, 3, 1))
+    page = client_for(keeper).get(f"/app/contacts/{ended.pk}/").content.decode()
+    assert "The retention sweep deletes the data from 1 Jan 2027, unless a hold keeps it." in page

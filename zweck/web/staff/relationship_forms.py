@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from zweck.accounts.actors import Actor
 from zweck.crm.models import Organization, Person
 from zweck.crm.services import organization_relationship_end, person_relationship_end
+from zweck.privacy.retention import erased_from
 from zweck.web.staff.forms import DateInput, ServiceForm
 
 # The name of the button that marks the relationship continuing.
@@ -26,6 +27,8 @@ class RelationshipState:
 
     ended_on: date | None
     inherited: bool
+    # The first day the retention sweep takes the record, if its period has a start yet.
+    erased_from: date | None = None
 
     @property
     def can_continue(self) -> bool:
@@ -35,7 +38,9 @@ class RelationshipState:
 
 def relationship_state(record: Person | Organization) -> RelationshipState:
     inherited = isinstance(record, Person) and record.relationship_end_inherited
-    return RelationshipState(ended_on=record.relationship_ended_on, inherited=bool(inherited))
+    return RelationshipState(
+        ended_on=record.relationship_ended_on, inherited=bool(inherited), erased_from=erased_from(record)
+    )
 
 
 class RelationshipEndForm(ServiceForm):
