@@ -9,9 +9,13 @@ sources as ``docs`` LAW.md); where a period is a company policy and not a law, i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from zweck.crm.choices import SubjectCategory
 from zweck.privacy.choices import LegalBasis, RetentionEvent, SpecialCategoryCondition
+
+if TYPE_CHECKING:
+    from zweck.privacy.models import RetentionRule
 
 # Staff users of the workspace are data subjects too; their notice is not published in the portal.
 STAFF = "staff"
@@ -98,6 +102,26 @@ class RetentionPreset:
     statutory: bool = False
     legal_source_en: str = ""
     legal_source_de: str = ""
+
+
+def preset_rule(key: str) -> RetentionRule:
+    """The shipped retention rule ``key`` as an unsaved row (no workspace yet)."""
+    from zweck.privacy.models import RetentionRule
+
+    preset = RETENTION_PRESETS[key]
+    return RetentionRule(
+        key=preset.key,
+        name_en=preset.name_en,
+        name_de=preset.name_de,
+        years=preset.years,
+        months=preset.months,
+        days=preset.days,
+        counts_from=preset.counts_from,
+        from_end_of_year=preset.from_end_of_year,
+        statutory=preset.statutory,
+        legal_source_en=preset.legal_source_en,
+        legal_source_de=preset.legal_source_de,
+    )
 
 
 _START_EN = "the period starts at the end of the calendar year, § 257(5) HGB, § 147(4) AO"

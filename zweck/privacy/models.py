@@ -26,7 +26,7 @@ from zweck.privacy.choices import (
     SpecialCategoryCondition,
     TransferSafeguard,
 )
-from zweck.privacy.periods import Period, PeriodError, period_end
+from zweck.privacy.periods import Period, PeriodError, erasure_due_on, period_end
 
 _KEY_HELP = _("Fixed identifier the register declarations refer to.")
 
@@ -101,6 +101,10 @@ class RetentionRule(WorkspaceScopedModel):
     def ends_on(self, event_on: date) -> date:
         """The last day a record whose event happened on ``event_on`` is kept."""
         return period_end(event_on, self.period, from_end_of_year=self.from_end_of_year)
+
+    def erasure_due_on(self, event_on: date) -> date:
+        """The first day the record must be erased: the day after ``ends_on``."""
+        return erasure_due_on(event_on, self.period, from_end_of_year=self.from_end_of_year)
 
     def clean(self) -> None:
         self._check_clocks()

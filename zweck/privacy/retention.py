@@ -194,8 +194,8 @@ def _delete(model: type[models.Model], ids: list[int]) -> tuple[int, list[int]]:
             if append_only(model):
                 deleted = rows.retention_delete()  # type: ignore[attr-defined]
             else:
-                rows.delete()
-                deleted = len(ids)
+                _total, per_model = rows.delete()
+                deleted = per_model.get(model._meta.label, 0)
         return deleted, []
     except (ProtectedError, RestrictedError):
         pass
@@ -374,7 +374,7 @@ class _Buckets:
     later: dict[date, int] = field(default_factory=lambda: defaultdict(int))
 
     def due(self, event: date | datetime) -> date:
-        return self.rule.ends_on(_event_day(event)) + timedelta(days=1)
+        return self.rule.erasure_due_on(_event_day(event))
 
     def add(self, due: date, count: int = 1) -> None:
         if due <= self.today:
@@ -489,7 +489,7 @@ def erased_from(record: models.Model) -> date | None:
     clock = F(source) if isinstance(source, str) else source
     rows = type(record)._default_manager.filter(pk=record.pk)
     event = rows.annotate(retention_clock=clock).values_list("retention_clock", flat=True).first()
-    return rule.ends_on(_event_day(event)) + timedelta(days=1) if event is not None else None
+    return rule.erasure_due_on(_event_day(event)) if event is not None else None
 
 
 def operator_sweep(*, today: date | None = None) -> dict[str, int]:
@@ -497,7 +497,7 @@ def operator_sweep(*, today: date | None = None) -> dict[str, int]:
     own audit events): deleted when the shipped default of their rule has ended. Counts per
     data set; one operator audit event per data set with counts."""
     from zweck.audit.services import audit_record_operator
-    from zweck.privacy.defaults import RETENTION_PRESETS
+    from zweck.privacy.defaults import RETENTION_PRESETS, preset_rule
 
     today = today or timezone.localdate()
     swept: dict[str, int] = {}
@@ -508,14 +508,7 @@ def operator_sweep(*, today: date | None = None) -> dict[str, int]:
         workspace = next((f for f in declaration.model._meta.concrete_fields if f.name == "workspace"), None)
         if workspace is None or not workspace.null:
             continue
-        rule = RetentionRule(
-            key=preset.key,
-            counts_from=preset.counts_from,
-            years=preset.years,
-            months=preset.months,
-            days=preset.days,
-            from_end_of_year=preset.from_end_of_year,
-        )
+        rule = preset_rule(preset.key)
         source = declaration.clock(rule.counts_from)
         threshold = last_expired_event(rule, today)
         if source is None or threshold is None:

@@ -77,25 +77,9 @@ def register_defaults_install(*, actor: Actor) -> DefaultsInstalled:
     actor.require(Permission.PRIVACY_MANAGE)
     installed = DefaultsInstalled()
     rules = {rule.key: rule for rule in RetentionRule.objects.in_workspace(actor.workspace_id)}
-    for key, rule_preset in defaults.RETENTION_PRESETS.items():
+    for key in defaults.RETENTION_PRESETS:
         if key not in rules:
-            rules[key] = _create(
-                actor,
-                RetentionRule(
-                    key=key,
-                    name_en=rule_preset.name_en,
-                    name_de=rule_preset.name_de,
-                    years=rule_preset.years,
-                    months=rule_preset.months,
-                    days=rule_preset.days,
-                    counts_from=rule_preset.counts_from,
-                    from_end_of_year=rule_preset.from_end_of_year,
-                    statutory=rule_preset.statutory,
-                    legal_source_en=rule_preset.legal_source_en,
-                    legal_source_de=rule_preset.legal_source_de,
-                ),
-                "retention_rule.create",
-            )
+            rules[key] = _create(actor, defaults.preset_rule(key), "retention_rule.create")
             installed.retention_rules.append(key)
     existing = set(ProcessingActivity.objects.in_workspace(actor.workspace_id).values_list("key", flat=True))
     for key, activity_preset in defaults.ACTIVITY_PRESETS.items():

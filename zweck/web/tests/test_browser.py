@@ -20,6 +20,7 @@ from zweck.crm.choices import ActivityKind, DealStatus
 from zweck.crm.models import Activity, Deal
 from zweck.crm.services import activity_create
 from zweck.crm.tests.factories import make_person, make_stages
+from zweck.privacy.services import register_defaults_install
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -66,6 +67,29 @@ def seller(transactional_db: None) -> Actor:
     actor = make_actor(Role.SALES)
     make_stages(make_actor(Role.OWNER, actor.workspace))
     return actor
+
+
+# The two sizes every page is looked at in.
+VIEWPORTS = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.fixture
+def owner_with_register(transactional_db: None) -> Actor:
+    """An owner of a workspace with the shipped register."""
+    owner = make_actor(Role.OWNER)
+    register_defaults_install(actor=owner)
+    return owner
+
+
+def no_horizontal_scrolling(page: Page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def switch_language(page: Page, language: str) -> None:
+    """Choose ``language`` in the staff header and wait for the page in it."""
+    page.locator("#language-switch").select_option(language)
+    page.locator("#language-switch").locator("xpath=..").locator("button").click()
+    expect(page.locator("html")).to_have_attribute("lang", language)
 
 
 def screenshot(page: Page, name: str) -> None:

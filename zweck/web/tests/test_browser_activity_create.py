@@ -8,27 +8,22 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.tests.factories import make_actor
-from zweck.core.permissions import Role
 from zweck.privacy.models import ProcessingActivity, RetentionRule
-from zweck.privacy.services import register_defaults_install
-from zweck.web.tests.test_browser import browser, log_in, page, screenshot
+from zweck.web.tests.test_browser import (
+    VIEWPORTS,
+    browser,
+    log_in,
+    no_horizontal_scrolling,
+    owner_with_register,
+    page,
+    screenshot,
+    switch_language,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-__all__ = ["browser", "page"]
+__all__ = ["browser", "owner_with_register", "page"]
 
-SIZES = [("desktop", {"width": 1440, "height": 900}), ("phone", {"width": 390, "height": 844})]
-
-
-@pytest.fixture
-def owner_with_register(transactional_db: None) -> Actor:
-    owner = make_actor(Role.OWNER)
-    register_defaults_install(actor=owner)
-    return owner
-
-
-def _no_horizontal_scrolling(page: Page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+SIZES = list(VIEWPORTS.items())
 
 
 @pytest.mark.parametrize(("size", "viewport"), SIZES)
@@ -39,13 +34,12 @@ def test_the_privacy_officer_adds_a_processing_activity(
     page.set_viewport_size(viewport)
     log_in(page, owner_with_register)
     if lang == "de":
-        page.locator("#language-switch").select_option("de")
-        page.get_by_role("button", name="Change language").click()
+        switch_language(page, "de")
     page.goto("/app/privacy/register/")
     page.locator("a[href='/app/privacy/register/activities/new/']").click()
     expect(page.locator("html")).to_have_attribute("lang", lang)
     expect(page.locator("h1")).to_have_count(1)
-    _no_horizontal_scrolling(page)
+    no_horizontal_scrolling(page)
     screenshot(page, f"activity-new-{size}-{lang}")
 
     # a key the workspace has, and no data categories: refused at both fields, nothing lost
@@ -65,7 +59,7 @@ def test_the_privacy_officer_adds_a_processing_activity(
     expect(page.locator("#id_key_error")).to_be_visible()
     expect(page.locator("#id_data_categories_error")).to_be_visible()
     expect(page.locator("#id_name_en")).to_have_value("Photos at trade fairs")
-    _no_horizontal_scrolling(page)
+    no_horizontal_scrolling(page)
     screenshot(page, f"activity-new-error-{size}-{lang}")
 
     page.locator("#id_key").fill("trade_fair_photos")

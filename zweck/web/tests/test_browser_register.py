@@ -8,29 +8,24 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.tests.factories import make_actor
-from zweck.core.permissions import Role
 from zweck.privacy.selectors import retention_rule_get
-from zweck.privacy.services import register_defaults_install, retention_rule_update
-from zweck.web.tests.test_browser import browser, log_in, page, screenshot
+from zweck.privacy.services import retention_rule_update
+from zweck.web.tests.test_browser import (
+    VIEWPORTS,
+    browser,
+    log_in,
+    no_horizontal_scrolling,
+    owner_with_register,
+    page,
+    screenshot,
+    switch_language,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-__all__ = ["browser", "page"]
+__all__ = ["browser", "owner_with_register", "page"]
 
-DESKTOP = {"width": 1440, "height": 900}
-PHONE = {"width": 390, "height": 844}
-SIZES = [("desktop", DESKTOP), ("phone", PHONE)]
-
-
-@pytest.fixture
-def owner_with_register(transactional_db: None) -> Actor:
-    owner = make_actor(Role.OWNER)
-    register_defaults_install(actor=owner)
-    return owner
-
-
-def _no_horizontal_scrolling(page: Page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+DESKTOP, PHONE = VIEWPORTS["desktop"], VIEWPORTS["phone"]
+SIZES = list(VIEWPORTS.items())
 
 
 @pytest.mark.parametrize(("size", "viewport"), SIZES)
@@ -41,12 +36,11 @@ def test_the_owner_changes_the_controllers_details_on_the_settings_page(
     page.set_viewport_size(viewport)
     log_in(page, owner_with_register)
     if lang == "de":
-        page.locator("#language-switch").select_option("de")
-        page.get_by_role("button", name="Change language").click()
+        switch_language(page, "de")
     page.goto("/app/settings/workspace/")
     expect(page.locator("html")).to_have_attribute("lang", lang)
     expect(page.locator("h1")).to_have_count(1)
-    _no_horizontal_scrolling(page)
+    no_horizontal_scrolling(page)
     screenshot(page, f"settings-{size}-{lang}")
 
     page.locator("#id_legal_name").fill("Nordlicht IT-Beratung GmbH")
@@ -79,7 +73,7 @@ def test_the_portal_shows_the_notice_and_its_history(
     objection = page.locator("section.objection")
     expect(objection).to_be_visible()
     expect(objection.locator("h2")).to_contain_text("Art. 21")
-    _no_horizontal_scrolling(page)
+    no_horizontal_scrolling(page)
     screenshot(page, f"notice-{size}-{lang}")
 
     page.locator(".version-line a").click()
@@ -87,7 +81,7 @@ def test_the_portal_shows_the_notice_and_its_history(
     expect(page.locator("ol.history > li")).to_have_count(2)
     expect(page.locator("ins").first).to_be_visible()
     expect(page.locator("del").first).to_be_visible()
-    _no_horizontal_scrolling(page)
+    no_horizontal_scrolling(page)
     screenshot(page, f"notice-history-{size}-{lang}")
 
 

@@ -23,13 +23,13 @@ from zweck.crm.tests.factories import make_organization, make_person
 from zweck.privacy.labels import date_text
 from zweck.privacy.models import RetentionRule
 from zweck.privacy.services import register_defaults_install
-from zweck.web.tests.test_browser import browser, log_in, page, screenshot
+from zweck.web.tests.test_browser import VIEWPORTS, browser, log_in, page, screenshot, switch_language
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 __all__ = ["browser", "page"]
 
-SIZES = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
+SIZES = VIEWPORTS
 
 
 def screenshots(page: Page, name: str, language: str) -> None:
@@ -38,12 +38,6 @@ def screenshots(page: Page, name: str, language: str) -> None:
         page.set_viewport_size(viewport)
         screenshot(page, f"{name}-{language}-{size}")
     page.set_viewport_size(SIZES["desktop"])
-
-
-def switch_language(page: Page, language: str) -> None:
-    page.locator("#language-switch").select_option(language)
-    page.locator("#language-switch").locator("xpath=..").locator("button").click()
-    expect(page.locator("html")).to_have_attribute("lang", language)
 
 
 def rule_section(page: Page, name: str) -> Any:

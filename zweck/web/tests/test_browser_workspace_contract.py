@@ -19,13 +19,12 @@ from zweck.accounts.tests.factories import make_actor
 from zweck.core.permissions import Role
 from zweck.crm.tests.factories import make_person
 from zweck.privacy.offboarding import workspace_contract_set, workspaces_warn
-from zweck.web.tests.test_browser import PASSWORD, browser, screenshot
+from zweck.web.tests.test_browser import PASSWORD, VIEWPORTS, browser, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 __all__ = ["browser"]
 
-VIEWPORTS = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
 HEADINGS = {"en": "Contract and deletion", "de": "Vertrag und Löschung"}
 
 
