@@ -313,11 +313,6 @@ def retention_sweep(
     return sweep
 
 
-def sweep_list(*, actor: Actor, limit: int = 50) -> list[RetentionSweep]:
-    """The workspace's latest sweep reports, newest first."""
-    return list(RetentionSweep.objects.visible_to(actor, Permission.PRIVACY_VIEW)[:limit])
-
-
 def sweep_rows(*, actor: Actor) -> models.QuerySet[RetentionSweep]:
     """The workspace's sweep reports, newest first, to page through."""
     return RetentionSweep.objects.visible_to(actor, Permission.PRIVACY_VIEW)
@@ -570,6 +565,5 @@ __all__ = [
     "retention_forecast",
     "retention_sweep",
     "sweep_get",
-    "sweep_list",
     "sweep_rows",
 ]

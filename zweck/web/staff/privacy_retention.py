@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from zweck.core.permissions import Permission
 from zweck.privacy.models import RetentionRule
-from zweck.privacy.retention import retention_forecast, retention_sweep, sweep_get, sweep_list
+from zweck.privacy.retention import retention_forecast, retention_sweep, sweep_get, sweep_rows
 from zweck.privacy.retention_models import SweepTrigger
 from zweck.privacy.retention_words import forecast_groups, sweep_words
 from zweck.privacy.selectors import retention_rule_list
@@ -56,9 +56,7 @@ def retention_page(request: StaffRequest) -> HttpResponse:
             "groups": groups,
             "due_now": sum(row.due_now for row in rows if row.counted),
             "due_later": sum(row.due_later for row in rows if row.counted),
-            "sweeps": [
-                sweep_words(sweep, rules) for sweep in sweep_list(actor=request.actor, limit=SWEEPS_SHOWN)
-            ],
+            "sweeps": [sweep_words(sweep, rules) for sweep in sweep_rows(actor=request.actor)[:SWEEPS_SHOWN]],
         },
     )
 
