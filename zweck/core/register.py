@@ -177,8 +177,8 @@ class ModelDeclaration:
     # Where the events a retention rule can count from are stored for a row: event key (see
     # ``zweck.privacy.choices.RetentionEvent``) to a lookup of a date or date-time field, or
     # an expression giving one (an aggregate such as the latest activity). "record_created"
-    # defaults to the row's ``created_at``; a row about one person (a plain foreign key as
-    # its subject path) also counts from that person's events. See ``clock``.
+    # defaults to the row's ``created_at``. A row about persons without a clock of its own for
+    # its rule's event is erased with its persons (``zweck.privacy.retention``).
     clocks: Mapping[str, ClockSource] = field(default_factory=dict)
 
     def clock(self, event: str) -> ClockSource | None:

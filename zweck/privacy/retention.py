@@ -545,8 +545,8 @@ def nightly_maintenance(*, today: date | None = None) -> dict[str, int]:
     for workspace in Workspace.objects.order_by("pk"):
         actor = Actor.system(workspace)
         try:
-            done["holds_released"] += holds_release(actor=actor, today=today)
-            sweep = retention_sweep(actor=actor, today=today, trigger=SweepTrigger.NIGHTLY)
+            done["holds_released"] += holds_release(actor=actor, today=day)
+            sweep = retention_sweep(actor=actor, today=day, trigger=SweepTrigger.NIGHTLY)
             done["rows_swept"] += sweep.total
             done["workspaces"] += 1
         except Exception:
@@ -557,7 +557,6 @@ def nightly_maintenance(*, today: date | None = None) -> dict[str, int]:
 
 __all__ = [
     "ForecastLine",
-    "RetentionSweep",
     "SweepAction",
     "expiries",
     "last_expired_event",

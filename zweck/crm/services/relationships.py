@@ -13,6 +13,7 @@ Invariants:
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
@@ -76,15 +77,16 @@ def relationship_inherit(*, actor: Actor, person_ids: Iterable[int]) -> list[int
         .values_list("pk", "relationship_ended_on")
     )
     derived = _inherited_dates(actor.workspace_id, [pk for pk, _ in candidates])
-    changed = []
+    by_date: dict[date | None, list[int]] = defaultdict(list)
     for pk, current in candidates:
-        new = derived[pk]
-        if new != current:
-            Person.objects.filter(pk=pk).update(
-                relationship_ended_on=new, relationship_end_inherited=new is not None
-            )
-            changed.append(pk)
-    return changed
+        if derived[pk] != current:
+            by_date[derived[pk]].append(pk)
+    # One UPDATE per new date, however many members an organization has.
+    for new, ids in by_date.items():
+        Person.objects.filter(pk__in=ids).update(
+            relationship_ended_on=new, relationship_end_inherited=new is not None
+        )
+    return sorted(pk for ids in by_date.values() for pk in ids)
 
 
 @transaction.atomic
