@@ -8,12 +8,17 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from django.utils import translation
+from hypothesis import settings
 
 from zweck.accounts.actors import Actor
 from zweck.accounts.models import Workspace
 from zweck.accounts.tests.factories import WorkspaceFactory, make_actor
 from zweck.core.permissions import Role
 from zweck.core.tests.smtp import Inbox, free_port
+
+# Property tests judge results, never time: a busy machine must not fail an example for being slow.
+settings.register_profile("zweck", deadline=None)
+settings.load_profile("zweck")
 
 
 @pytest.fixture(autouse=True)

@@ -45,17 +45,17 @@ from zweck.privacy.models import DataSubjectRequest, ErasureTombstone, RecordHol
 from zweck.privacy.notifications import recipient_notifications_create
 from zweck.privacy.restriction import RESTRICTED_FIELD
 from zweck.privacy.subjects import (
+    ALL,
     EMAIL_CATEGORY,
     PHONE_CATEGORY,
     Identifiers,
     contact_declarations,
     has_field,
-    identifiers_of,
+    identifiers_by_person,
     in_workspace,
     is_shared,
     rows_of,
     subject_declaration,
-    subject_ids_of_rows,
     subject_path,
 )
 
@@ -109,6 +109,12 @@ class ErasurePlan:
     identifiers: Identifiers
     # Terms that may name the subject, each with the privacy officer's decision on the request.
     possible_mentions: list[ReviewedMention] = field(default_factory=list)
+    # When ``person_ids`` are different people (the retention sweep), each person's own
+    # identifiers, and for each row shared with others the subjects of the plan it belongs to:
+    # such a row loses its own subjects' mentions only.
+    by_person: dict[int, Identifiers] = field(default_factory=dict)
+    row_subjects: dict[tuple[str, int], frozenset[int]] = field(default_factory=dict)
+    _matchers: dict[frozenset[int], Identifiers] = field(default_factory=dict, repr=False)
 
     def by_action(self, action: str) -> list[PlannedRow]:
         return [row for row in self.rows if row.action == action]
@@ -142,7 +148,15 @@ class ErasurePlan:
         """What erases the subject from one field: every certain mention, and the possible
         mentions confirmed there."""
         confirmed = self.confirmed_terms(data_set, row_id, field_name)
-        return lambda text: self.identifiers.matcher.redact(text, ERASED, confirmed)
+        identifiers = self.identifiers
+        subjects = self.row_subjects.get((data_set, row_id))
+        if subjects:
+            if subjects not in self._matchers:
+                self._matchers[subjects] = Identifiers.together(
+                    [self.by_person[pk] for pk in sorted(subjects)]
+                )
+            identifiers = self._matchers[subjects]
+        return lambda text: identifiers.matcher.redact(text, ERASED, confirmed)
 
     def confirmed_terms(self, data_set: str, row_id: int, field_name: str) -> list[str]:
         """The possible mentions confirmed in one field: erased with the certain ones."""
@@ -200,13 +214,17 @@ def build_plan(
     today: date | None = None,
     request: DataSubjectRequest | None = None,
     mentions: bool = True,
+    separate: bool = False,
 ) -> ErasurePlan:
     """The erasure plan for ``person_ids``, read from the register, the workspace's holds and
     the decisions on possible mentions taken on ``request`` (mentions outside the subject path
-    only with ``mentions``)."""
+    only with ``mentions``). ``separate``: the ids are different people, not the records of one
+    (a row shared with others then loses only the mentions of its own subjects)."""
     today = today or timezone.localdate()
     ids = sorted(set(person_ids))
-    identifiers = identifiers_of(workspace_id=workspace_id, person_ids=ids)
+    by_person = identifiers_by_person(workspace_id=workspace_id, person_ids=ids)
+    identifiers = by_person[ALL]
+    row_subjects: dict[tuple[str, int], frozenset[int]] = {}
     rules = {rule.key: rule for rule in RetentionRule.objects.filter(workspace_id=workspace_id)}
     holds = {
         (hold.object_type, hold.object_id): hold
@@ -219,17 +237,23 @@ def build_plan(
     for declaration in contact_declarations():
         label = object_type_of(declaration.model)
         queryset = rows_of(declaration, workspace_id=workspace_id, person_ids=ids)
-        created_field = "created_at" if has_field(declaration.model, "created_at") else None
-        rows = list(
-            queryset.values_list("pk", created_field) if created_field else queryset.values_list("pk", "pk")
-        )
+        created_field = "created_at" if has_field(declaration.model, "created_at") else "pk"
+        shared: dict[int, set[int]] = {}
+        if is_shared(declaration):
+            # The rows and every subject each belongs to, in one read.
+            rows_seen: dict[int, Any] = {}
+            for pk, created, subject_id in queryset.values_list(
+                "pk", created_field, subject_path(declaration)
+            ):
+                rows_seen.setdefault(pk, created)
+                subjects = shared.setdefault(pk, set())
+                if subject_id is not None:
+                    subjects.add(int(subject_id))
+            rows = list(rows_seen.items())
+        else:
+            rows = list(queryset.values_list("pk", created_field))
         if not rows:
             continue
-        shared = (
-            subject_ids_of_rows(declaration, workspace_id=workspace_id, row_ids=[pk for pk, _ in rows])
-            if is_shared(declaration)
-            else {}
-        )
         rule = rules.get(declaration.retention or "")
         # What the declaration does to each of its rows, worked out once for all of them.
         held_masks, field_masks = _held_masks(declaration), _field_masks(declaration)
@@ -253,7 +277,7 @@ def build_plan(
                     )
                 )
             elif declaration.erasure is Erasure.HOLD:
-                until = _retention_end(rule, created if created_field else None, today)
+                until = _retention_end(rule, created if created_field != "pk" else None, today)
                 planned.append(
                     PlannedRow(
                         label,
@@ -266,7 +290,7 @@ def build_plan(
                     )
                 )
             elif audit_trail:
-                until = _retention_end(rule, created if created_field else None, today)
+                until = _retention_end(rule, created if created_field != "pk" else None, today)
                 reason = (rule.legal_source_en if rule else "") or "Append-only audit trail (Art. 5(2) GDPR)."
                 planned.append(
                     PlannedRow(
@@ -284,6 +308,8 @@ def build_plan(
             elif shared.get(pk, set()) - person_ids_set:
                 # Other people's row too: only the subject's mentions go; their link row is deleted.
                 planned.append(PlannedRow(label, pk, REDACT, fields=dict(mention_masks)))
+                if separate:
+                    row_subjects[(label, pk)] = frozenset(shared[pk] & person_ids_set)
             else:
                 planned.append(PlannedRow(label, pk, ANONYMIZE, fields=dict(field_masks)))
     # Several fields of one row may mention the subject: one planned row for all of them.
@@ -317,7 +343,14 @@ def build_plan(
 
     if not mentions:
         _keep_person_for_holds(planned, ids)
-        return ErasurePlan(workspace_id=workspace_id, person_ids=ids, rows=planned, identifiers=identifiers)
+        return ErasurePlan(
+            workspace_id=workspace_id,
+            person_ids=ids,
+            rows=planned,
+            identifiers=identifiers,
+            by_person=by_person if separate else {},
+            row_subjects=row_subjects,
+        )
     found = find_mentions(workspace_id=workspace_id, identifiers=identifiers)
     for mention in found.certain:
         redact(object_type_of(mention.declaration.model), mention.row_id, mention.field)
@@ -339,6 +372,8 @@ def build_plan(
         rows=planned,
         identifiers=identifiers,
         possible_mentions=possible_mentions,
+        by_person=by_person if separate else {},
+        row_subjects=row_subjects,
     )
 
 
@@ -545,6 +580,7 @@ def plan_execute(
     request: DataSubjectRequest | None = None,
     today: date | None = None,
     mentions: bool = True,
+    separate: bool = False,
 ) -> ErasurePlan:
     """Plan and carry out the erasure of ``person_ids`` (all in the actor's workspace, locked
     here): masks, holds, restriction, deletions, the erasure hooks, tombstones and the
@@ -562,7 +598,12 @@ def plan_execute(
     if len(locked) != len(ids):
         raise own.model.DoesNotExist  # type: ignore[attr-defined]
     plan = build_plan(
-        workspace_id=actor.workspace_id, person_ids=ids, today=today, request=request, mentions=mentions
+        workspace_id=actor.workspace_id,
+        person_ids=ids,
+        today=today,
+        request=request,
+        mentions=mentions,
+        separate=separate,
     )
     finishers = register.erasure_prepare(actor.workspace_id, ids)
     _tombstones(actor, plan.identifiers, request)

@@ -247,7 +247,7 @@ def _sweep_subjects(actor: Actor, expiry: Expiry, tally: _Tally, today: date) ->
         if not ids:
             return
         with transaction.atomic():
-            plan = plan_execute(actor=actor, person_ids=ids, today=today, mentions=False)
+            plan = plan_execute(actor=actor, person_ids=ids, today=today, mentions=False, separate=True)
             counts: dict[tuple[str, str], int] = defaultdict(int)
             for row in plan.rows:
                 counts[(row.data_set, row.action)] += 1

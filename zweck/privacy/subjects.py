@@ -9,7 +9,7 @@ covered the moment its ``privacy.py`` declares its models.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import Any
@@ -267,6 +267,10 @@ def find_candidates(
 # ---------------------------------------------------------------- identifiers
 
 
+# ``identifiers_by_person``'s key for every subject's identifiers together.
+ALL = 0
+
+
 @dataclass(frozen=True)
 class Identifiers:
     """What identifies the subjects in text: their addresses, numbers and full names, the name
@@ -278,14 +282,33 @@ class Identifiers:
     names: tuple[str, ...]
     people: tuple[PersonName, ...] = ()
     shared_surnames: tuple[str, ...] = ()
+    # Which surnames others share is a query of its own, asked only once text is matched.
+    shared_surnames_of: Callable[[], tuple[str, ...]] | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def together(cls, parts: Sequence[Identifiers]) -> Identifiers:
+        """The identifiers of several subjects as one."""
+        if len(parts) == 1:
+            return parts[0]
+        return cls(
+            emails=_unique(value for part in parts for value in part.emails),
+            phones=_unique(value for part in parts for value in part.phones),
+            names=_unique(value for part in parts for value in part.names),
+            people=_unique(value for part in parts for value in part.people),
+            shared_surnames=_unique(value for part in parts for value in part.shared_surnames),
+            shared_surnames_of=next(
+                (part.shared_surnames_of for part in parts if part.shared_surnames_of), None
+            ),
+        )
 
     @property
     def terms(self) -> list[str]:
-        seen: list[str] = []
+        """Each identifier long enough to search for, once whatever its case."""
+        seen: dict[str, str] = {}
         for term in (*self.emails, *self.phones, *self.names):
-            if len(term) >= MINIMUM_TERM_LENGTH and term.lower() not in (s.lower() for s in seen):
-                seen.append(term)
-        return seen
+            if len(term) >= MINIMUM_TERM_LENGTH:
+                seen.setdefault(term.lower(), term)
+        return list(seen.values())
 
     @cached_property
     def matcher(self) -> MentionMatcher:
@@ -295,14 +318,17 @@ class Identifiers:
             phones=self.phones,
             names=[name for name in self.names if name in long_enough],
             people=self.people,
-            shared_surnames=self.shared_surnames,
+            shared_surnames=self.shared_surnames_of() if self.shared_surnames_of else self.shared_surnames,
         )
 
 
-def _values(declaration: ModelDeclaration, rows: QuerySet[Any], names: Sequence[str]) -> list[str]:
-    values: list[str] = []
-    for row in rows.values_list(*names):
-        values.extend(str(value) for value in row if value)
+def _values(
+    declaration: ModelDeclaration, rows: QuerySet[Any], names: Sequence[str]
+) -> list[tuple[int, str]]:
+    """Each non-empty value of ``names`` in ``rows``, with the subject it belongs to."""
+    values: list[tuple[int, str]] = []
+    for subject_id, *row in rows.values_list(subject_path(declaration), *names):
+        values.extend((subject_id, str(value)) for value in row if value)
     return values
 
 
@@ -326,48 +352,70 @@ def _shared_surnames(
     return {fold(name) for name in others.order_by().values_list(lasts[0], flat=True).distinct()[:1000]}
 
 
-def identifiers_of(*, workspace_id: int, person_ids: Iterable[int]) -> Identifiers:
-    """The subjects' emails, phone numbers and names, read through the register."""
+def _unique(items: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+def identifiers_by_person(*, workspace_id: int, person_ids: Iterable[int]) -> dict[int, Identifiers]:
+    """The emails, phone numbers and names of each of ``person_ids``, read through the register;
+    all of them together under the key ``ALL`` (the subjects of one request are one person)."""
     ids = sorted(set(person_ids))
-    emails: list[str] = []
-    phones: list[str] = []
+    emails: list[tuple[int, str]] = []
+    phones: list[tuple[int, str]] = []
     for declaration in contact_declarations():
+        # Only rows about one subject: a shared row's addresses may be someone else's.
+        if declaration.subject != "self" and is_shared(declaration):
+            continue
         rows = rows_of(declaration, workspace_id=workspace_id, person_ids=ids)
         email_fields = _fields_with(declaration, EMAIL_CATEGORY)
         phone_fields = _fields_with(declaration, PHONE_CATEGORY)
-        # Only rows about one subject: a shared row's addresses may be someone else's.
-        if declaration.subject == "self" or not is_shared(declaration):
-            if email_fields:
-                emails.extend(_values(declaration, rows, email_fields))
-            if phone_fields:
-                phones.extend(_values(declaration, rows, phone_fields))
+        if email_fields:
+            emails.extend(_values(declaration, rows, email_fields))
+        if phone_fields:
+            phones.extend(_values(declaration, rows, phone_fields))
     own = subject_declaration()
     firsts, lasts = _fields_with(own, FIRST_NAME_CATEGORY), _fields_with(own, LAST_NAME_CATEGORY)
     salutations = _fields_with(own, GENDER_CATEGORY)
     titles = [name for name in _fields_with(own, TITLE_CATEGORY) if name not in (*firsts, *lasts)]
-    names: list[str] = []
-    people: list[PersonName] = []
+    names: list[tuple[int, str]] = []
+    people: list[tuple[int, PersonName]] = []
     for person in (
-        in_workspace(own, workspace_id).filter(pk__in=ids).values(*firsts, *lasts, *salutations, *titles)
+        in_workspace(own, workspace_id)
+        .filter(pk__in=ids)
+        .values("pk", *firsts, *lasts, *salutations, *titles)
     ):
         parts = [person[name] for name in (*firsts, *lasts) if person[name]]
         if len(parts) >= 2:
-            names.append(" ".join(parts))
+            names.append((person["pk"], " ".join(parts)))
         first = " ".join(person[name] for name in firsts if person[name])
         last = " ".join(person[name] for name in lasts if person[name])
         salutation = " ".join(person[name] for name in salutations if person[name])
         title = " ".join(person[name] for name in titles if person[name])
         if last.strip():
-            people.append(PersonName(first=first, last=last, salutation=salutation, title=title))
-    shared = _shared_surnames(own, workspace_id, ids, {person.last for person in people})
-    unique = lambda items: tuple(dict.fromkeys(items))  # noqa: E731
-    return Identifiers(
-        emails=unique(emails),
-        phones=unique(phones),
-        names=unique(names),
-        people=unique(people),
-        shared_surnames=tuple(sorted(shared)),
-    )
+            people.append(
+                (person["pk"], PersonName(first=first, last=last, salutation=salutation, title=title))
+            )
+    surnames = {person.last for _pk, person in people}
+    # One look-up for all of them, made once text is first matched.
+    shared = cache(lambda: tuple(sorted(_shared_surnames(own, workspace_id, ids, surnames))))
+
+    def of(wanted: Callable[[int], bool]) -> Identifiers:
+        return Identifiers(
+            emails=_unique(value for pk, value in emails if wanted(pk)),
+            phones=_unique(value for pk, value in phones if wanted(pk)),
+            names=_unique(value for pk, value in names if wanted(pk)),
+            people=_unique(value for pk, value in people if wanted(pk)),
+            shared_surnames_of=shared,
+        )
+
+    found = {pk: of(lambda subject_id, pk=pk: subject_id == pk) for pk in ids}  # type: ignore[misc]
+    found[ALL] = of(lambda _subject_id: True)
+    return found
+
+
+def identifiers_of(*, workspace_id: int, person_ids: Iterable[int]) -> Identifiers:
+    """The subjects' emails, phone numbers and names, read through the register."""
+    return identifiers_by_person(workspace_id=workspace_id, person_ids=person_ids)[ALL]
 
 
 def free_text_declarations() -> list[ModelDeclaration]:

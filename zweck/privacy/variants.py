@@ -37,6 +37,7 @@ import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import product
 
 import phonenumbers
@@ -308,9 +309,15 @@ class MentionMatcher:
         self._emails = (
             re.compile(rf"(?<![\w.+-]){email_pattern}(?![\w-]|\.\w)", re.IGNORECASE) if emails else None
         )
+        self._shared_people = shared_people
+
+    @cached_property
+    def possible(self) -> list[tuple[str, re.Pattern[str] | None]]:
+        """The patterns of possible mentions (a shared surname, an initial, another spelling):
+        compiled on first use, as redacting needs only the certain ones."""
         with_initial = [person for person in self.people if person.initial]
-        self.possible: list[tuple[str, re.Pattern[str] | None]] = [
-            (SHARED_SURNAME, _bounded(_addressed(person, False) for person in shared_people)),
+        return [
+            (SHARED_SURNAME, _bounded(_addressed(person, False) for person in self._shared_people)),
             (INITIAL, _bounded(_initialled(person, False) for person in with_initial)),
             (
                 SPELLING,

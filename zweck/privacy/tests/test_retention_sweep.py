@@ -97,6 +97,37 @@ def test_expired_person_is_erased_with_tombstone_and_counted(keeper: Actor) -> N
         )
 
 
+def test_a_shared_activity_loses_the_mentions_of_its_own_expired_participants_only(keeper: Actor) -> None:
+    """Persons swept in one batch are different people: a row shared with someone who stays
+    loses the mentions of the expired persons it belongs to; the mention of another expired
+    person in it is outside that person's records and ends with the row's own period."""
+    anna = _ended_person(
+        keeper, ENDED, first_name="Annegret", last_name="Quast", email="annegret@example.com"
+    )
+    bruno = _ended_person(keeper, ENDED, first_name="Brunhild", last_name="Fenske")
+    stays = make_person(keeper, first_name="Carla", last_name="Bleibt")
+    shared = activity_create(
+        actor=keeper,
+        kind=ActivityKind.NOTE,
+        subject="Annegret Quast and Carla",
+        body="Annegret Quast (annegret@example.com) asked Carla to call Brunhild Fenske.",
+        participants=[anna, stays],
+    )
+    brunos = activity_create(
+        actor=keeper, kind=ActivityKind.CALL, subject="Brunhild Fenske", participants=[bruno, stays]
+    )
+
+    retention_sweep(actor=keeper, today=TODAY)
+
+    shared.refresh_from_db()
+    assert "Annegret" not in shared.subject and "annegret@example.com" not in shared.body
+    assert "Carla" in shared.subject
+    assert "Brunhild Fenske" in shared.body
+    brunos.refresh_from_db()
+    assert "Brunhild" not in brunos.subject
+    assert not Person.objects.filter(pk__in=[anna.pk, bruno.pk]).exists()
+
+
 def test_a_second_run_finds_nothing_left(keeper: Actor) -> None:
     _ended_person(keeper, ENDED)
     retention_sweep(actor=keeper, today=TODAY)
