@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from zweck.accounts.actors import Actor
 from zweck.audit.services import audit_record
+from zweck.core import spreadsheet
 from zweck.core.permissions import Permission
 from zweck.crm import selectors
 from zweck.crm.models import OrganizationMembership, PersonEmail, PersonPhone
@@ -101,7 +102,7 @@ def _csv_lines(actor: Actor) -> Iterator[str]:
     writer = csv.writer(buffer)
 
     def lines(rows: Iterable[Sequence[object]]) -> str:
-        writer.writerows(rows)
+        writer.writerows(spreadsheet.row(values) for values in rows)
         text = buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()

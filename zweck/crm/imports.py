@@ -38,6 +38,7 @@ from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES
 
 from zweck.accounts.actors import Actor
 from zweck.audit.services import audit_record
+from zweck.core import spreadsheet
 from zweck.core.permissions import Permission
 from zweck.crm import search, search_text
 from zweck.crm.choices import ContactLabel, DataSource, SubjectCategory
@@ -166,7 +167,9 @@ def _delimiter(text: str) -> str:
 
 def _csv_records(raw: bytes) -> Iterator[list[str]]:
     text = _decode(raw)
-    return csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    # A file this product exported carries escaped formula cells; they are read back as written.
+    return ([spreadsheet.restore(value) for value in record] for record in reader)
 
 
 def _cell_text(value: object) -> str:

@@ -39,6 +39,7 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
 from zweck.accounts.models import Workspace
+from zweck.core import spreadsheet
 from zweck.core.register import ModelDeclaration, Personal
 from zweck.privacy import labels
 from zweck.privacy.access_document import document_context
@@ -394,7 +395,7 @@ def portability_export(*, workspace: Workspace, person_ids: list[int], fmt: str 
     for label, records in data.items():
         for index, record in enumerate(records, start=1):
             for name, value in record.items():
-                writer.writerow([label, index, name, "" if value is None else value])
+                writer.writerow(spreadsheet.row([label, index, name, "" if value is None else value]))
     return buffer.getvalue().encode()
 
 
