@@ -318,7 +318,7 @@ class Identifiers:
             phones=self.phones,
             names=[name for name in self.names if name in long_enough],
             people=self.people,
-            shared_surnames=self.shared_surnames_of() if self.shared_surnames_of else self.shared_surnames,
+            shared_surnames=self.shared_surnames_of or self.shared_surnames,
         )
 
 

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import product
@@ -247,6 +247,13 @@ def _initialled(person: PersonName, spelled: bool) -> str:
     return rf"(?-i:{re.escape(person.initial)})\.?\s+" + _words(person.last, spelled)
 
 
+_NOT_DIGITS = re.compile(r"\D")
+
+
+def _latin1(text: str) -> bool:
+    return text.isascii() or max(text) <= "\xff"
+
+
 def _bounded(alternatives: Iterable[str]) -> re.Pattern[str] | None:
     parts = [part for part in alternatives if part]
     if not parts:
@@ -282,34 +289,74 @@ class MentionMatcher:
         phones: Sequence[str],
         names: Sequence[str],
         people: Sequence[PersonName],
-        shared_surnames: Iterable[str] = (),
+        shared_surnames: Iterable[str] | Callable[[], Iterable[str]] = (),
     ) -> None:
-        shared = {fold(name) for name in shared_surnames}
+        # Which surnames others share may be a query: asked only when a pattern needs it.
+        self._shared_surnames = shared_surnames
         self.people = [person for person in people if person.last.strip()]
         self.emails = [email for email in emails if email]
         self.names = [name for name in names if len(name.split()) >= 2]
         self.phones = list(phones)
         self.phone_forms = sorted({form for phone in phones for form in phone_forms(phone)})
         email_pattern = _alternatives(re.escape(email) for email in emails if email)
-        unique = [person for person in self.people if fold(person.last) not in shared]
-        shared_people = [person for person in self.people if fold(person.last) in shared]
+        self._email_pattern = email_pattern
+        # What every certain mention contains: the last word of a full name or surname, an
+        # address, or a number's digits. A text without any of them is passed over without
+        # compiling a pattern (most texts of a shared record do not name this subject).
+        self._words_needed = sorted(
+            {name.split()[-1].lower() for name in self.names}
+            | {person.last.split()[-1].lower() for person in self.people}
+            | {email.lower() for email in self.emails}
+        )
+        self._prefilter = all(_latin1(word) for word in self._words_needed)
+
+    @cached_property
+    def _shared(self) -> frozenset[str]:
+        source = self._shared_surnames
+        return frozenset(fold(name) for name in (source() if callable(source) else source))
+
+    @property
+    def _unique_people(self) -> list[PersonName]:
+        return [person for person in self.people if fold(person.last) not in self._shared]
+
+    @property
+    def _shared_people(self) -> list[PersonName]:
+        return [person for person in self.people if fold(person.last) in self._shared]
+
+    @cached_property
+    def certain(self) -> re.Pattern[str] | None:
         full_names = [_words(name, False) for name in self.names]
         full_names += [_full_name(person, False) for person in self.people if person.first.strip()]
-        self.certain = _bounded(
-            [
-                *full_names,
-                *(_addressed(person, False) for person in unique),
-            ]
-        )
+        return _bounded([*full_names, *(_addressed(person, False) for person in self._unique_people)])
+
+    @cached_property
+    def _phone_digits(self) -> re.Pattern[str]:
         # The digits of each form with separators between; ``_phone_spans`` checks what stands
         # around a match (faster than look-behinds at every position).
-        self._phone_digits = re.compile(
-            "|".join(PHONE_SEPARATORS.join(form) for form in self.phone_forms) or "(?!)"
-        )
-        self._emails = (
-            re.compile(rf"(?<![\w.+-]){email_pattern}(?![\w-]|\.\w)", re.IGNORECASE) if emails else None
-        )
-        self._shared_people = shared_people
+        return re.compile("|".join(PHONE_SEPARATORS.join(form) for form in self.phone_forms) or "(?!)")
+
+    @cached_property
+    def _emails(self) -> re.Pattern[str] | None:
+        if not self.emails:
+            return None
+        return re.compile(rf"(?<![\w.+-]){self._email_pattern}(?![\w-]|\.\w)", re.IGNORECASE)
+
+    def could_mention(self, text: str) -> bool:
+        """False only when ``text`` certainly holds no certain mention: none of the words every
+        mention contains stands in it, compared in lower case (exact for Latin-1 text; other
+        text is left to the patterns, as case-insensitive matching there goes beyond
+        ``str.lower``), and none of the numbers' digit forms among its digits."""
+        if not text:
+            return False
+        if not (self._prefilter and _latin1(text)):
+            return True
+        lowered = text.lower()
+        if any(word in lowered for word in self._words_needed):
+            return True
+        if self.phone_forms:
+            digits = _NOT_DIGITS.sub("", text)
+            return any(form in digits for form in self.phone_forms)
+        return False
 
     @cached_property
     def possible(self) -> list[tuple[str, re.Pattern[str] | None]]:
@@ -332,6 +379,8 @@ class MentionMatcher:
         ]
 
     def certain_spans(self, text: str) -> list[tuple[int, int]]:
+        if not self.could_mention(text):
+            return []
         spans = [match.span() for match in self._emails.finditer(text)] if self._emails else []
         if self.certain is not None:
             spans += [match.span() for match in self.certain.finditer(text)]

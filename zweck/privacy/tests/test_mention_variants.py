@@ -220,3 +220,39 @@ def test_every_umlaut_spelling_of_a_name_folds_to_one_key_and_is_found(
     if other_spelling.lower() != f"Ida {name.title()}".lower():
         assert _possible(matcher, f"Mit {other_spelling} gesprochen") == [(other_spelling, SPELLING)]
     assert matcher.classify(f"Mit Ida {name.title()} gesprochen").certain
+
+
+def _unfiltered_spans(matcher: MentionMatcher, text: str) -> list[tuple[int, int]]:
+    """What the certain patterns find without the quick check that passes texts over."""
+    spans = [match.span() for match in matcher._emails.finditer(text)] if matcher._emails else []
+    if matcher.certain is not None:
+        spans += [match.span() for match in matcher.certain.finditer(text)]
+    return spans + [match.span() for match in matcher._phone_digits.finditer(text)]
+
+
+_PIECES = st.sampled_from(
+    ["Jürgen", "JÜRGEN", "Müller", "MÜLLER", "mueller", "Herr", "Hr.", "Dr.", "Anna", "BEISPIEL",
+     "anna.beispiel@example.com", "ANNA.BEISPIEL@EXAMPLE.COM", "0221 123456", "+49 (0)221-123456",
+     "ſ", "K", "İ", "ẞ", "ß", "é", ",", ".", "\n"]
+)  # fmt: skip
+
+
+@given(
+    words=st.lists(_PIECES | st.text(max_size=6), max_size=8), joiner=st.sampled_from([" ", "  ", "\t", ""])
+)
+def test_the_quick_check_passes_over_no_text_a_pattern_would_match(words: list[str], joiner: str) -> None:
+    matcher = _matcher(ANNA, JUERGEN, phones=("+49221123456",))
+    text = joiner.join(words)
+    if _unfiltered_spans(matcher, text):
+        assert matcher.could_mention(text)
+
+
+def test_a_text_without_the_subjects_words_is_passed_over_and_left_as_it_is() -> None:
+    matcher = _matcher(ANNA, phones=("+49221123456",))
+    text = "Rückruf von Frau Schneider wegen des Angebots, Tel. 0221 654321"
+    assert not matcher.could_mention(text)
+    assert matcher.redact(text, "[x]") == text
+    assert matcher.could_mention("Rückruf von Frau BEISPIEL")
+    assert matcher.could_mention("Tel. 0221/12 34 56")
+    # Outside Latin-1, lower case is not what case-insensitive matching compares: no shortcut.
+    assert matcher.could_mention("Ķ")
