@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "zweck.core",
     "zweck.accounts",
     "zweck.audit",
+    "zweck.outbox",
     "zweck.privacy",
     "zweck.crm",
     "zweck.api",
