@@ -9,6 +9,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from config import env
+from zweck.core import limits
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATA_DIR = env.data_directory()
@@ -33,6 +34,7 @@ INSTALLED_APPS = [
     "zweck.core",
     "zweck.accounts",
     "zweck.audit",
+    "zweck.outbox",
     "zweck.privacy",
     "zweck.crm",
     "zweck.api",
@@ -44,6 +46,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Oversized bodies (413) and NUL characters (400) are refused before any view reads them.
+    "zweck.core.request_guard.RequestGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -141,6 +145,10 @@ TASKS = {
         "BACKEND": env.text("TASK_BACKEND") or "django_tasks_db.DatabaseBackend",
     }
 }
+
+# The request guard answers 413 above these; Django's own checks stay as a second line.
+DATA_UPLOAD_MAX_MEMORY_SIZE = limits.REQUEST_BODY_MAX_BYTES
+DATA_UPLOAD_MAX_NUMBER_FIELDS = limits.REQUEST_FIELDS_MAX
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -6,7 +6,7 @@ from typing import Any
 
 from zweck.api.errors import ErrorOut
 
-ERROR_STATUSES = frozenset({400, 401, 403, 404, 409, 422})
+ERROR_STATUSES = frozenset({400, 401, 403, 404, 409, 413, 422})
 
 
 def answers(schema: Any, status: int = 200) -> dict[Any, Any]:

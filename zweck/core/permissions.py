@@ -30,6 +30,12 @@ class Permission(StrEnum):
     # Reading the sign-in and security log: the staff's IP addresses and devices (owner only).
     SECURITY_LOG_VIEW = "security_log.view"
     TOKEN_USE = "token.use"
+    # Downloading contacts in bulk (CSV through the pages or the API).
+    CONTACT_EXPORT = "contact.export"
+    # Changing or deleting activities someone else owns.
+    ACTIVITY_MANAGE_ALL = "activity.manage_all"
+    # Seeing outgoing email that is waiting or failed, and sending it again.
+    MAIL_MANAGE = "mail.manage"
 
 
 class Role(models.TextChoices):
@@ -51,7 +57,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.OWNER: _EVERYTHING,
     Role.ADMIN: _EVERYTHING - {P.WORKSPACE_MANAGE, P.SECURITY_LOG_VIEW},
     Role.SALES: _READ
-    | {P.CRM_CHANGE, P.CRM_DELETE, P.ACTIVITY_CHANGE, P.DEAL_CHANGE, P.DEAL_DELETE, P.REPORT_VIEW},
+    | {
+        P.CRM_CHANGE,
+        P.CRM_DELETE,
+        P.CONTACT_EXPORT,
+        P.ACTIVITY_CHANGE,
+        P.DEAL_CHANGE,
+        P.DEAL_DELETE,
+        P.REPORT_VIEW,
+    },
     Role.SERVICE: _READ | {P.ACTIVITY_CHANGE},
     Role.ACCOUNTING: _READ | {P.REPORT_VIEW},
     Role.MARKETING: _READ | {P.ACTIVITY_CHANGE},
@@ -82,6 +96,9 @@ PERMISSION_LABELS: dict[Permission, Promise] = {
     P.MEMBER_MANAGE: _("Manage members"),
     P.WORKSPACE_MANAGE: _("Manage the workspace"),
     P.TOKEN_USE: _("Use the API"),
+    P.CONTACT_EXPORT: _("Export contacts in bulk"),
+    P.ACTIVITY_MANAGE_ALL: _("Change and delete other people's activities"),
+    P.MAIL_MANAGE: _("See and resend outgoing email"),
     P.SECURITY_LOG_VIEW: _("See the security log"),
 }
 

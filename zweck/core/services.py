@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sized
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from zweck.core.models import WorkspaceScopedModel
 from zweck.core.register import uncollected_fields
@@ -111,3 +112,16 @@ def require_same_workspace(actor: Actor, **related: models.Model | None) -> None
             errors[name] = _("No such object.")
     if errors:
         raise ValidationError(errors)
+
+
+def require_at_most(field: str, items: Sized, limit: int) -> None:
+    """Refuse a collection longer than its limit (``zweck.core.limits``), on the field that
+    carries it, before anything of it is written."""
+    if len(items) > limit:
+        raise ValidationError(
+            {
+                field: ngettext("Enter at most %(limit)d entry.", "Enter at most %(limit)d entries.", limit)
+                % {"limit": limit}
+            },
+            code="too_many",
+        )

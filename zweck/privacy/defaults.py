@@ -245,6 +245,17 @@ RETENTION_PRESETS: dict[str, RetentionPreset] = {
             "gesetzliche Frist.",
         ),
         RetentionPreset(
+            key="outgoing_mail",
+            name_en="Outgoing email",
+            name_de="Ausgehende E-Mails",
+            counts_from=RetentionEvent.RECORD_CREATED,
+            days=30,
+            legal_source_en="Company policy: long enough to see that a message was delivered or to "
+            "send it again, short enough to keep little; not a statutory period.",
+            legal_source_de="Unternehmensrichtlinie: lang genug, um die Zustellung einer Nachricht zu "
+            "prüfen oder sie erneut zu senden, kurz genug, um wenig aufzubewahren; keine gesetzliche Frist.",
+        ),
+        RetentionPreset(
             key="session",
             name_en="Sign-in sessions",
             name_de="Anmeldesitzungen",

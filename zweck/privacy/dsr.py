@@ -233,6 +233,7 @@ def dsr_extend(
     locked.extension_reason = reason.strip()
     locked.extension_notified_at = timezone.now()
     email_after_commit(
+        workspace_id=actor.workspace_id,
         to=locked.requester_email,
         subject=_("Your request: we need more time"),
         body=_(

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -25,6 +23,7 @@ from zweck.core.permissions import Permission
 from zweck.core.register import ModelDeclaration
 from zweck.core.scoping import Purpose
 from zweck.core.services import save_scoped
+from zweck.outbox.services import mail_queue
 from zweck.privacy.models import DataSubjectRequest, ProcessingActivity, Recipient, RecipientNotification
 from zweck.privacy.request_models import NotificationStatus
 
@@ -125,12 +124,8 @@ def recipient_notification_confirm(
     return locked
 
 
-def email_after_commit(*, to: str, subject: str, body: str) -> None:
-    """Send one email once the surrounding transaction has committed."""
-    if not to:
-        return
-
-    def send() -> None:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
-
-    transaction.on_commit(send)
+def email_after_commit(*, to: str, subject: str, body: str, workspace_id: int | None = None) -> None:
+    """Send one email once the surrounding transaction has committed: it is stored in the
+    outbox inside the transaction (a rolled-back change sends nothing) and the worker sends it,
+    retrying through an SMTP outage. ``workspace_id`` files it under its workspace for staff."""
+    mail_queue(to=to, subject=subject, body=body, workspace_id=workspace_id)

@@ -50,6 +50,7 @@ from zweck.accounts.models import Membership, User, Workspace
 from zweck.accounts.services import workspace_contract_end_set
 from zweck.audit.services import audit_record, audit_record_operator
 from zweck.core.permissions import Permission, Role
+from zweck.outbox.services import mail_queue
 from zweck.privacy import labels
 from zweck.privacy.erasure import keyed_digest
 from zweck.privacy.models import DeletionWarning, WorkspaceTombstone
@@ -267,8 +268,16 @@ def workspace_warn(*, workspace: Workspace, today: date) -> DeletionWarning | No
         instance=warning,
         changed_fields=["days_before"],
     )
+    # Through the outbox: the warning row and its mail commit together, and an SMTP outage
+    # delays the mail (the worker retries it) instead of undoing the warning.
     for message in messages:
-        message.send()
+        mail_queue(
+            to=message.to,
+            subject=str(message.subject),
+            body=str(message.body),
+            from_email=message.from_email,
+            workspace_id=locked.pk,
+        )
     return warning
 
 

@@ -127,6 +127,7 @@ def portal_request_submit(
     )
     link = base_url + reverse("public:request_verify", args=[_token(request, _SALT_VERIFY)])
     email_after_commit(
+        workspace_id=workspace.pk,
         to=email,
         subject=_("Please confirm your privacy request"),
         body=_(

@@ -201,6 +201,7 @@ def person_restriction_lift(
     identifiers = identifiers_of(workspace_id=actor.workspace_id, person_ids=restricted)
     for address in identifiers.emails:
         email_after_commit(
+            workspace_id=actor.workspace_id,
             to=address,
             subject=_("The restriction of processing of your data ends"),
             body=_(

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from ninja import Field, Schema
 
 from zweck.api.schemas.base import FilterSchema, InputSchema, Moment, ObjectId, Text, length, partial
+from zweck.core import limits
 from zweck.crm.choices import ActivityKind
 from zweck.crm.models import Activity
 
@@ -27,7 +28,7 @@ class ActivityIn(InputSchema):
     owner_id: ObjectId | None = None
     organization_id: ObjectId | None = None
     deal_id: ObjectId | None = None
-    participant_ids: list[ObjectId] = Field(default_factory=list)
+    participant_ids: list[ObjectId] = Field(default_factory=list, max_length=limits.PARTICIPANTS_PER_ACTIVITY)
 
 
 if TYPE_CHECKING:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from ninja import Field, Schema
 
 from zweck.api.schemas.base import FilterSchema, InputSchema, ObjectId, Text, length, partial
+from zweck.core import limits
 from zweck.crm.choices import DealStatus
 from zweck.crm.models import Deal, PipelineStage
 
@@ -26,7 +27,7 @@ class DealIn(InputSchema):
         None, ge=0, le=100, description="Percent; the stage's default if left out."
     )
     owner_id: ObjectId | None = None
-    contact_ids: list[ObjectId] = Field(default_factory=list)
+    contact_ids: list[ObjectId] = Field(default_factory=list, max_length=limits.CONTACTS_PER_DEAL)
 
 
 if TYPE_CHECKING:

@@ -9,6 +9,7 @@ from ninja import Field, Schema
 from pydantic import AfterValidator
 
 from zweck.api.schemas.base import FilterSchema, InputSchema, ObjectId, Text, length, partial, plain_text
+from zweck.core import limits
 from zweck.crm.choices import AddressKind, RelationshipType
 from zweck.crm.models import Organization, OrganizationAddress, Tag
 
@@ -42,8 +43,8 @@ class OrganizationIn(InputSchema):
     email: Text = Field("", max_length=length(Organization, "email"))
     phone: Text = Field("", max_length=length(Organization, "phone"))
     relationship_types: list[RelationshipType] = Field(default_factory=list)
-    tags: list[TagName] = Field(default_factory=list)
-    addresses: list[AddressIn] = Field(default_factory=list)
+    tags: list[TagName] = Field(default_factory=list, max_length=limits.TAGS_PER_ORGANIZATION)
+    addresses: list[AddressIn] = Field(default_factory=list, max_length=limits.ADDRESSES_PER_ORGANIZATION)
     owner_id: ObjectId | None = Field(None, description="A member of the workspace.")
     notes: Text = ""
 

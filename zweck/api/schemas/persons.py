@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from ninja import Field, Schema
 
 from zweck.api.schemas.base import FilterSchema, InputSchema, Moment, ObjectId, Text, length, partial
+from zweck.core import limits
 from zweck.crm.choices import ContactLabel, DataSource, SubjectCategory
 from zweck.crm.models import OrganizationMembership, Person, PersonEmail, PersonPhone
 
@@ -64,9 +65,11 @@ class PersonIn(InputSchema):
     source_note: Text = Field("", max_length=length(Person, "source_note"))
     owner_id: ObjectId | None = Field(None, description="A member of the workspace.")
     notes: Text = ""
-    emails: list[EmailIn] = Field(default_factory=list)
-    phones: list[PhoneIn] = Field(default_factory=list)
-    organizations: list[MembershipIn] = Field(default_factory=list)
+    emails: list[EmailIn] = Field(default_factory=list, max_length=limits.EMAILS_PER_PERSON)
+    phones: list[PhoneIn] = Field(default_factory=list, max_length=limits.PHONES_PER_PERSON)
+    organizations: list[MembershipIn] = Field(
+        default_factory=list, max_length=limits.ORGANIZATIONS_PER_PERSON
+    )
 
 
 if TYPE_CHECKING:

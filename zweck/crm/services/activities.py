@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from zweck.accounts.actors import Actor
 from zweck.audit.services import audit_record
+from zweck.core import limits
 from zweck.core.permissions import Permission
 from zweck.core.scoping import require_usable
-from zweck.core.services import apply_changes, require_same_workspace, save_scoped
+from zweck.core.services import apply_changes, require_at_most, require_same_workspace, save_scoped
 from zweck.crm.models import Activity, ActivityParticipant, Person
 from zweck.crm.services.persons import _check_owner
 
@@ -33,6 +34,7 @@ ACTIVITY_FIELDS = (
 
 def _participants(actor: Actor, participants: Sequence[Person]) -> list[Person]:
     unique = list({person.pk: person for person in participants}.values())
+    require_at_most("participants", unique, limits.PARTICIPANTS_PER_ACTIVITY)
     require_same_workspace(actor, **{f"participants.{i}": person for i, person in enumerate(unique)})
     return unique
 

@@ -14,9 +14,10 @@ from django.utils.translation import gettext_noop
 
 from zweck.accounts.actors import Actor
 from zweck.audit.services import audit_record
+from zweck.core import limits
 from zweck.core.permissions import Permission
 from zweck.core.scoping import require_usable
-from zweck.core.services import apply_changes, require_same_workspace, save_scoped
+from zweck.core.services import apply_changes, require_at_most, require_same_workspace, save_scoped
 from zweck.crm.choices import DealStatus
 from zweck.crm.models import Deal, DealContact, Organization, Person, PipelineStage
 from zweck.crm.services.persons import _check_owner
@@ -140,6 +141,7 @@ def pipeline_stage_delete(*, actor: Actor, stage: PipelineStage) -> None:
 
 def _set_contacts(actor: Actor, deal: Deal, contacts: Sequence[Person]) -> None:
     unique = list({person.pk: person for person in contacts}.values())
+    require_at_most("contacts", unique, limits.CONTACTS_PER_DEAL)
     require_same_workspace(actor, **{f"contacts.{i}": person for i, person in enumerate(unique)})
     # Purpose limitation: a new contact must belong to a group the deal's purposes apply to.
     linked = set(deal.contact_links.values_list("person_id", flat=True)) if deal.pk else set()

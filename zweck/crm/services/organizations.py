@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from zweck.accounts.actors import Actor
 from zweck.audit.services import audit_record
+from zweck.core import limits
 from zweck.core.permissions import Permission
-from zweck.core.services import apply_changes, require_same_workspace, save_scoped
+from zweck.core.services import apply_changes, require_at_most, require_same_workspace, save_scoped
 from zweck.crm import search_text
 from zweck.crm.choices import AddressKind
 from zweck.crm.models import Organization, OrganizationAddress, Person, Tag
@@ -71,12 +72,14 @@ def _refresh_search_text(organization: Organization) -> None:
 
 def _set_tags(actor: Actor, organization: Organization, names: Sequence[str]) -> None:
     wanted = sorted({name.strip() for name in names if name.strip()})
+    require_at_most("tags", wanted, limits.TAGS_PER_ORGANIZATION)
     existing = {tag.name: tag for tag in Tag.objects.in_workspace(actor.workspace_id).filter(name__in=wanted)}
     tags = [existing.get(name) or save_scoped(Tag(name=name), actor=actor) for name in wanted]
     organization.tags.set(tags)
 
 
 def _set_addresses(actor: Actor, organization: Organization, addresses: Sequence[AddressInput]) -> None:
+    require_at_most("addresses", addresses, limits.ADDRESSES_PER_ORGANIZATION)
     organization.addresses.all().delete()
     for item in addresses:
         save_scoped(

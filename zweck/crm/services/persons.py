@@ -14,8 +14,15 @@ from email_validator import EmailNotValidError, validate_email
 from zweck.accounts.actors import Actor
 from zweck.accounts.models import User
 from zweck.audit.services import audit_record
+from zweck.core import limits
 from zweck.core.permissions import Permission
-from zweck.core.services import apply_changes, refuse_uncollected, require_same_workspace, save_scoped
+from zweck.core.services import (
+    apply_changes,
+    refuse_uncollected,
+    require_at_most,
+    require_same_workspace,
+    save_scoped,
+)
 from zweck.crm import search, search_text
 from zweck.crm.choices import ContactLabel
 from zweck.crm.models import (
@@ -76,6 +83,7 @@ def normalize_email(value: str) -> str:
 
 
 def _clean_emails(emails: Sequence[EmailInput]) -> list[EmailInput]:
+    require_at_most("emails", emails, limits.EMAILS_PER_PERSON)
     cleaned, seen, errors = [], set(), []
     for index, item in enumerate(emails):
         try:
@@ -93,6 +101,7 @@ def _clean_emails(emails: Sequence[EmailInput]) -> list[EmailInput]:
 
 
 def _clean_phones(phones: Sequence[PhoneInput]) -> list[PhoneInput]:
+    require_at_most("phones", phones, limits.PHONES_PER_PERSON)
     cleaned, seen, errors = [], set(), []
     for index, item in enumerate(phones):
         try:
@@ -176,6 +185,7 @@ def _replace_phones(actor: Actor, person: Person, phones: list[PhoneInput]) -> N
 
 
 def _replace_memberships(actor: Actor, person: Person, memberships: Sequence[MembershipInput]) -> None:
+    require_at_most("organizations", memberships, limits.ORGANIZATIONS_PER_PERSON)
     require_same_workspace(actor, **{f"organizations.{i}": m.organization for i, m in enumerate(memberships)})
     person.memberships.all().delete()
     seen: set[int] = set()

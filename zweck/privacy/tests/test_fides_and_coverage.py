@@ -63,6 +63,7 @@ def test_coverage_is_empty_for_the_shipped_defaults(installed: Actor) -> None:
         "accounts.Workspace.dpo_email",
         "crm.Organization.email",
         "crm.PersonEmail.email",
+        "outbox.OutgoingMail.recipients",
         "privacy.DataSubjectRequest.requester_email",
     )
 

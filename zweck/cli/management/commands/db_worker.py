@@ -3,7 +3,8 @@
 The worker of ``django_tasks_db`` runs queued tasks (emails, exports); this command adds the
 clock Django's task framework lacks: a thread that every minute asks ``nightly_schedule``
 whether the nightly maintenance (retention sweep, ended holds) is due, and enqueues it once
-per day for the workers to run. ``--batch`` checks the schedule once, then runs what is queued.
+per day for the workers to run, and asks ``outbox_schedule`` whether outgoing mail is due
+for another attempt. ``--batch`` checks the schedule once, then runs what is queued.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from django.db import close_old_connections
 from django_tasks_db.management.commands.db_worker import Command as WorkerCommand
 
+from zweck.outbox.tasks import outbox_schedule
 from zweck.privacy.tasks import nightly_schedule
 
 logger = logging.getLogger(__name__)
@@ -26,6 +28,8 @@ def _keep_schedule(backend: str, stop: threading.Event) -> None:
         try:
             if nightly_schedule(backend=backend):
                 logger.info("Nightly maintenance enqueued.")
+            # Mail whose last attempt failed is tried again once its pause has passed.
+            outbox_schedule(backend=backend)
         except Exception:
             logger.exception("Could not check the nightly schedule.")
         finally:
@@ -43,6 +47,7 @@ class Command(WorkerCommand):
         backend = options["backend_name"]
         if options["batch"]:
             nightly_schedule(backend=backend)
+            outbox_schedule(backend=backend)
             super().handle(*args, **options)
             return
         stop = threading.Event()
