@@ -23,8 +23,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.models import ThrottleScope, Workspace
-from zweck.accounts.throttle import TooManyAttempts, keys_for, throttle_hit
+from zweck.accounts.models import ThrottleKey, ThrottleScope, Workspace
+from zweck.accounts.throttle import DEFAULT_LIMITS, TooManyAttempts, keys_for, throttle_hit
 from zweck.privacy import dsr
 from zweck.privacy.models import DataSubjectRequest
 from zweck.privacy.notifications import email_after_commit
@@ -33,6 +33,8 @@ from zweck.privacy.subjects import find_candidates
 
 VERIFY_MAX_AGE = 24 * 60 * 60
 ACCESS_MAX_AGE = 14 * 24 * 60 * 60
+RATE_PER_IP = DEFAULT_LIMITS[(ThrottleScope.PORTAL, ThrottleKey.IP)].attempts
+RATE_PER_ADDRESS = DEFAULT_LIMITS[(ThrottleScope.PORTAL, ThrottleKey.ADDRESS)].attempts
 _SALT_VERIFY = "zweck.privacy.portal.verify"
 _SALT_ACCESS = "zweck.privacy.portal.access"
 
