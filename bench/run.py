@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import secrets
 import subprocess
 import sys
 import time
@@ -21,7 +22,8 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
-BENCH_SECRET = "zweck-benchmark-secret-key-not-for-production-0123456789"
+# A key of this run's own: no key is written in the repository.
+BENCH_SECRET = secrets.token_urlsafe(64)
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -120,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["DATABASE_URL"] = database_url(options)
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
     os.environ.setdefault("ZWECK_SECRET_KEY", BENCH_SECRET)
+    # The benchmark talks plain HTTP to 127.0.0.1; production's redirect to HTTPS is off here.
+    os.environ.setdefault("ZWECK_SSL_REDIRECT", "false")
     os.environ.setdefault("ZWECK_DATA_DIR", str(REPO / "var"))
     sys.path.insert(0, str(REPO))
     if options.database == "postgres":

@@ -7,6 +7,7 @@ that name). Settings modules import these helpers; nothing else reads ``os.envir
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -56,6 +57,17 @@ def listing(name: str, default: list[str] | None = None) -> list[str]:
     if not value:
         return list(default or [])
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def networks(name: str) -> list[str]:
+    """A comma-separated list of IP addresses or networks (``10.0.0.1, 192.168.0.0/24``)."""
+    entries = listing(name)
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError as error:
+            raise ConfigurationError(f"{PREFIX}{name}: {entry!r} is not an IP address or network.") from error
+    return entries
 
 
 def database_url() -> str | None:

@@ -116,6 +116,7 @@ ORDER = [
     "api.person_list",
     "api.person_detail",
     "api.person_create",
+    "security.login_flood",
     "privacy.access_export",
     "privacy.erasure",
     "import.csv",

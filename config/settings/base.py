@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from config import env
@@ -14,7 +15,9 @@ from zweck.core import limits
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATA_DIR = env.data_directory()
 
-SECRET_KEY = env.text("SECRET_KEY") or "zweck-insecure-development-key-change-me-0123456789"
+# No key ships with Zweck: production requires ZWECK_SECRET_KEY, the development settings make
+# one per installation in the data directory, the tests one per run.
+SECRET_KEY = env.text("SECRET_KEY") or ""
 DEBUG = env.flag("DEBUG", default=False)
 ALLOWED_HOSTS = env.listing("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.listing("CSRF_TRUSTED_ORIGINS")
@@ -28,6 +31,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_htmx",
+    # Only for its templates and static files: the API documentation is served from here.
+    "ninja",
     # Before the task app: its ``db_worker`` command is Zweck's, which also keeps the schedule.
     "zweck.cli",
     "django_tasks_db",
@@ -42,7 +47,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: settles the client's address (and drops forwarding headers of untrusted peers)
+    # before anything reads it, HTTPS detection included.
+    "zweck.core.clients.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "zweck.core.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -52,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "zweck.web.sessions.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "zweck.audit.middleware.RequestContextMiddleware",
@@ -95,15 +106,22 @@ DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's model backend behind the sign-in throttle (zweck.accounts.throttle).
+AUTHENTICATION_BACKENDS = ["zweck.accounts.backends.ThrottledModelBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# NIST SP 800-63B 5.1.1.2: a minimum length, a check against commonly used passwords, no
+# composition rules (so no "must contain a digit", and no rule against digits only either).
+MINIMUM_PASSWORD_LENGTH = 12
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": MINIMUM_PASSWORD_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/app/login/"
 LOGIN_REDIRECT_URL = "/app/"
@@ -151,9 +169,38 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = limits.REQUEST_BODY_MAX_BYTES
 DATA_UPLOAD_MAX_NUMBER_FIELDS = limits.REQUEST_FIELDS_MAX
 
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# The ceiling of every workspace's session limits (zweck.web.sessions): one day.
+SESSION_COOKIE_AGE = 24 * 60 * 60
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Django's own Content-Security-Policy: everything from this origin only, no inline script or
+# style (templates link static files), no plugins, no framing, forms post only here.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    # Pico draws its form controls' icons as data: SVGs.
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# No page needs a camera, a microphone, a location or payment (zweck.core.headers).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), interest-cohort=(), browsing-topics=()"
+)
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+# Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (zweck.core.clients); nobody's
+# by default, so the connection's address is the client's.
+ZWECK_TRUSTED_PROXIES = env.networks("TRUSTED_PROXIES")
 
 # Personal values never reach the logs: the audit trail stores ids and field names,
 # and the log formatter below writes only what the code passes it explicitly.

@@ -1,12 +1,16 @@
 """Settings for the test suite. The database comes from DATABASE_URL (SQLite by default)."""
 
+import secrets
+
 from config import env
 from config.settings.base import *  # noqa: F403
 from config.settings.base import DATABASES
 
 DEBUG = False
 ZWECK_PUBLIC_URL = "https://crm.example.com"
-SECRET_KEY = "zweck-test-secret-key-not-for-production-0123456789abcdef"
+# A fresh key for every test run: no key is written in the repository.
+SECRET_KEY = env.text("SECRET_KEY") or secrets.token_urlsafe(64)
+# A fast hasher keeps the tests quick; deployments hash with Argon2 (base settings).
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {
     "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"},

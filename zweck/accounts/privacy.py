@@ -61,6 +61,8 @@ register.declare(
         "contract_status": NOT_PERSONAL,
         "contract_ends_on": NOT_PERSONAL,
         "deletion_grace_days": NOT_PERSONAL,
+        "session_idle_minutes": NOT_PERSONAL,
+        "session_lifetime_hours": NOT_PERSONAL,
         "created_at": NOT_PERSONAL,
     },
     activities=("account_administration",),
@@ -116,6 +118,23 @@ register.declare(
         "user_agent": Personal("user.device"),
         "detail": NOT_PERSONAL,
         "account_digest": Personal("user.unique_id.pseudonymous"),
+    },
+    activities=("security_logging",),
+    retention="security_log",
+)
+register.declare(
+    accounts.AttemptCounter,
+    subject_kind=STAFF,
+    # The digest of an entered account name or address, or of a client's IP address: a
+    # pseudonym of whoever it belongs to. Rows live for the window or the lock, then go.
+    fields={
+        "id": NOT_PERSONAL,
+        "scope": NOT_PERSONAL,
+        "key_kind": NOT_PERSONAL,
+        "key_digest": Personal("user.unique_id.pseudonymous"),
+        "attempts": NOT_PERSONAL,
+        "window_started_at": NOT_PERSONAL,
+        "locked_until": NOT_PERSONAL,
     },
     activities=("security_logging",),
     retention="security_log",

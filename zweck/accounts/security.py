@@ -8,8 +8,8 @@ Invariants:
 - nothing entered is stored in clear: no password, no user name, no query string. An address
   no account has is kept as a keyed digest (HMAC with the installation's secret key), which
   tells repeated attempts on one name apart and cannot be turned back into the name;
-- the user agent is cut to the column's length; the IP address is the peer's, as the audit
-  trail records it.
+- the user agent is cut to the column's length; the IP address is the client's as
+  ``zweck.core.clients`` decides it (a forwarding header only from a trusted proxy).
 
 Sign-in, failed sign-in and sign-out come from Django's authentication signals, so every way
 of signing in (the staff pages, the operators' admin) is logged by one receiver.
@@ -29,7 +29,7 @@ from django.utils.crypto import salted_hmac
 
 from zweck.accounts.actors import Actor, MissingPermission
 from zweck.accounts.models import Membership, SecurityChannel, SecurityEvent, SecurityEventKind, User
-from zweck.audit.middleware import client_ip
+from zweck.core.clients import client_address
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def client_of(request: HttpRequest | None) -> Client:
     agent = str(request.META.get("HTTP_USER_AGENT", ""))
     # PostgreSQL refuses NUL in text; a header with one is written without it.
     agent = agent.replace("\x00", "")[:USER_AGENT_LENGTH]
-    return Client(ip_address=client_ip(request), user_agent=agent, channel=channel)
+    return Client(ip_address=client_address(request), user_agent=agent, channel=channel)
 
 
 def account_digest(entered: str) -> str:
@@ -171,6 +171,9 @@ def _signed_out(sender: Any, request: HttpRequest | None = None, user: User | No
 def _sign_in_failed(
     sender: Any, credentials: dict[str, Any] | None = None, request: HttpRequest | None = None, **_: Any
 ) -> None:
+    # A sign-in the throttle refused is not a failure of its own: the lock was logged once.
+    if request is not None and getattr(request, "zweck_sign_in_refusal", None) is not None:
+        return
     # Django has already masked the password in ``credentials``; only the name is read, and
     # only to find the account (or to digest it).
     entered = (credentials or {}).get(User.USERNAME_FIELD) or (credentials or {}).get("username") or ""

@@ -73,3 +73,18 @@ def security_event_list_own(*, actor: Actor) -> QuerySet[SecurityEvent]:
         .select_related("token")
         .order_by("-created_at", "-id")
     )
+
+
+def session_limits_for(*, user: User) -> tuple[int, int]:
+    """How long a session of ``user`` may stay idle and last at all, in seconds: the strictest
+    of the workspaces the user works in (the shipped defaults for a user without one)."""
+    from django.db.models import Min
+
+    from zweck.accounts.models.workspaces import DEFAULT_SESSION_IDLE_MINUTES, DEFAULT_SESSION_LIFETIME_HOURS
+
+    limits = Workspace.objects.filter(memberships__user=user, memberships__is_active=True).aggregate(
+        idle=Min("session_idle_minutes"), lifetime=Min("session_lifetime_hours")
+    )
+    idle = limits["idle"] or DEFAULT_SESSION_IDLE_MINUTES
+    lifetime = limits["lifetime"] or DEFAULT_SESSION_LIFETIME_HOURS
+    return idle * 60, lifetime * 60 * 60

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from datetime import date, datetime, timedelta
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -13,8 +14,24 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.models import ApiToken, Membership, SecurityEventKind, User, Workspace
-from zweck.accounts.security import Client, security_event_record
+from zweck.accounts.models import (
+    ApiToken,
+    Membership,
+    SecurityEventKind,
+    ThrottleKey,
+    ThrottleScope,
+    User,
+    Workspace,
+)
+from zweck.accounts.security import Client, security_account_event, security_event_record
+from zweck.accounts.throttle import (
+    TooManyAttempts,
+    key,
+    keys_for,
+    throttle_count,
+    throttle_refusal,
+    unlock_keys,
+)
 from zweck.audit.services import audit_record
 from zweck.core.permissions import Permission, Role
 
@@ -100,9 +117,93 @@ def workspace_contract_end_set(
 
 @transaction.atomic
 def user_create(*, email: str, password: str | None, full_name: str = "", language: str = "en") -> User:
-    """Create a login. Passwords are hashed with Argon2."""
+    """Create a login. The password must pass the installation's password rules (at least 12
+    characters, not a common password; NIST SP 800-63B 5.1.1.2) and is hashed with Argon2;
+    ``None`` makes a login without a usable password (set later through a reset)."""
+    if password is not None:
+        try:
+            validate_password(password, User(email=email, full_name=full_name))
+        except ValidationError as error:
+            raise ValidationError({"password": error.messages}) from error
     user = User.objects.create_user(email=email, password=password, full_name=full_name, language=language)
     return user
+
+
+@transaction.atomic
+def user_change_password(*, user: User, new_password: str, client: Client | None = None) -> User:
+    """Give ``user`` a new password (checked by the password rules). Every other session of the
+    user ends with it (Django's session hash), and the change is logged and audited."""
+    try:
+        validate_password(new_password, user)
+    except ValidationError as error:
+        raise ValidationError({"new_password": error.messages}) from error
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    security_account_event(kind=SecurityEventKind.PASSWORD_CHANGED, client=client or Client(), user=user)
+    memberships = Membership.objects.select_related("workspace", "user").filter(user=user, is_active=True)
+    for membership in memberships:
+        audit_record(
+            actor=Actor.for_membership(membership),
+            action="user.password_change",
+            instance=user,
+            changed_fields=["password"],
+        )
+    return user
+
+
+@transaction.atomic
+def sign_in_unlock(*, actor: Actor, user: User, client: Client | None = None) -> bool:
+    """Lift the sign-in lock of a member of the actor's workspace (and the counters of their
+    address for password resets). True when there was something to lift."""
+    actor.require(Permission.MEMBER_MANAGE)
+    if not Membership.objects.filter(workspace_id=actor.workspace_id, user=user).exists():
+        raise User.DoesNotExist
+    removed = unlock_keys([key(ThrottleKey.ACCOUNT, user.email), key(ThrottleKey.ADDRESS, user.email)])
+    if removed:
+        security_event_record(
+            kind=SecurityEventKind.ACCOUNT_UNLOCKED,
+            client=client or Client(),
+            user=user,
+            workspace_id=actor.workspace_id,
+        )
+        audit_record(actor=actor, action="user.unlock", instance=user)
+    return bool(removed)
+
+
+@transaction.atomic
+def sign_in_unlock_operator(*, email: str | None = None, ip_address: str | None = None) -> int:
+    """The operator lifts the locks of an account name (sign-in, password reset) or of a client
+    IP address (sign-in, API tokens, password reset, portal), as ``zweck unlock`` does. Returns
+    the counters removed; logged in the account's workspaces (or without one)."""
+    keys = []
+    if email:
+        keys += [key(ThrottleKey.ACCOUNT, email), key(ThrottleKey.ADDRESS, email)]
+    if ip_address:
+        keys.append(key(ThrottleKey.IP, ip_address))
+    removed = unlock_keys(keys)
+    if removed and email:
+        security_account_event(kind=SecurityEventKind.ACCOUNT_UNLOCKED, client=Client(), entered=email)
+    if removed and ip_address:
+        security_event_record(kind=SecurityEventKind.ACCOUNT_UNLOCKED, client=Client(ip_address=ip_address))
+    return removed
+
+
+@transaction.atomic
+def workspace_session_limits_set(*, actor: Actor, idle_minutes: int, lifetime_hours: int) -> Workspace:
+    """How long the workspace's staff sessions last: without activity, and at most."""
+    actor.require(Permission.WORKSPACE_MANAGE)
+    workspace = Workspace.objects.select_for_update().get(pk=actor.workspace_id)
+    workspace.session_idle_minutes = idle_minutes
+    workspace.session_lifetime_hours = lifetime_hours
+    workspace.full_clean()
+    workspace.save(update_fields=["session_idle_minutes", "session_lifetime_hours"])
+    audit_record(
+        actor=actor,
+        action="workspace.update",
+        instance=workspace,
+        changed_fields=["session_idle_minutes", "session_lifetime_hours"],
+    )
+    return workspace
 
 
 @transaction.atomic
@@ -175,11 +276,21 @@ def token_authenticate(*, plain: str, client: Client | None = None) -> Actor | N
 
     A token only works while its user is active and still a member of its workspace. Its first
     use on each day is written to the security log (from ``client``, where the call came from).
+    A client that sent too many unknown tokens is refused (``TooManyAttempts``) before its
+    token is looked up.
     """
+    keys = keys_for(ip=client.ip_address if client else None)
+    refusal = throttle_refusal(ThrottleScope.API_TOKEN, keys)
+    if refusal is not None:
+        raise TooManyAttempts(refusal)
     if not plain.startswith(TOKEN_PREFIX) or len(plain) > 200:
+        throttle_count(ThrottleScope.API_TOKEN, keys)
         return None
     token = ApiToken.objects.select_related("user", "workspace").filter(digest=_digest(plain)).first()
-    if token is None or not token.is_usable or not token.user.is_active:
+    if token is None:
+        throttle_count(ThrottleScope.API_TOKEN, keys)
+        return None
+    if not token.is_usable or not token.user.is_active:
         return None
     membership = (
         Membership.objects.select_related("user", "workspace")

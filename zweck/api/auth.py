@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
 from zweck.accounts.actors import Actor, MissingPermission
 from zweck.accounts.security import client_of
 from zweck.accounts.services import token_authenticate
+from zweck.accounts.throttle import TooManyAttempts
 from zweck.core.permissions import Permission
 
 
@@ -16,10 +18,14 @@ class TokenAuth(HttpBearer):
 
     An unknown, revoked or expired token is unauthenticated (401). A member whose role no
     longer grants API use is known but refused (403), so their client can tell the two apart.
+    A client that sent too many unknown tokens is refused (429) before its token is looked up.
     """
 
     def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
-        actor = token_authenticate(plain=token, client=client_of(request))
+        try:
+            actor = token_authenticate(plain=token, client=client_of(request))
+        except TooManyAttempts as error:
+            raise HttpError(429, error.refusal.message) from error
         if actor is not None and not actor.can(Permission.TOKEN_USE):
             # Known but refused: the refusal is logged with who was refused.
             request.auth = actor  # type: ignore[attr-defined]

@@ -9,8 +9,8 @@ Invariants:
   link it leads to is signed and expires after ``ACCESS_MAX_AGE``;
 - only person records with exactly the verified address are linked to a portal request, so
   no one obtains another person's data by naming them;
-- submissions are rate-limited per client IP and per address (keyed hash, no plain value in
-  the cache).
+- submissions are rate-limited per client IP and per address, counted in the database by
+  ``zweck.accounts.throttle`` (shared by every server process; keyed digests, no plain value).
 """
 
 from __future__ import annotations
@@ -18,15 +18,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core import signing
-from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.models import Workspace
+from zweck.accounts.models import ThrottleKey, ThrottleScope, Workspace
+from zweck.accounts.throttle import DEFAULT_LIMITS, TooManyAttempts, keys_for, throttle_hit
 from zweck.privacy import dsr
-from zweck.privacy.erasure import keyed_digest
 from zweck.privacy.models import DataSubjectRequest
 from zweck.privacy.notifications import email_after_commit
 from zweck.privacy.request_models import ObjectionScope, RequestChannel, RequestKind, VerificationState
@@ -34,9 +33,8 @@ from zweck.privacy.subjects import find_candidates
 
 VERIFY_MAX_AGE = 24 * 60 * 60
 ACCESS_MAX_AGE = 14 * 24 * 60 * 60
-RATE_WINDOW = 60 * 60
-RATE_PER_IP = 10
-RATE_PER_ADDRESS = 3
+RATE_PER_IP = DEFAULT_LIMITS[(ThrottleScope.PORTAL, ThrottleKey.IP)].attempts
+RATE_PER_ADDRESS = DEFAULT_LIMITS[(ThrottleScope.PORTAL, ThrottleKey.ADDRESS)].attempts
 _SALT_VERIFY = "zweck.privacy.portal.verify"
 _SALT_ACCESS = "zweck.privacy.portal.access"
 
@@ -74,20 +72,13 @@ def _load(token: str, salt: str, max_age: int) -> DataSubjectRequest:
     return found
 
 
-def _count(key: str) -> int:
-    cache.add(key, 0, RATE_WINDOW)
-    try:
-        return cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, RATE_WINDOW)
-        return 1
-
-
 def _check_rate(client_ip: str, email: str) -> None:
-    over_ip = _count(f"zweck:portal:ip:{keyed_digest('ip', client_ip)}") > RATE_PER_IP
-    over_address = _count(f"zweck:portal:address:{keyed_digest('email', email)}") > RATE_PER_ADDRESS
-    if over_ip or over_address:
-        raise RateLimited(_("Too many requests. Please try again in an hour."))
+    """Count the submission for the client and the address; refuse beyond the portal's limits
+    (``zweck.accounts.throttle``: 10 an hour per client IP, 3 an hour per address)."""
+    try:
+        throttle_hit(ThrottleScope.PORTAL, keys_for(address=email, ip=client_ip))
+    except TooManyAttempts as error:
+        raise RateLimited(error.refusal.message) from error
 
 
 @dataclass(frozen=True)
@@ -110,7 +101,7 @@ def portal_request_submit(
     """Receive a request from the portal and send the verification link to ``email``. Returns
     nothing: the answer must not depend on whether the address is known."""
     email = email.strip().lower()
-    _check_rate(client_ip or "unknown", email)
+    _check_rate(client_ip, email)
     if kind not in RequestKind.values:
         raise PortalError(_("Choose a right."))
     if kind == RequestKind.OBJECTION and objection_scope not in ObjectionScope.values:

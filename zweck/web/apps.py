@@ -6,3 +6,8 @@ class WebConfig(AppConfig):
     name = "zweck.web"
     label = "web"
     verbose_name = _("Web")
+
+    def ready(self) -> None:
+        from zweck.web.sessions import connect_signals
+
+        connect_signals()

@@ -16,6 +16,9 @@ class SecurityEventKind(models.TextChoices):
     PASSWORD_RESET_COMPLETED = "password_reset_completed", _("Password reset completed")
     TOKEN_USED = "token_used", _("API token used")
     PERMISSION_DENIED = "permission_denied", _("Permission denied")
+    ACCOUNT_LOCKED = "account_locked", _("Locked after too many failed attempts")
+    ACCOUNT_UNLOCKED = "account_unlocked", _("Unlocked")
+    PASSWORD_CHANGED = "password_changed", _("Password changed")
 
 
 class SecurityChannel(models.TextChoices):

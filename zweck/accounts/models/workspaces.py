@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +16,11 @@ from zweck.core.scoping import WorkspaceManager
 # promises deletion 30 days after the contract ends); the operator may agree another period.
 DEFAULT_DELETION_GRACE_DAYS = 30
 MAXIMUM_DELETION_GRACE_DAYS = 365
+# Sessions of the staff pages end after this many minutes without a request, and this many hours
+# after signing in, whatever happens in between (OWASP ASVS 4.0 V3.3). The installation's cookie
+# lifetime (SESSION_COOKIE_AGE, 24 hours) is the ceiling of both.
+DEFAULT_SESSION_IDLE_MINUTES = 30
+DEFAULT_SESSION_LIFETIME_HOURS = 8
 
 
 class ContractStatus(models.TextChoices):
@@ -112,6 +117,18 @@ class Workspace(models.Model):
         validators=[MaxValueValidator(MAXIMUM_DELETION_GRACE_DAYS)],
         help_text=_("After the contract ends, the workspace is deleted when this many days have passed."),
     )
+    session_idle_minutes = models.PositiveSmallIntegerField(
+        _("sign out after inactivity (minutes)"),
+        default=DEFAULT_SESSION_IDLE_MINUTES,
+        validators=[MinValueValidator(5), MaxValueValidator(24 * 60)],
+        help_text=_("A member who makes no request for this long must sign in again (5 to 1440)."),
+    )
+    session_lifetime_hours = models.PositiveSmallIntegerField(
+        _("sign out after (hours)"),
+        default=DEFAULT_SESSION_LIFETIME_HOURS,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+        help_text=_("Every sign-in ends after this many hours, active or not (1 to 24)."),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     class Meta:
@@ -131,6 +148,18 @@ class Workspace(models.Model):
         return self.contract_ends_on + timedelta(days=self.deletion_grace_days)
 
     def clean(self) -> None:
+        if (
+            self.session_idle_minutes is not None
+            and self.session_lifetime_hours is not None
+            and self.session_idle_minutes > self.session_lifetime_hours * 60
+        ):
+            raise ValidationError(
+                {
+                    "session_idle_minutes": _(
+                        "The time without activity cannot be longer than the whole session."
+                    )
+                }
+            )
         if self.federal_state and self.country != "DE":
             raise ValidationError(
                 {"federal_state": _("A federal state can only be chosen for a workspace in Germany.")}

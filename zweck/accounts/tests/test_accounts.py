@@ -109,6 +109,12 @@ def test_production_settings_refuse_to_start_without_a_secret_key() -> None:
     assert result.returncode != 0
     assert "ZWECK_SECRET_KEY must be set" in result.stderr
     short = _settings_import({"ZWECK_SECRET_KEY": "short"})
-    assert "at least 32 characters" in short.stderr
-    ok = _settings_import({"ZWECK_SECRET_KEY": "x" * 50})
+    assert "at least 50 random characters" in short.stderr
+    monotonous = _settings_import({"ZWECK_SECRET_KEY": "x" * 60})
+    assert "at least 50 random characters" in monotonous.stderr
+    known = _settings_import({"ZWECK_SECRET_KEY": "zweck-insecure-development-key-change-me-0123456789"})
+    assert "published example key" in known.stderr
+    django_default = _settings_import({"ZWECK_SECRET_KEY": "django-insecure-" + "a1b2c3d4e5" * 6})
+    assert "published example key" in django_default.stderr
+    ok = _settings_import({"ZWECK_SECRET_KEY": "q8Vd3kP0zLr7Wm2Nx5Tb9Hc4Jf6Gs1Ya" * 2})
     assert ok.returncode == 0, ok.stderr

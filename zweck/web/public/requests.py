@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zweck.accounts.models import Workspace
+from zweck.core.clients import client_address
 from zweck.privacy import portal
 from zweck.privacy.exports import formats_of, media_type
 from zweck.privacy.request_models import ObjectionScope, RequestKind
@@ -71,7 +72,7 @@ def request_form(request: HttpRequest, kind: str) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 details=form.cleaned_data["details"],
                 objection_scope=form.cleaned_data["objection_scope"],
-                client_ip=request.META.get("REMOTE_ADDR", ""),
+                client_ip=client_address(request) or "",
                 base_url=request.build_absolute_uri("/").rstrip("/"),
             )
         except portal.RateLimited as error:

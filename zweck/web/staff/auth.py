@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.translation import check_for_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from zweck.accounts.models import SecurityEventKind, User
+from zweck.accounts.backends import REFUSAL_ATTRIBUTE
+from zweck.accounts.models import SecurityEventKind, ThrottleScope, User
 from zweck.accounts.security import client_of, security_account_event
-from zweck.accounts.services import user_set_language
+from zweck.accounts.services import user_change_password, user_set_language
+from zweck.accounts.throttle import Refusal, TooManyAttempts, keys_for, throttle_hit
+from zweck.core.clients import client_address
 from zweck.web.staff.access import resolve_actor, switch_workspace
 
 
@@ -30,9 +46,32 @@ def _remember_language(response: HttpResponseBase, language: str) -> None:
     )
 
 
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form; a sign-in the throttle refused says why and until when."""
+
+    def refusal(self) -> Refusal | None:
+        return getattr(self.request, REFUSAL_ATTRIBUTE, None) if self.request is not None else None
+
+    def get_invalid_login_error(self) -> ValidationError:
+        refusal = self.refusal()
+        if refusal is not None:
+            return ValidationError(refusal.message, code="throttled")
+        return super().get_invalid_login_error()
+
+
 class LoginView(auth_views.LoginView):
     template_name = "staff/auth/login.html"
     redirect_authenticated_user = True
+    authentication_form = SignInForm
+
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_invalid(form)
+        if isinstance(form, SignInForm) and form.refusal() is not None:
+            refusal = form.refusal()
+            assert refusal is not None
+            response.status_code = 429
+            response["Retry-After"] = str(refusal.retry_after_seconds)
+        return response
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
@@ -54,6 +93,17 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("staff:password_reset_done")
 
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        # Counted for the address and the client whether or not an account has the address, so
+        # the answer tells nothing about which addresses exist.
+        keys = keys_for(address=form.cleaned_data["email"], ip=client_address(self.request))
+        try:
+            throttle_hit(ThrottleScope.PASSWORD_RESET, keys)
+        except TooManyAttempts as error:
+            form.add_error(None, error.refusal.message)
+            response = self.form_invalid(form)
+            response.status_code = 429
+            response["Retry-After"] = str(error.refusal.retry_after_seconds)
+            return response
         response = super().form_valid(form)
         security_account_event(
             kind=SecurityEventKind.PASSWORD_RESET_REQUESTED,
@@ -84,6 +134,31 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "staff/auth/password_reset_complete.html"
+
+
+class ChangePasswordForm(PasswordChangeForm):
+    """The current password, then the new one twice; the rules are the installation's."""
+
+    def save(self, commit: bool = True) -> Any:
+        raise NotImplementedError("PasswordChangeView below saves through user_change_password.")
+
+
+@method_decorator(login_required, name="dispatch")
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Where a signed-in user changes their password (every other session of theirs ends)."""
+
+    template_name = "staff/auth/password_change.html"
+    form_class = ChangePasswordForm
+    success_url = reverse_lazy("staff:dashboard")
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        user = user_change_password(
+            user=form.user, new_password=form.cleaned_data["new_password1"], client=client_of(self.request)
+        )
+        # This session stays signed in; the others end because the password hash changed.
+        update_session_auth_hash(self.request, user)
+        messages.success(self.request, _("Your password was changed. Your other sessions have ended."))
+        return HttpResponseRedirect(str(self.success_url))
 
 
 @require_POST

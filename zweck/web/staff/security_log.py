@@ -3,14 +3,19 @@ their recent entries of the log, the staff privacy notice and the download of th
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.contrib import messages
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from zweck.accounts.models import SecurityEvent, SecurityEventKind
+from zweck.accounts.security import client_of
 from zweck.accounts.selectors import member_list, security_event_list, security_event_list_own
+from zweck.accounts.services import sign_in_unlock
+from zweck.accounts.throttle import locked_accounts
 from zweck.core.permissions import Permission, permission_text
 from zweck.privacy.defaults import STAFF
 from zweck.privacy.documents import notice_document
@@ -64,6 +69,7 @@ def security_log(request: StaffRequest) -> HttpResponse:
     page = paginate(request, events, size=PAGE_SIZE)
     for event in page.object_list:
         event.detail_text = _detail_text(event)
+    locked = locked_accounts(membership.user.email for membership in members) if not request.htmx else {}
     return render_page(
         request,
         list_template(request, "staff/security/log.html"),
@@ -74,8 +80,32 @@ def security_log(request: StaffRequest) -> HttpResponse:
             "user_id": user_id,
             "kinds": SecurityEventKind.choices,
             "members": members,
+            "locked": [
+                {"membership": membership, "until": timezone.localtime(locked[membership.user.email])}
+                for membership in members
+                if membership.user.email in locked
+            ],
         },
     )
+
+
+@require_POST
+@staff_view(Permission.SECURITY_LOG_VIEW, Permission.MEMBER_MANAGE)
+def security_unlock(request: StaffRequest) -> HttpResponse:
+    """The owner lifts a member's sign-in lock."""
+    user_id = request.POST.get("user", "")
+    membership = (
+        member_list(actor=request.actor).filter(user_id=int(user_id)).select_related("user").first()
+        if user_id.isdigit() and len(user_id) < 19
+        else None
+    )
+    if membership is None:
+        raise Http404
+    if sign_in_unlock(actor=request.actor, user=membership.user, client=client_of(request)):
+        messages.success(request, _("%(member)s can sign in again.") % {"member": membership.user})
+    else:
+        messages.info(request, _("%(member)s was not locked.") % {"member": membership.user})
+    return HttpResponseRedirect(reverse("staff:security_log"))
 
 
 @require_GET

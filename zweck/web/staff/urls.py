@@ -33,6 +33,7 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("password-reset/done/", auth.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("password/", auth.PasswordChangeView.as_view(), name="password_change"),
     path("language/", auth.language_switch, name="language"),
     path("workspace/", auth.workspace_switch, name="workspace_switch"),
     path("workspace/contract/", workspace_contract.contract_page, name="workspace_contract"),
@@ -43,6 +44,7 @@ urlpatterns = [
         name="workspace_download_link",
     ),
     path("settings/workspace/", workspace_settings.workspace_settings, name="workspace_settings"),
+    path("settings/sessions/", workspace_settings.session_settings, name="session_settings"),
     path("organizations/", organizations.organization_list, name="organization_list"),
     path("organizations/new/", organizations.organization_create, name="organization_create"),
     path(
@@ -174,6 +176,7 @@ urlpatterns = [
         name="privacy_register_retention_rule_edit",
     ),
     path("security-log/", security_log.security_log, name="security_log"),
+    path("security-log/unlock/", security_log.security_unlock, name="security_unlock"),
     path("my-data/", security_log.my_data, name="my_data"),
     path("my-data/export.json", security_log.my_data_export, name="my_data_export"),
     path("my-data/notice/<slug:lang>/", security_log.my_notice, name="my_notice"),

@@ -14,12 +14,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zweck.accounts.models import Workspace
+from zweck.accounts.services import workspace_session_limits_set
 from zweck.core.permissions import Permission
 from zweck.privacy.controller import CONTROLLER_FIELDS, controller_get, controller_update
 from zweck.privacy.documents import portal_address
 from zweck.web.staff.access import StaffRequest, render_page, staff_view
 from zweck.web.staff.forms import ServiceForm
 from zweck.web.staff.privacy_register_forms import country_choices
+
+SESSION_FIELDS = ("session_idle_minutes", "session_lifetime_hours")
 
 # The page's sections: a heading and the fields under it. A later setting (say, the contract's
 # end) adds its own section here and its field to the service.
@@ -88,5 +91,39 @@ def workspace_settings(request: StaffRequest) -> HttpResponse:
             "portal_url": portal_address(workspace),
             "notices_url": reverse("public:notice_index") + f"?workspace={workspace.slug}",
         },
+        status=422 if form.errors else 200,
+    )
+
+
+class SessionLimitsForm(ServiceForm):
+    """How long the members' sessions last: without activity, and at most."""
+
+    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", model_to_dict(workspace, fields=SESSION_FIELDS))
+        super().__init__(*args, **kwargs)
+        self.fields.update(fields_for_model(Workspace, fields=SESSION_FIELDS))
+
+    def submit(self) -> Workspace | None:
+        return self.call(
+            workspace_session_limits_set,
+            idle_minutes=self.cleaned_data["session_idle_minutes"],
+            lifetime_hours=self.cleaned_data["session_lifetime_hours"],
+        )
+
+
+@staff_view(Permission.WORKSPACE_MANAGE)
+def session_settings(request: StaffRequest) -> HttpResponse:
+    """The owner's settings for sessions: idle timeout and absolute lifetime."""
+    workspace = controller_get(actor=request.actor)
+    form = SessionLimitsForm(request.POST or None, actor=request.actor, workspace=workspace)
+    if request.method == "POST" and form.is_valid() and form.submit() is not None:
+        messages.success(
+            request, _("Session settings saved. Running sessions follow them within five minutes.")
+        )
+        return HttpResponseRedirect(reverse("staff:session_settings"))
+    return render_page(
+        request,
+        "staff/settings/sessions.html",
+        {"form": form},
         status=422 if form.errors else 200,
     )

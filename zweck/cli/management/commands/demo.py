@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from zweck.cli.demo import DEMO_LOGINS, demo_load, demo_workspace
-from zweck.cli.server import serve
+from zweck.cli.server import ExposureRefused, refuse_development_exposure, serve
 from zweck.core.permissions import Role
 from zweck.privacy.retention import nightly_maintenance
 
@@ -38,6 +38,18 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not options["no_serve"]:
+            try:
+                refuse_development_exposure(options["host"])
+            except ExposureRefused as error:
+                raise CommandError(
+                    _(
+                        "The development settings serve on this machine only (127.0.0.1 or ::1), not on "
+                        "%(host)s. To serve to a network, use the production settings: "
+                        "DJANGO_SETTINGS_MODULE=config.settings.production with ZWECK_SECRET_KEY set."
+                    )
+                    % {"host": options["host"]}
+                ) from error
         if connection.vendor != "sqlite" and not options["any_database"]:
             # Demo logins share one printed password: they do not belong in a real database.
             raise CommandError(
