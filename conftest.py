@@ -29,6 +29,19 @@ def _language_of_each_test_is_its_own() -> Iterator[None]:
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _audit_anchors_in_the_tests_own_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Anchors written by a test (the nightly maintenance writes some) go to a file of its own,
+    never to the data directory, and never meet another test's chains."""
+    from django.conf import settings as django_settings
+
+    before = django_settings.ZWECK
+    path = tmp_path_factory.mktemp("audit") / "audit-anchors.jsonl"
+    django_settings.ZWECK = {**before, "AUDIT_ANCHOR_FILE": str(path)}
+    yield
+    django_settings.ZWECK = before
+
+
 @pytest.fixture
 def workspace(db: None) -> Workspace:
     return WorkspaceFactory()

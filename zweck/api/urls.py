@@ -10,6 +10,7 @@ from zweck.api import errors
 from zweck.api.auth import TokenAuth
 from zweck.api.routers import (
     accounts,
+    audit,
     crm_activities,
     crm_bulk,
     crm_deals,
@@ -55,6 +56,7 @@ api.add_router("/activities", crm_activities.router)
 api.add_router("/deals", crm_deals.router)
 api.add_router("/pipeline-stages", crm_pipeline.router)
 api.add_router("/security-events", security.router)
+api.add_router("/audit-events", audit.router)
 
 
 api.add_router("/privacy/register", privacy_register.router)

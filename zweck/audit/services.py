@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import connections, models, router
 
 from zweck.audit import context
-from zweck.audit.models import AuditEvent, AuditEventSubject
+from zweck.audit.models import AuditAnchor, AuditEvent, AuditEventSubject
 
 if TYPE_CHECKING:
     from zweck.accounts.actors import Actor
@@ -30,9 +30,11 @@ def _append(
     object_type: str,
     object_id: str | int,
     changed_fields: Iterable[str],
+    subject_ids: Iterable[int] = (),
+    details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Insert one event; refused outside a transaction, where it could commit without its
-    change (or the change without it)."""
+    """Insert one event at the end of its workspace's chain; refused outside a transaction,
+    where it could commit without its change (or the change without it)."""
     database = router.db_for_write(AuditEvent)
     if not connections[database].in_atomic_block:
         raise AuditOutsideTransactionError(f"audit event {action} written outside a transaction")
@@ -46,8 +48,16 @@ def _append(
         object_id=str(object_id),
         changed_fields=sorted(set(changed_fields)),
         client_ip=request.client_ip,
+        details=details or {},
     )
+    subjects = sorted({int(subject) for subject in subject_ids})
+    event.chain_subjects = subjects  # type: ignore[attr-defined]
     event.save(force_insert=True)
+    if subjects:
+        AuditEventSubject.objects.bulk_create(
+            AuditEventSubject(event=event, workspace_id=workspace_id, subject_id=subject)
+            for subject in subjects
+        )
     return event
 
 
@@ -60,6 +70,7 @@ def audit_record(
     object_id: str | int = "",
     subject_ids: Iterable[int] = (),
     changed_fields: Iterable[str] = (),
+    details: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one audit event for ``actor``'s workspace.
 
@@ -69,21 +80,16 @@ def audit_record(
     if instance is not None:
         object_type = object_type or object_type_of(instance)
         object_id = object_id or instance.pk or ""
-    event = _append(
+    return _append(
         workspace_id=actor.workspace_id,
         actor_id=actor.user_id,
         action=action,
         object_type=object_type,
         object_id=object_id,
         changed_fields=changed_fields,
+        subject_ids=subject_ids,
+        details=details,
     )
-    subjects = sorted({int(subject) for subject in subject_ids})
-    if subjects:
-        AuditEventSubject.objects.bulk_create(
-            AuditEventSubject(event=event, workspace_id=actor.workspace_id, subject_id=subject)
-            for subject in subjects
-        )
-    return event
 
 
 def audit_record_operator(
@@ -108,3 +114,11 @@ def audit_record_operator(
         object_id=object_id,
         changed_fields=changed_fields,
     )
+
+
+def audit_anchor() -> list[AuditAnchor]:
+    """Write the head of every audit chain that moved since its last anchor to the anchor table
+    and to the signed anchor file under the data directory (``zweck.audit.chain``)."""
+    from zweck.audit.chain import anchor_chains
+
+    return anchor_chains()

@@ -2,6 +2,7 @@ from django.urls import path
 
 from zweck.web.staff import (
     activities,
+    audit_log,
     auth,
     dashboard,
     deals,
@@ -177,6 +178,8 @@ urlpatterns = [
     ),
     path("security-log/", security_log.security_log, name="security_log"),
     path("security-log/unlock/", security_log.security_unlock, name="security_unlock"),
+    path("audit/", audit_log.audit_log, name="audit_log"),
+    path("audit/export.csv", audit_log.audit_log_export, name="audit_log_export"),
     path("my-data/", security_log.my_data, name="my_data"),
     path("my-data/export.json", security_log.my_data_export, name="my_data_export"),
     path("my-data/notice/<slug:lang>/", security_log.my_notice, name="my_notice"),
