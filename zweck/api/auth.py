@@ -18,7 +18,7 @@ class TokenAuth(HttpBearer):
 
     An unknown, revoked or expired token is unauthenticated (401). A member whose role no
     longer grants API use is known but refused (403), so their client can tell the two apart.
-    A client that sent too many unknown tokens is refused (429) before its token is looked up.
+    A client that sent too many unknown tokens is refused (429) for each further unknown one.
     """
 
     def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
