@@ -5,7 +5,8 @@ Invariants:
   worker counts together; a counter is changed by single UPDATE statements (no read, then
   write), so concurrent attempts are all counted;
 - a refusal is decided before any expensive work: a locked sign-in is refused before the
-  password is hashed, a locked client before its token is looked up;
+  password is hashed; for API tokens, where the look-up of a digest is cheap, a locked client
+  is refused for each unknown token (a known one cannot be guessed and is served);
 - keys are stored as keyed digests, never in clear; an account name is counted whether or not
   an account has it, so a lock reveals nothing about which addresses exist;
 - what counts: failed sign-ins and unknown tokens (a success clears the account's counter);
