@@ -6,14 +6,12 @@ from django.db.models import QuerySet
 
 from zweck.accounts.actors import Actor
 from zweck.core.permissions import Permission
-from zweck.core.scoping import Purpose
 from zweck.outbox.models import MailStatus, OutgoingMail
 
 
 def mail_list(*, actor: Actor, unsent_only: bool = True) -> QuerySet[OutgoingMail]:
     """The workspace's outgoing mail, newest first: by default only what is pending or failed."""
-    # Read as stored: staff check delivery, they do not use the mail's content for a purpose.
-    mails = OutgoingMail.objects.visible_to(actor, Permission.MAIL_MANAGE, purpose=Purpose.STORAGE)
+    mails = OutgoingMail.objects.visible_to(actor, Permission.MAIL_MANAGE)
     if unsent_only:
         mails = mails.exclude(status=MailStatus.SENT)
     return mails.order_by("-created_at", "-pk")

@@ -139,7 +139,7 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("GET", "/persons", needs(P.CRM_VIEW), foreign_status=200, foreign_count=0),
     Endpoint("POST", "/persons", needs(P.CRM_VIEW, P.CRM_CHANGE), 201, _person_body, foreign_status=422),
     Endpoint("POST", "/persons/import", needs(P.CRM_CHANGE), upload=_import_upload, foreign_status=200),
-    Endpoint("GET", "/persons/export", needs(P.CRM_VIEW), foreign_status=200),
+    Endpoint("GET", "/persons/export", needs(P.CRM_VIEW, P.CONTACT_EXPORT), foreign_status=200),
     Endpoint("GET", "/persons/{person}", needs(P.CRM_VIEW)),
     Endpoint(
         "PATCH", "/persons/{person}", needs(P.CRM_VIEW, P.CRM_CHANGE), body=lambda w: {"position": "CEO"}
@@ -167,12 +167,19 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint(
         "PATCH",
         "/activities/{activity}",
-        needs(P.CRM_VIEW, P.ACTIVITY_CHANGE),
+        needs(P.CRM_VIEW, P.ACTIVITY_CHANGE, P.ACTIVITY_MANAGE_ALL),
         body=lambda w: {"subject": "Zweitgespräch"},
     ),
-    Endpoint("DELETE", "/activities/{activity}", needs(P.CRM_VIEW, P.ACTIVITY_CHANGE), 204),
-    Endpoint("POST", "/activities/{activity}/complete", needs(P.CRM_VIEW, P.ACTIVITY_CHANGE)),
-    Endpoint("POST", "/activities/{activity}/reopen", needs(P.CRM_VIEW, P.ACTIVITY_CHANGE)),
+    # The member calling is not the activity's owner: changing it needs the right to manage all.
+    Endpoint(
+        "DELETE", "/activities/{activity}", needs(P.CRM_VIEW, P.ACTIVITY_CHANGE, P.ACTIVITY_MANAGE_ALL), 204
+    ),
+    Endpoint(
+        "POST", "/activities/{activity}/complete", needs(P.CRM_VIEW, P.ACTIVITY_CHANGE, P.ACTIVITY_MANAGE_ALL)
+    ),
+    Endpoint(
+        "POST", "/activities/{activity}/reopen", needs(P.CRM_VIEW, P.ACTIVITY_CHANGE, P.ACTIVITY_MANAGE_ALL)
+    ),
     # deals (their contacts are persons, hence crm.view)
     Endpoint("GET", "/deals", needs(P.DEAL_VIEW, P.CRM_VIEW), foreign_status=200, foreign_count=0),
     Endpoint(

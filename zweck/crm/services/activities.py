@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.utils import timezone
 
-from zweck.accounts.actors import Actor
+from zweck.accounts.actors import Actor, MissingPermission
 from zweck.audit.services import audit_record
 from zweck.core import limits
 from zweck.core.permissions import Permission
@@ -64,6 +64,20 @@ def _set_participants(actor: Actor, activity: Activity, participants: list[Perso
     )
 
 
+def activity_is_own(actor: Actor, activity: Activity) -> bool:
+    """Whether ``actor`` may change or delete ``activity``: its owner may (its creator while it
+    has no owner), and members whose role may manage everyone's activities."""
+    if actor.can(Permission.ACTIVITY_MANAGE_ALL):
+        return True
+    responsible = activity.owner_id if activity.owner_id is not None else activity.created_by_id
+    return responsible is not None and responsible == actor.user_id
+
+
+def _require_own(actor: Actor, activity: Activity) -> None:
+    if not activity_is_own(actor, activity):
+        raise MissingPermission([Permission.ACTIVITY_MANAGE_ALL])
+
+
 def _subject_ids(activity: Activity) -> list[int]:
     return list(activity.participant_links.values_list("person_id", flat=True))
 
@@ -89,9 +103,11 @@ def activity_create(
 def activity_update(
     *, actor: Actor, activity: Activity, participants: Sequence[Person] | None = None, **changes: object
 ) -> Activity:
-    """Change an activity; a participant list given replaces the stored one."""
+    """Change an activity; a participant list given replaces the stored one. Only its owner
+    (or a role that manages everyone's activities) may."""
     actor.require(Permission.ACTIVITY_CHANGE)
     require_same_workspace(actor, activity=activity)
+    _require_own(actor, activity)
     before_subjects = set(_subject_ids(activity))
     changed = apply_changes(activity, changes, allowed=ACTIVITY_FIELDS)
     require_same_workspace(actor, organization=activity.organization, deal=activity.deal)
@@ -121,14 +137,17 @@ def activity_complete(*, actor: Actor, activity: Activity, done: bool = True) ->
     if (activity.done_at is not None) == done:
         actor.require(Permission.ACTIVITY_CHANGE)
         require_same_workspace(actor, activity=activity)
+        _require_own(actor, activity)
         return activity
     return activity_update(actor=actor, activity=activity, done_at=timezone.now() if done else None)
 
 
 @transaction.atomic
 def activity_delete(*, actor: Actor, activity: Activity) -> None:
+    """Delete an activity: only its owner (or a role that manages everyone's activities) may."""
     actor.require(Permission.ACTIVITY_CHANGE)
     require_same_workspace(actor, activity=activity)
+    _require_own(actor, activity)
     subjects, activity_id = _subject_ids(activity), activity.pk
     activity.delete()
     audit_record(

@@ -98,9 +98,17 @@ def test_export_needs_the_view_permission(owner: Actor) -> None:
     assert not AuditEvent.objects.filter(action="person.export").exists()
 
 
-def test_a_reader_may_export(actor_with_role: object) -> None:
+def test_a_reader_may_not_export(actor_with_role: object) -> None:
+    # Reading contacts one by one is not taking them all away (the contact.export right).
     reader = actor_with_role(Role.READ_ONLY)  # type: ignore[operator]
-    assert exported(reader) == []
+    with pytest.raises(PermissionDenied):
+        exported(reader)
+    assert not AuditEvent.objects.filter(action="person.export").exists()
+
+
+def test_a_seller_may_export(actor_with_role: object) -> None:
+    seller = actor_with_role(Role.SALES)  # type: ignore[operator]
+    assert exported(seller) == []
 
 
 _names = st.text(alphabet="abcdefghijklmnopqrstuvwxyzäöüßéABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÜ' -", min_size=1, max_size=30).map(str.strip).filter(bool)  # fmt: skip

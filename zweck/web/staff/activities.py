@@ -14,11 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zweck.accounts.actors import MissingPermission
 from zweck.core.permissions import Permission
 from zweck.crm import selectors
 from zweck.crm.choices import ActivityKind
 from zweck.crm.models import Activity, Deal, Organization, Person
 from zweck.crm.services import activity_complete, activity_delete
+from zweck.crm.services.activities import activity_is_own
 from zweck.web.staff.access import StaffRequest, redirect_back, render_page, staff_view
 from zweck.web.staff.forms import ActivityEditForm, ActivityForm
 from zweck.web.staff.pages import delete_page, form_page
@@ -100,16 +102,28 @@ def _detail_url(activity: Activity) -> str:
     return reverse("staff:activity_detail", args=[activity.pk])
 
 
+def _own_activity(request: StaffRequest, activity_id: int) -> Activity:
+    """An activity the member may change: their own, or any with the right to manage all (403 otherwise)."""
+    activity = selectors.activity_get(actor=request.actor, activity_id=activity_id)
+    if not activity_is_own(request.actor, activity):
+        raise MissingPermission([Permission.ACTIVITY_MANAGE_ALL])
+    return activity
+
+
 @staff_view(Permission.CRM_VIEW)
 def activity_detail(request: StaffRequest, activity_id: int) -> HttpResponse:
     """One activity with everything recorded about it, and what the user may do with it."""
     activity = selectors.activity_get(actor=request.actor, activity_id=activity_id)
-    return render_page(request, "staff/activities/detail.html", {"activity": activity, "now": timezone.now()})
+    return render_page(
+        request,
+        "staff/activities/detail.html",
+        {"activity": activity, "now": timezone.now(), "may_change": activity_is_own(request.actor, activity)},
+    )
 
 
 @staff_view(Permission.ACTIVITY_CHANGE)
 def activity_edit(request: StaffRequest, activity_id: int) -> HttpResponse:
-    activity = selectors.activity_get(actor=request.actor, activity_id=activity_id)
+    activity = _own_activity(request, activity_id)
     return form_page(
         request,
         ActivityEditForm(request.POST or None, actor=request.actor, activity=activity),
@@ -133,7 +147,7 @@ def _page_after_deletion(activity: Activity) -> str:
 
 @staff_view(Permission.ACTIVITY_CHANGE)
 def activity_delete_confirm(request: StaffRequest, activity_id: int) -> HttpResponse:
-    activity = selectors.activity_get(actor=request.actor, activity_id=activity_id)
+    activity = _own_activity(request, activity_id)
     return delete_page(
         request,
         delete=lambda: activity_delete(actor=request.actor, activity=activity),

@@ -64,7 +64,7 @@ def person_import_page(request: StaffRequest) -> HttpResponse:
     )
 
 
-@staff_view(Permission.CRM_VIEW)
+@staff_view(Permission.CRM_VIEW, Permission.CONTACT_EXPORT)
 def person_export_csv(request: StaffRequest) -> HttpResponse:
     # A StreamingHttpResponse is no HttpResponse to the type checker; Django serves both alike.
     response: Any = StreamingHttpResponse(

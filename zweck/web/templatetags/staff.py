@@ -8,7 +8,10 @@ from decimal import Decimal
 from django import template
 from django.utils import formats, timezone, translation
 
+from zweck.accounts.actors import Actor
 from zweck.crm.choices import RelationshipType
+from zweck.crm.models import Activity
+from zweck.crm.services.activities import activity_is_own
 from zweck.privacy.labels import date_text, language_of, phone_text
 
 register = template.Library()
@@ -68,3 +71,9 @@ def number(value: int | None) -> str:
     if value is None:
         return ""
     return formats.number_format(value, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def changeable_by(activity: Activity, actor: Actor) -> bool:
+    """Whether ``actor`` may change ``activity`` (its owner, or a role that manages all)."""
+    return activity_is_own(actor, activity)

@@ -173,7 +173,9 @@ PAGES = [
         status=302,
         data=lambda world: {"kind": "call", "subject": "Rückruf zum Angebot"},
     ),
-    Page("POST", "/app/activities/{task}/done/", needs(P.ACTIVITY_CHANGE), status=302),
+    # The member calling is not the task's owner: changing it needs the right to manage all.
+    Page("POST", "/app/activities/{task}/done/", needs(P.ACTIVITY_CHANGE, P.ACTIVITY_MANAGE_ALL), status=302),
+    Page("GET", "/app/outgoing-mail/", frozenset({P.MAIL_MANAGE}), addressed=False),
     Page("GET", "/app/activities/{meeting}/ics/", needs()),
     Page("GET", "/app/security-log/", frozenset({P.SECURITY_LOG_VIEW}), addressed=False),
     Page("GET", "/app/my-data/", frozenset(), addressed=False),
