@@ -174,8 +174,9 @@ def erasure_floor(context: Context, subject: Subject) -> None:
         cursor.execute(
             context.sql(
                 f"INSERT INTO {floors.AUDIT} (workspace_id, occurred_at, actor_id, channel, action, object_type, "
-                "object_id, changed_fields, client_ip) VALUES (%s, CURRENT_TIMESTAMP, %s, 'cli', 'person.erase', "
-                "'crm.person', %s, '[]', NULL)"
+                "object_id, changed_fields, client_ip, actor_label, details, previous_hash, hash) "
+                "VALUES (%s, CURRENT_TIMESTAMP, %s, 'cli', 'person.erase', 'crm.person', %s, '[]', NULL, '', '{}', "
+                "'', '')"
             ),
             [context.workspace_id, context.actor.user_id, str(subject.id)],
         )

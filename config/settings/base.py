@@ -221,7 +221,12 @@ ZWECK: dict[str, Any] = {
     "TRANSMISSION_LINK_DAYS": env.integer("TRANSMISSION_LINK_DAYS", 7),
     # The local hour from which the worker starts the nightly maintenance (retention, holds).
     "NIGHTLY_HOUR": env.integer("NIGHTLY_HOUR", 2),
+    # A list, search or API page whose query matched this many rows of personal data or more is
+    # recorded in the audit trail as a bulk read (who, when, what, how many; never the values).
+    "AUDIT_BULK_READ_ROWS": env.integer("AUDIT_BULK_READ_ROWS", 100),
 }
+if ZWECK["AUDIT_BULK_READ_ROWS"] < 1:
+    raise env.ConfigurationError("ZWECK_AUDIT_BULK_READ_ROWS must be 1 or more.")
 if not 0 <= ZWECK["NIGHTLY_HOUR"] <= 23:
     raise env.ConfigurationError("ZWECK_NIGHTLY_HOUR must be an hour between 0 and 23.")
 # The address the installation is reached at (https://crm.example.com): the privacy notices

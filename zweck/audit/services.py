@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.db import connections, models, router
+from django.db import connections, models, router, transaction
 
 from zweck.audit import context
 from zweck.audit.models import AuditAnchor, AuditEvent, AuditEventSubject
@@ -122,3 +122,36 @@ def audit_anchor() -> list[AuditAnchor]:
     from zweck.audit.chain import anchor_chains
 
     return anchor_chains()
+
+
+def bulk_read_threshold() -> int:
+    """From how many rows a list or search counts as a bulk read (``ZWECK_AUDIT_BULK_READ_ROWS``)."""
+    from django.conf import settings
+
+    return int(settings.ZWECK.get("AUDIT_BULK_READ_ROWS", 100))
+
+
+def audit_bulk_read(
+    *,
+    actor: Actor,
+    action: str,
+    object_type: str,
+    count: int,
+    returned: int | None = None,
+    filters: Iterable[str] = (),
+    always: bool = False,
+) -> AuditEvent | None:
+    """Record a read of personal data in bulk: who, when, what, how many, and the *names* of the
+    filters used (a search term may itself be personal, so never its value).
+
+    A list or search is recorded when it matched ``bulk_read_threshold()`` rows or more (each
+    page read of it); an export or download (``always``) every time. Writes its own
+    transaction when the caller has none: a read has no change to share one with.
+    """
+    if not always and count < bulk_read_threshold():
+        return None
+    details: dict[str, Any] = {"count": count, "filters": sorted(set(filters))}
+    if returned is not None:
+        details["returned"] = returned
+    with transaction.atomic():
+        return audit_record(actor=actor, action=action, object_type=object_type, details=details)

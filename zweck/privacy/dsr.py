@@ -61,13 +61,20 @@ def _subject_ids(request: DataSubjectRequest) -> list[int]:
     return sorted(request.persons.values_list("pk", flat=True))
 
 
-def _audit(actor: Actor, request: DataSubjectRequest, action: str, changed: Iterable[str] = ()) -> None:
+def _audit(
+    actor: Actor,
+    request: DataSubjectRequest,
+    action: str,
+    changed: Iterable[str] = (),
+    details: dict[str, Any] | None = None,
+) -> None:
     audit_record(
         actor=actor,
         action=action,
         instance=request,
         subject_ids=_subject_ids(request),
         changed_fields=changed,
+        details=details,
     )
 
 
@@ -452,7 +459,7 @@ def dsr_export(*, actor: Actor, request: DataSubjectRequest, fmt: str = "json", 
             workspace=actor.workspace, person_ids=ids, fmt=fmt, lang=lang, request=locked
         )
     request_log(request=locked, actor=actor, action="export.generated", note=fmt)
-    _audit(actor, locked, "dsr.export")
+    _audit(actor, locked, "dsr.export", details={"format": fmt, "count": len(ids)})
     return body
 
 
@@ -512,6 +519,7 @@ def subject_export_by_email(*, actor: Actor, email: str, fmt: str = "json", lang
         object_type="crm.person",
         object_id=",".join(map(str, ids)),
         subject_ids=ids,
+        details={"format": fmt, "count": len(ids)},
     )
     return body
 

@@ -42,7 +42,13 @@ def _read(actor: Actor, activity_id: int) -> Activity:
 @router.get("", response=answers(Page[ActivityOut]))
 def list_activities(request: HttpRequest, filters: Query[ActivityFilter], page: Query[PageQuery]) -> Any:
     """Activities, latest start first."""
-    return page_of(selectors.activity_list(actor=actor_of(request), **filters.selector_arguments()), page)
+    actor, arguments = actor_of(request), filters.selector_arguments()
+    return page_of(
+        selectors.activity_list(actor=actor, **arguments),
+        page,
+        reader=actor,
+        filters=filters.model_fields_set,
+    )
 
 
 @router.post("", response=answers(ActivityOut, 201))

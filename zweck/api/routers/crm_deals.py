@@ -43,7 +43,10 @@ def _read(actor: Actor, deal_id: int) -> Deal:
 @router.get("", response=answers(Page[DealOut]))
 def list_deals(request: HttpRequest, filters: Query[DealFilter], page: Query[PageQuery]) -> Any:
     """Deals, most recently changed first."""
-    return page_of(selectors.deal_list(actor=actor_of(request), **filters.selector_arguments()), page)
+    actor, arguments = actor_of(request), filters.selector_arguments()
+    return page_of(
+        selectors.deal_list(actor=actor, **arguments), page, reader=actor, filters=filters.model_fields_set
+    )
 
 
 @router.post("", response=answers(DealOut, 201))

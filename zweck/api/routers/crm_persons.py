@@ -51,7 +51,10 @@ def _read(actor: Actor, person_id: int) -> Person:
 @router.get("", response=answers(Page[PersonOut]))
 def list_persons(request: HttpRequest, filters: Query[PersonFilter], page: Query[PageQuery]) -> Any:
     """Contacts, by name; `q` searches names, email addresses, phone numbers in any format and companies."""
-    return page_of(selectors.person_list(actor=actor_of(request), **filters.selector_arguments()), page)
+    actor, arguments = actor_of(request), filters.selector_arguments()
+    return page_of(
+        selectors.person_list(actor=actor, **arguments), page, reader=actor, filters=filters.model_fields_set
+    )
 
 
 @router.post("", response=answers(PersonOut, 201))

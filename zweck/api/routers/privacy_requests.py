@@ -79,8 +79,9 @@ def _read(request: HttpRequest, request_id: int) -> DataSubjectRequest:
 @router.get("", response=answers(Page[RequestOut]))
 def list_privacy_requests(request: HttpRequest, filters: Query[RequestFilter], page: Query[PageQuery]) -> Any:
     """The request queue, the nearest deadline first."""
-    rows = dsr.dsr_list(actor=actor_of(request), status=filters.status, open_only=filters.open_only)
-    return page_of(rows.prefetch_related("persons"), page)
+    actor = actor_of(request)
+    rows = dsr.dsr_list(actor=actor, status=filters.status, open_only=filters.open_only)
+    return page_of(rows.prefetch_related("persons"), page, reader=actor, filters=filters.model_fields_set)
 
 
 @router.post("", response=answers(RequestOut, 201))

@@ -22,5 +22,6 @@ def list_security_events(
 ) -> Any:
     """Sign-ins, failed sign-ins, sign-outs, password resets, each token's first use on a day
     and refused actions of the workspace's members, newest first. Only the owner may read it."""
-    rows = selectors.security_event_list(actor=actor_of(request), **filters.selector_arguments())
-    return page_of(rows, page)
+    actor, arguments = actor_of(request), filters.selector_arguments()
+    rows = selectors.security_event_list(actor=actor, **arguments)
+    return page_of(rows, page, reader=actor, filters=filters.model_fields_set)

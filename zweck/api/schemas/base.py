@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import AfterValidator, AwareDatetime, ConfigDict, create_model
+
+from zweck.audit.services import audit_bulk_read, object_type_of
+
+if TYPE_CHECKING:
+    from zweck.accounts.actors import Actor
 
 # The largest id a BIGINT primary key can hold; larger numbers are refused as input
 # instead of reaching the database as a value it cannot compare.
@@ -105,11 +111,27 @@ class Page[T](Schema):
     offset: int
 
 
-def page_of[M: models.Model](rows: models.QuerySet[M], page: PageQuery) -> dict[str, Any]:
-    """Slice a (stably ordered) queryset; two queries: the count and the page."""
-    return {
-        "items": list(rows[page.offset : page.offset + page.limit]),
-        "count": rows.count(),
-        "limit": page.limit,
-        "offset": page.offset,
-    }
+def page_of[M: models.Model](
+    rows: models.QuerySet[M],
+    page: PageQuery,
+    *,
+    reader: Actor | None = None,
+    filters: Iterable[str] = (),
+) -> dict[str, Any]:
+    """Slice a (stably ordered) queryset; two queries: the count and the page.
+
+    With ``reader``, a page of a list of personal data whose query matched the bulk-read
+    threshold or more is recorded in the audit trail (with the names of ``filters``).
+    """
+    items = list(rows[page.offset : page.offset + page.limit])
+    count = rows.count()
+    if reader is not None:
+        audit_bulk_read(
+            actor=reader,
+            action=f"{rows.model._meta.model_name}.list",
+            object_type=object_type_of(rows.model),
+            count=count,
+            returned=len(items),
+            filters=filters,
+        )
+    return {"items": items, "count": count, "limit": page.limit, "offset": page.offset}

@@ -267,3 +267,25 @@ def test_audit_verify_command_names_the_problem_and_fails(owner: Actor) -> None:
     assert failed.value.returncode == 1
     assert f"workspace {owner.workspace_id}, event {events[0].pk} (place 1): changed" in out.getvalue()
     assert "1 problems found" in str(failed.value)
+
+
+def test_audit_anchor_command_and_the_nightly_maintenance_write_anchors(owner: Actor) -> None:
+    from io import StringIO
+
+    from zweck.privacy.retention import nightly_maintenance
+
+    _record(owner, 2)
+    out = StringIO()
+    call_command("audit", "anchor", stdout=out)
+    assert out.getvalue().startswith("1 chains anchored")
+    _record(owner, 1)
+
+    done = nightly_maintenance()
+
+    assert done["audit_anchors"] >= 1
+    lines = Path(settings.ZWECK["AUDIT_ANCHOR_FILE"]).read_text().splitlines()
+    places = [json.loads(json.loads(line)["payload"]) for line in lines]
+    assert [(p["workspace"], p["sequence"]) for p in places if p["workspace"] == owner.workspace_id][:1] == [
+        (owner.workspace_id, 2)
+    ]
+    assert verify().intact

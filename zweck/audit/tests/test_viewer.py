@@ -19,6 +19,7 @@ from zweck.audit.chain import verify
 from zweck.audit.models import AuditEvent
 from zweck.audit.services import audit_record
 from zweck.core.permissions import Role
+from zweck.web.tests.accessibility import accessibility_problems
 from zweck.web.tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +56,7 @@ def test_the_page_shows_who_did_what_without_values(owner: Actor, stranger: Acto
 
     page = client_for(owner).get(PAGE).content.decode()
 
+    assert accessibility_problems(page) == []
     assert "Contact: changed" in page or "Person: changed" in page
     assert "last_name" in page
     assert str(owner.user) in page

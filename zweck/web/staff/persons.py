@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zweck.audit.services import audit_bulk_read
 from zweck.core.permissions import Permission
 from zweck.crm import selectors
 from zweck.crm.choices import SubjectCategory
@@ -49,6 +50,18 @@ def person_list(request: StaffRequest) -> HttpResponse:
         include_archived=include_archived,
     )
     page = paginate(request, sort_by(request, persons, SORTS))
+    if query:
+        used = [
+            name for name in ("q", "category", "organization", "archived", "sort") if request.GET.get(name)
+        ]
+        audit_bulk_read(
+            actor=request.actor,
+            action="person.search",
+            object_type="crm.person",
+            count=page.paginator.count,
+            returned=len(page.object_list),
+            filters=used,
+        )
     return render_page(
         request,
         list_template(request, "staff/persons/list.html"),
