@@ -271,24 +271,30 @@ def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     return token
 
 
+def _token_guess(client: Client | None) -> None:
+    """An unknown token: refused when its address is locked, else counted."""
+    keys = keys_for(ip=client.ip_address if client else None)
+    refusal = throttle_refusal(ThrottleScope.API_TOKEN, keys)
+    if refusal is not None:
+        raise TooManyAttempts(refusal)
+    throttle_count(ThrottleScope.API_TOKEN, keys)
+
+
 def token_authenticate(*, plain: str, client: Client | None = None) -> Actor | None:
     """The actor behind a plain token, or ``None`` for an unknown, revoked or expired one.
 
     A token only works while its user is active and still a member of its workspace. Its first
     use on each day is written to the security log (from ``client``, where the call came from).
-    A client that sent too many unknown tokens is refused (``TooManyAttempts``) for each
-    further unknown one. A known token is no guess (it cannot be guessed: 256 random bits), so
-    its calls pay no look-up of the counters; finding it is one indexed read of its digest.
+    A client that sent too many unknown tokens gets ``TooManyAttempts`` for every further unknown
+    one, without its attempts being counted. A valid token is served even from a locked address:
+    a right guess of a 256-bit secret is no practical risk, and colleagues behind the same
+    address as a guesser keep working; the lookup of a digest is one indexed SELECT.
     """
     token = None
     if plain.startswith(TOKEN_PREFIX) and len(plain) <= 200:
         token = ApiToken.objects.select_related("user", "workspace").filter(digest=_digest(plain)).first()
     if token is None:
-        keys = keys_for(ip=client.ip_address if client else None)
-        refusal = throttle_refusal(ThrottleScope.API_TOKEN, keys)
-        if refusal is not None:
-            raise TooManyAttempts(refusal)
-        throttle_count(ThrottleScope.API_TOKEN, keys)
+        _token_guess(client)
         return None
     if not token.is_usable or not token.user.is_active:
         return None

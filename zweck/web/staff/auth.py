@@ -139,6 +139,11 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 class ChangePasswordForm(PasswordChangeForm):
     """The current password, then the new one twice; the rules are the installation's."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Labels stand above their fields; a trailing colon would only be read aloud.
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     def save(self, commit: bool = True) -> Any:
         raise NotImplementedError("PasswordChangeView below saves through user_change_password.")
 
