@@ -69,13 +69,13 @@ def _document(body: str | bytes, fmt: str) -> HttpResponse:
     return HttpResponse(body, content_type=media_type(fmt))
 
 
-@router.get("/ropa", response={200: None})
+@router.get("/ropa", response=answers(None))
 def read_records_of_processing(request: HttpRequest, lang: Language = "de", format: Format = "html") -> Any:
     """The records of processing activities (Art. 30(1) GDPR)."""
     return _document(ropa_document(register_snapshot(actor=actor_of(request)), lang=lang, fmt=format), format)
 
 
-@router.get("/notices/{subject}", response={200: None})
+@router.get("/notices/{subject}", response=answers(None))
 def read_privacy_notice(
     request: HttpRequest, subject: Subject, lang: Language = "de", format: Format = "html"
 ) -> Any:
@@ -102,7 +102,7 @@ def list_privacy_notice_versions(request: HttpRequest, subject: Subject, lang: L
     ]
 
 
-@router.get("/coverage", response=CoverageOut)
+@router.get("/coverage", response=answers(CoverageOut))
 def read_register_coverage(request: HttpRequest) -> Any:
     """What the register covers; every list but the first should be empty."""
     coverage = register_coverage(actor=actor_of(request))
@@ -119,7 +119,7 @@ def read_register_coverage(request: HttpRequest) -> Any:
     }
 
 
-@router.get("/fides", response={200: None})
+@router.get("/fides", response=answers(None))
 def read_fides_manifest(request: HttpRequest) -> Any:
     """The register as a Fides dataset and system manifest (YAML)."""
     return HttpResponse(
@@ -127,7 +127,7 @@ def read_fides_manifest(request: HttpRequest) -> Any:
     )
 
 
-@router.post("/install-defaults", response=DefaultsInstalledOut)
+@router.post("/install-defaults", response=answers(DefaultsInstalledOut))
 def install_register_defaults(request: HttpRequest) -> Any:
     """Copy the shipped retention rules, activities and security measures into the workspace."""
     return register_defaults_install(actor=actor_of(request))

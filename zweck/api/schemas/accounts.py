@@ -17,7 +17,9 @@ class UserOut(Schema):
     language: str
 
 
-class WorkspaceOut(Schema):
+class MeWorkspaceOut(Schema):
+    """The workspace a token acts in (``GET /workspace`` gives all of its details)."""
+
     id: int
     name: str
     slug: str
@@ -31,7 +33,7 @@ class MeOut(Schema):
     """Who the token acts as: the user, the workspace, the role and what it permits."""
 
     user: UserOut
-    workspace: WorkspaceOut
+    workspace: MeWorkspaceOut
     role: str
     permissions: list[str]
 
