@@ -53,6 +53,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "zweck.core.headers.SecurityHeadersMiddleware",
+    # A sign-in from a locked address is refused here, before sessions, CSRF and templates.
+    "zweck.accounts.backends.EarlySignInRefusalMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -260,3 +260,20 @@ def test_password_resets_are_limited_per_address(owner: Actor, smtp_inbox: Any) 
     assert refused.status_code == 429
     assert "Too many requests" in refused.content.decode()
     assert len(smtp_inbox.messages) == limit
+
+
+def test_a_locked_address_is_refused_with_one_query(django_assert_num_queries: Any) -> None:
+    # given a client address locked for sign-in
+    for attempt in range(IP_LIMIT):
+        _sign_in(f"spray{attempt}@example.com", "wrong password here", ip="192.0.2.66")
+    client = Client(REMOTE_ADDR="192.0.2.66", HTTP_ACCEPT_LANGUAGE="en")
+
+    # when it posts again, one SELECT answers it: no session, no form, no template, no hash
+    with django_assert_num_queries(1):
+        response = client.post("/app/login/", {"username": "spray@example.com", "password": "again wrong"})
+
+    # then the answer still says why and until when
+    assert response.status_code == 429
+    assert "from your network" in response.content.decode()
+    assert int(response["Retry-After"]) > 0
+    assert "sessionid" not in response.cookies
