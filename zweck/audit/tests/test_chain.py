@@ -289,3 +289,12 @@ def test_audit_anchor_command_and_the_nightly_maintenance_write_anchors(owner: A
         (owner.workspace_id, 2)
     ]
     assert verify().intact
+
+
+def test_subject_rows_leave_by_retention_too(owner: Actor) -> None:
+    (event,) = _record(owner, 1, subject_ids=[3])
+
+    assert AuditEventSubject.objects.filter(event=event).retention_delete() == 1
+    assert AuditEvent.objects.filter(pk=event.pk).retention_delete() == 1
+
+    assert verify([owner.workspace_id]).intact
