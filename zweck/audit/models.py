@@ -48,10 +48,11 @@ class AuditEventQuerySet(WorkspaceQuerySet[Any]):
         are recorded in their chains (``zweck.audit.chain.prune``), in the same transaction."""
         from zweck.audit import chain
 
+        events = self.model is AuditEvent
         with transaction.atomic(using=self.db, savepoint=False):
-            gone = list(self.values_list("workspace_id", "sequence", "action", "details"))
+            gone = list(self.values_list("workspace_id", "sequence", "action", "details")) if events else []
             _total, per_model = models.QuerySet.delete(self)
-            if self.model is AuditEvent:
+            if events:
                 chain.prune(gone)
         return per_model.get(self.model._meta.label, 0)
 

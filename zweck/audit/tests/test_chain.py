@@ -266,7 +266,7 @@ def test_audit_verify_command_names_the_problem_and_fails(owner: Actor) -> None:
 
     assert failed.value.returncode == 1
     assert f"workspace {owner.workspace_id}, event {events[0].pk} (place 1): changed" in out.getvalue()
-    assert "1 problems found" in str(failed.value)
+    assert "1 problem found." in str(failed.value)
 
 
 def test_audit_anchor_command_and_the_nightly_maintenance_write_anchors(owner: Actor) -> None:
@@ -277,7 +277,7 @@ def test_audit_anchor_command_and_the_nightly_maintenance_write_anchors(owner: A
     _record(owner, 2)
     out = StringIO()
     call_command("audit", "anchor", stdout=out)
-    assert out.getvalue().startswith("1 chains anchored")
+    assert out.getvalue().startswith("1 chain anchored")
     _record(owner, 1)
 
     done = nightly_maintenance()
@@ -289,3 +289,12 @@ def test_audit_anchor_command_and_the_nightly_maintenance_write_anchors(owner: A
         (owner.workspace_id, 2)
     ]
     assert verify().intact
+
+
+def test_subject_rows_leave_by_retention_too(owner: Actor) -> None:
+    (event,) = _record(owner, 1, subject_ids=[3])
+
+    assert AuditEventSubject.objects.filter(event=event).retention_delete() == 1
+    assert AuditEvent.objects.filter(pk=event.pk).retention_delete() == 1
+
+    assert verify([owner.workspace_id]).intact

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from zweck.accounts.models import Workspace
 from zweck.audit.chain import anchor_chains, anchor_file, verify
@@ -33,7 +33,11 @@ class Command(BaseCommand):
         if options["action"] == "anchor":
             written = anchor_chains()
             self.stdout.write(
-                _("%(count)d chains anchored in the table and in %(file)s.")
+                ngettext(
+                    "%(count)d chain anchored in the table and in %(file)s.",
+                    "%(count)d chains anchored in the table and in %(file)s.",
+                    len(written),
+                )
                 % {"count": len(written), "file": anchor_file()}
             )
             return
@@ -55,6 +59,10 @@ class Command(BaseCommand):
         }
         if not report.intact:
             raise CommandError(
-                summary + " " + _("%(count)d problems found.") % {"count": len(report.problems)}, returncode=1
+                summary
+                + " "
+                + ngettext("%(count)d problem found.", "%(count)d problems found.", len(report.problems))
+                % {"count": len(report.problems)},
+                returncode=1,
             )
         self.stdout.write(summary + " " + _("The audit trail is intact."))
