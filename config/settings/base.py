@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "zweck.outbox",
     "zweck.privacy",
     "zweck.crm",
+    "zweck.sales",
     "zweck.api",
     "zweck.web",
 ]
