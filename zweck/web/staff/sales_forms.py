@@ -14,6 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import fields_for_model, model_to_dict
 from django.http import QueryDict
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,11 +32,29 @@ from zweck.web.staff.privacy_register_forms import country_choices
 LINES_PREFIX = "lines"
 
 
+class LocalDecimalField(forms.DecimalField):
+    """A decimal as people type it in their language, grouped or not: 1.533,93 or 1533,93 in
+    German, 1,533.93 or 1533.93 in English (Django reads grouped input only with grouping on)."""
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if isinstance(value, str):
+            value = value.strip().replace("\N{NO-BREAK SPACE}", "").replace(" ", "").replace("€", "")
+            if (translation.get_language() or "").startswith("de"):
+                whole, comma, fraction = value.rpartition(",")
+                if comma:
+                    value = whole.replace(".", "") + "." + fraction
+                elif value.count(".") > 1 or (value.count(".") == 1 and len(value.split(".")[1]) == 3):
+                    value = value.replace(".", "")
+            else:
+                value = value.replace(",", "")
+        return super().to_python(value)
+
+
 def _decimal(
     label: Any, *, digits: int, places: int, required: bool = True, **kwargs: Any
 ) -> forms.DecimalField:
     """A decimal field as wide as the column it is stored in, so no input overflows it."""
-    return forms.DecimalField(
+    return LocalDecimalField(
         label=label,
         max_digits=digits,
         decimal_places=places,

@@ -6,6 +6,8 @@ scrolling sideways. Screenshots land in ``test-artifacts/screenshots/`` (``sales
 from __future__ import annotations
 
 import re
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -16,9 +18,13 @@ from zweck.accounts.actors import Actor
 from zweck.accounts.services import user_set_language
 from zweck.accounts.tests.factories import make_actor
 from zweck.core.permissions import Role
+from zweck.crm.models import Deal
+from zweck.crm.services import AddressInput
 from zweck.crm.tests.factories import make_deal, make_organization, make_person, make_stages
+from zweck.sales import services
 from zweck.sales.choices import InvoiceStatus
-from zweck.sales.models import Invoice, Order, Product, Quote, SalesSettings
+from zweck.sales.models import Invoice, Order, Product, Quote
+from zweck.sales.tests.factories import make_sales_documents
 from zweck.web.tests.test_browser import (
     PASSWORD,
     VIEWPORTS,
@@ -42,7 +48,7 @@ def _log_in(page: Page, actor: Actor) -> None:
     page.goto("/app/login/")
     page.locator("#id_username").fill(actor.user.email)
     page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button[type=submit]").click()
+    page.locator("#id_password").press("Enter")
     page.wait_for_url("**/app/")
 
 
@@ -51,7 +57,9 @@ def accountant(transactional_db: None) -> Actor:
     """An owner (who also keeps the books) of a workspace with a pipeline, a customer and a deal."""
     owner = make_actor(Role.OWNER)
     make_stages(owner)
-    organization = make_organization(owner, name="Nordlicht Beratung GmbH")
+    organization = make_organization(
+        owner, name="Nordlicht Beratung GmbH", addresses=[AddressInput("Am Markt 3", "Bremen", "28195", "DE")]
+    )
     make_person(owner, first_name="Jana", last_name="Beispiel", organization=organization)
     make_deal(owner, organization=organization, title="Rahmenvertrag 2027")
     return owner
@@ -109,6 +117,13 @@ def test_from_deal_to_paid_invoice_in_german(page: Page, accountant: Actor) -> N
     page.locator(f"form[action='/app/sales/quotes/{quote.pk}/order/'] button").click()
     order = Order.objects.get()
     expect(page).to_have_url(re.compile(rf"/app/sales/orders/{order.pk}/$"))
+    screenshot(page, "sales-flow-order-de")
+
+    # the day of supply, which every invoice states
+    page.locator(f"a[href='/app/sales/orders/{order.pk}/edit/']").click()
+    page.locator("#id_supply_date").fill("2026-11-30")
+    page.locator("form.settings-form button[type=submit]").click()
+    expect(page.locator(".message-success")).to_be_visible()
 
     # the final invoice of the order, finalized with the first number
     page.locator("input[name=kind][value=final]").check()
@@ -120,7 +135,7 @@ def test_from_deal_to_paid_invoice_in_german(page: Page, accountant: Actor) -> N
     assert invoice.status == InvoiceStatus.FINALIZED and invoice.number
     expect(page.locator("h1")).to_contain_text(invoice.number)
     gross = f"{invoice.gross_total:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-    assert gross == "1.553,22"
+    assert gross == "1.533,93"
 
     # a payment of the whole amount: the invoice is paid
     page.locator("#id_paid_on").fill("2026-12-03")
@@ -144,6 +159,8 @@ def _pages(actor: Actor) -> dict[str, str]:
     invoice = Invoice.objects.get()
     product = Product.objects.get()
     return {
+        "organization": f"/app/organizations/{quote.organization_id}/",
+        "deal": f"/app/deals/{Deal.objects.get().pk}/",
         "quotes": "/app/sales/",
         "quote": f"/app/sales/quotes/{quote.pk}/",
         "quote-new": "/app/sales/quotes/new/",
@@ -163,17 +180,25 @@ def _pages(actor: Actor) -> dict[str, str]:
 def test_every_sales_page_fits_the_screen(
     page: Page, accountant: Actor, live_server: Any, device: str, language: str
 ) -> None:
-    from zweck.sales.tests.factories import make_sales_documents
-
-    organization = make_organization(accountant, name="Südwind Handels AG")
-    make_sales_documents(accountant, organization=organization, contact=None)
-    Product.objects.create(
-        workspace_id=accountant.workspace_id, name="Tagessatz Beratung", unit="DAY", unit_net_price=1200
+    services.sales_settings_update(
+        actor=accountant,
+        legal_name="Zweck Demo GmbH",
+        street="Hafenstraße 1",
+        postal_code="20457",
+        city="Hamburg",
+        vat_id="DE136695976",
+        iban="DE89370400440532013000",
     )
-    SalesSettings.objects.get_or_create(workspace_id=accountant.workspace_id)
-    invoice = Invoice.objects.get()
-    from zweck.sales import services
-
+    organization = make_organization(
+        accountant, name="Südwind Handels AG", addresses=[AddressInput("Kaistraße 5", "Kiel", "24103", "DE")]
+    )
+    documents = make_sales_documents(accountant, organization=organization, contact=None)
+    services.product_create(
+        actor=accountant, name="Tagessatz Beratung", unit="DAY", unit_net_price=Decimal("1200")
+    )
+    invoice = services.invoice_update(
+        actor=accountant, invoice=documents.invoice, supply_date=date(2026, 11, 30)
+    )
     services.invoice_finalize(actor=accountant, invoice=invoice)
     user_set_language(actor=accountant, language=language)
     page.set_viewport_size(VIEWPORTS[device])

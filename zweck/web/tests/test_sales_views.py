@@ -537,3 +537,25 @@ def test_the_whole_way_from_quote_to_paid_invoice(
 
     page = client.get(reverse("staff:sales_invoice_detail", args=[final.pk])).content.decode()
     assert 'id="payment-status">Paid<' in page.replace('class="badge badge-paid" ', "")
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "expected"),
+    [
+        ("de", "1.533,93", "1533.93"),
+        ("de", "1533,93", "1533.93"),
+        ("de", "1.533", "1533"),
+        ("de", "12,5", "12.5"),
+        ("en", "1,533.93", "1533.93"),
+        ("en", "12.5", "12.5"),
+        ("en", "1 533.93 €", "1533.93"),
+    ],
+)
+def test_amounts_are_read_as_the_language_writes_them(language: str, typed: str, expected: str) -> None:
+    from django.utils import translation
+
+    from zweck.web.staff.sales_forms import LocalDecimalField
+
+    field = LocalDecimalField(max_digits=14, decimal_places=2, localize=True)
+    with translation.override(language):
+        assert field.clean(typed) == Decimal(expected)
