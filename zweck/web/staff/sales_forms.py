@@ -36,7 +36,7 @@ class LocalDecimalField(forms.DecimalField):
     """A decimal as people type it in their language, grouped or not: 1.533,93 or 1533,93 in
     German, 1,533.93 or 1533.93 in English (Django reads grouped input only with grouping on)."""
 
-    def to_python(self, value: Any) -> Decimal | None:
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if isinstance(value, str):
             value = value.strip().replace("\N{NO-BREAK SPACE}", "").replace(" ", "").replace("€", "")
             if (translation.get_language() or "").startswith("de"):
