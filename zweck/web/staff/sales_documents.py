@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from zweck.core.permissions import Permission
@@ -41,6 +42,7 @@ from zweck.web.staff.sales_forms import (
     kept_lines,
     line_formset,
     line_initial,
+    unbound_copy,
 )
 
 VIEW = Permission.SALES_VIEW
@@ -142,9 +144,10 @@ def _quote_form_page(request: StaffRequest, quote: Quote | None) -> HttpResponse
             if (value := request.GET.get(name, "")).isdigit():
                 initial[name] = int(value)
     form = QuoteForm(request.POST if posted else None, actor=actor, quote=quote, initial=initial or None)
-    if quote is not None:
-        form.initial = {**form.initial}
     add_line = posted and "add_line" in request.POST
+    if add_line:
+        # One more line, and nothing judged yet: the form shows what was typed, without errors.
+        form = QuoteForm(actor=actor, quote=quote, initial=unbound_copy(form))
     lines = line_formset(
         request.POST if posted else None,
         actor=actor,
@@ -257,7 +260,7 @@ def order_list(request: StaffRequest) -> HttpResponse:
         list_template(request, "staff/sales/orders/list.html"),
         {
             "sales_section": "orders",
-            "heading": _("Orders"),
+            "heading": pgettext("sales documents", "Orders"),
             "search_hint": _("Number or customer"),
             "page": paginate(request, sort_by(request, orders, sorts)),
             "query": query,

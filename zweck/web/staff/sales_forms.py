@@ -311,22 +311,28 @@ LineFormSet = forms.formset_factory(LineForm, extra=0, can_delete=True, max_num=
 def line_formset(
     data: QueryDict | None, *, actor: Actor, initial: list[dict[str, Any]], add_line: bool = False
 ) -> forms.BaseFormSet:
-    """The lines of a document: bound to ``data`` when posted, else ``initial`` and one empty line.
-    ``add_line``: one more empty line than posted (the "Add a line" button)."""
+    """The lines of a document: bound to ``data`` when posted, else ``initial`` (one empty line
+    for a new document). ``add_line``: what was posted, unbound (so nothing is judged yet), less
+    the lines marked for removal, and one empty line more (the "Add a line" button)."""
     products = selectors.product_list(actor=actor, include_inactive=False)
+    kwargs: dict[str, Any] = {"prefix": LINES_PREFIX, "form_kwargs": {"products": products}}
     if data is not None and add_line:
-        data = data.copy()
-        key = f"{LINES_PREFIX}-TOTAL_FORMS"
-        count = data.get(key, "0")
-        data[key] = str(min(int(count) if count.isdigit() else 0, 199) + 1)
+        posted = LineFormSet(data, **kwargs)
+        forms_posted = posted.forms if posted.management_form.is_valid() else []
+        initial = [
+            {name: form[name].value() for name in form.fields if name != "DELETE"}
+            for form in forms_posted
+            if not form["DELETE"].value()
+        ]
+        return LineFormSet(initial=[*initial, {}], **kwargs)
     if data is None and not initial:
         initial = [{}]
-    return LineFormSet(
-        data,
-        initial=initial if data is None else None,
-        prefix=LINES_PREFIX,
-        form_kwargs={"products": products},
-    )
+    return LineFormSet(data, initial=initial if data is None else None, **kwargs)
+
+
+def unbound_copy(form: forms.Form) -> dict[str, Any]:
+    """What ``form`` was posted with, as the initial values of an unbound form."""
+    return {name: form[name].value() for name in form.fields}
 
 
 def line_initial(line: Any) -> dict[str, Any]:
@@ -395,9 +401,11 @@ class QuoteForm(ServiceForm):
         label=gettext_lazy("Customer"), queryset=Organization.objects.none()
     )
     contact = forms.ModelChoiceField(
-        label=gettext_lazy("Contact person"), queryset=Person.objects.none(), required=False
+        label=gettext_lazy("Contact person"), queryset=Person.objects.none(), required=False, empty_label="—"
     )
-    deal = forms.ModelChoiceField(label=gettext_lazy("Deal"), queryset=Deal.objects.none(), required=False)
+    deal = forms.ModelChoiceField(
+        label=gettext_lazy("Deal"), queryset=Deal.objects.none(), required=False, empty_label="—"
+    )
     issue_date = forms.DateField(label=gettext_lazy("Quote date"), required=False, widget=DateInput())
     valid_until = forms.DateField(
         label=gettext_lazy("Valid until"),
@@ -451,7 +459,7 @@ class QuoteForm(ServiceForm):
 
     def sections(self) -> list[tuple[str, list[forms.BoundField]]]:
         return [
-            (_("Customer"), [self["organization"], self["contact"], self["deal"]]),
+            (_("Customer and deal"), [self["organization"], self["contact"], self["deal"]]),
             (
                 _("Dates and terms"),
                 [self["issue_date"], self["valid_until"], self["language"], self["discount_percent"]],

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from django.utils import translation
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from zweck.accounts.actors import Actor
 from zweck.accounts.services import user_set_language
@@ -178,7 +178,7 @@ def _pages(actor: Actor) -> dict[str, str]:
 @pytest.mark.parametrize("language", ["de", "en"])
 @pytest.mark.parametrize("device", ["desktop", "phone"])
 def test_every_sales_page_fits_the_screen(
-    page: Page, accountant: Actor, live_server: Any, device: str, language: str
+    browser: Browser, accountant: Actor, live_server: Any, device: str, language: str
 ) -> None:
     services.sales_settings_update(
         actor=accountant,
@@ -201,7 +201,12 @@ def test_every_sales_page_fits_the_screen(
     )
     services.invoice_finalize(actor=accountant, invoice=invoice)
     user_set_language(actor=accountant, language=language)
-    page.set_viewport_size(VIEWPORTS[device])
+    # The browser's own locale too, so date fields read 03.12.2026 in German.
+    context = browser.new_context(
+        base_url=live_server.url, viewport=VIEWPORTS[device], locale="de-DE" if language == "de" else "en-GB"
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
     _log_in(page, accountant)
     for name, url in _pages(accountant).items():
         page.goto(url)
@@ -209,3 +214,4 @@ def test_every_sales_page_fits_the_screen(
         expect(page.locator("html")).to_have_attribute("lang", language)
         no_horizontal_scrolling(page)
         screenshot(page, f"sales-{name}-{device}-{language}")
+    context.close()
