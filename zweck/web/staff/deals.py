@@ -22,6 +22,7 @@ from zweck.web.staff.activities import activity_panel_context
 from zweck.web.staff.forms import DealCloseForm, DealForm
 from zweck.web.staff.listing import list_template, paginate, sort_by
 from zweck.web.staff.pages import archive_toggle, delete_page, form_page
+from zweck.web.staff.sales_links import sales_panel_context
 
 SORTS = {
     "title": "title",
@@ -111,6 +112,7 @@ def deal_detail(request: StaffRequest, deal_id: int) -> HttpResponse:
             "deal": deal,
             "stages": selectors.pipeline_stage_list(actor=request.actor),
             **activity_panel_context(request, deal=deal),
+            **sales_panel_context(request, deal=deal),
         },
     )
 

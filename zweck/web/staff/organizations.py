@@ -19,6 +19,7 @@ from zweck.web.staff.forms import OrganizationForm
 from zweck.web.staff.listing import list_template, paginate, sort_by
 from zweck.web.staff.pages import archive_toggle, delete_page, form_page
 from zweck.web.staff.relationship_forms import RelationshipEndForm, relationship_state
+from zweck.web.staff.sales_links import sales_panel_context
 from zweck.web.templatetags.staff import day
 
 SORTS = {"name": "name", "-name": "-name", "updated": "updated_at", "-updated": "-updated_at"}
@@ -71,6 +72,7 @@ def _detail_page(
             "relationship_form": relationship_form,
             "relationship_url": reverse("staff:organization_relationship_end", args=[organization.pk]),
             **activity_panel_context(request, organization=organization),
+            **sales_panel_context(request, organization=organization),
         },
     )
 

@@ -15,6 +15,7 @@ from zweck.web.staff import (
     privacy_register,
     privacy_requests,
     privacy_retention,
+    sales_urls,
     security_log,
     workspace_contract,
     workspace_settings,
@@ -235,4 +236,5 @@ urlpatterns = [
         privacy_requests.request_erasure_execute,
         name="privacy_request_erase",
     ),
+    *sales_urls.urlpatterns,
 ]

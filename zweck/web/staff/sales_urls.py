@@ -1,0 +1,40 @@
+"""The sales pages' addresses, under ``/app/sales/`` (included by ``zweck.web.staff.urls``)."""
+
+from django.urls import path
+
+from zweck.web.staff import sales_catalogue, sales_documents
+
+urlpatterns = [
+    path("sales/", sales_documents.quote_list, name="sales_quote_list"),
+    path("sales/quotes/new/", sales_documents.quote_create, name="sales_quote_create"),
+    path("sales/quotes/<int:quote_id>/", sales_documents.quote_detail, name="sales_quote_detail"),
+    path("sales/quotes/<int:quote_id>/edit/", sales_documents.quote_edit, name="sales_quote_edit"),
+    path("sales/quotes/<int:quote_id>/send/", sales_documents.quote_send, name="sales_quote_send"),
+    path("sales/quotes/<int:quote_id>/accept/", sales_documents.quote_accept, name="sales_quote_accept"),
+    path("sales/quotes/<int:quote_id>/decline/", sales_documents.quote_decline, name="sales_quote_decline"),
+    path("sales/quotes/<int:quote_id>/order/", sales_documents.quote_order, name="sales_quote_order"),
+    path("sales/orders/", sales_documents.order_list, name="sales_order_list"),
+    path("sales/orders/<int:order_id>/", sales_documents.order_detail, name="sales_order_detail"),
+    path("sales/orders/<int:order_id>/edit/", sales_documents.order_edit, name="sales_order_edit"),
+    path("sales/orders/<int:order_id>/invoice/", sales_documents.order_invoice, name="sales_order_invoice"),
+    path("sales/invoices/", sales_documents.invoice_list, name="sales_invoice_list"),
+    path("sales/invoices/<int:invoice_id>/", sales_documents.invoice_detail, name="sales_invoice_detail"),
+    path("sales/invoices/<int:invoice_id>/edit/", sales_documents.invoice_edit, name="sales_invoice_edit"),
+    path(
+        "sales/invoices/<int:invoice_id>/finalize/",
+        sales_documents.invoice_finalize,
+        name="sales_invoice_finalize",
+    ),
+    path(
+        "sales/invoices/<int:invoice_id>/cancel/", sales_documents.invoice_cancel, name="sales_invoice_cancel"
+    ),
+    path(
+        "sales/invoices/<int:invoice_id>/payment/",
+        sales_documents.invoice_payment,
+        name="sales_invoice_payment",
+    ),
+    path("sales/products/", sales_catalogue.product_list, name="sales_product_list"),
+    path("sales/products/new/", sales_catalogue.product_create, name="sales_product_create"),
+    path("sales/products/<int:product_id>/edit/", sales_catalogue.product_edit, name="sales_product_edit"),
+    path("sales/settings/", sales_catalogue.sales_settings, name="sales_settings"),
+]
