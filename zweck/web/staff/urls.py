@@ -13,6 +13,7 @@ from zweck.web.staff import (
     privacy_register,
     privacy_requests,
     privacy_retention,
+    sales_documents,
     security_log,
     workspace_contract,
     workspace_settings,
@@ -225,5 +226,21 @@ urlpatterns = [
         "privacy/requests/<int:request_id>/erase/",
         privacy_requests.request_erasure_execute,
         name="privacy_request_erase",
+    ),
+    # Sales documents: downloads and sending (linked from the sales pages), received e-invoices.
+    path("sales/invoices/<int:invoice_id>/pdf/", sales_documents.invoice_pdf, name="sales_invoice_pdf"),
+    path(
+        "sales/invoices/<int:invoice_id>/xrechnung/",
+        sales_documents.invoice_xrechnung,
+        name="sales_invoice_xrechnung",
+    ),
+    path("sales/invoices/<int:invoice_id>/send/", sales_documents.invoice_send, name="sales_invoice_send"),
+    path("sales/quotes/<int:quote_id>/pdf/", sales_documents.quote_pdf, name="sales_quote_pdf"),
+    path("sales/quotes/<int:quote_id>/send/", sales_documents.quote_send, name="sales_quote_send"),
+    path("sales/supplier-invoices/", sales_documents.supplier_invoice_list, name="sales_supplier_invoices"),
+    path(
+        "sales/supplier-invoices/<int:supplier_invoice_id>/",
+        sales_documents.supplier_invoice_detail,
+        name="sales_supplier_invoice_detail",
     ),
 ]
