@@ -180,6 +180,15 @@ def _decimal(text: str) -> Decimal | None:
     return value.quantize(Decimal("0.01")) if value.is_finite() else None
 
 
+def _number(text: str) -> str:
+    """A number from the XML as plain decimal text, or "" where the text is no number."""
+    try:
+        value = Decimal(text.strip())
+    except (InvalidOperation, AttributeError):
+        return ""
+    return str(value) if value.is_finite() else ""
+
+
 def _cii_date(node: Any, path: str) -> date | None:
     text = _text(node, path + "/udt:DateTimeString", CII_NS)
     try:
@@ -248,20 +257,28 @@ def _read_cii(root: Any, xml: bytes) -> ReadInvoice:
             {
                 "position": _text(item, "ram:AssociatedDocumentLineDocument/ram:LineID", ns),
                 "name": _text(item, "ram:SpecifiedTradeProduct/ram:Name", ns),
-                "quantity": (quantity_node.text or "").strip() if quantity_node is not None else "",
+                "quantity": _number(quantity_node.text or "") if quantity_node is not None else "",
                 "unit": quantity_node.get("unitCode", "") if quantity_node is not None else "",
-                "unit_price": _text(
-                    item, "ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice/ram:ChargeAmount", ns
+                "unit_price": _number(
+                    _text(
+                        item,
+                        "ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice/ram:ChargeAmount",
+                        ns,
+                    )
                 ),
-                "net_amount": _text(
-                    item,
-                    "ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount",
-                    ns,
+                "net_amount": _number(
+                    _text(
+                        item,
+                        "ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount",
+                        ns,
+                    )
                 ),
-                "vat_rate": _text(
-                    item,
-                    "ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax/ram:RateApplicablePercent",
-                    ns,
+                "vat_rate": _number(
+                    _text(
+                        item,
+                        "ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax/ram:RateApplicablePercent",
+                        ns,
+                    )
                 ),
                 "vat_category": _text(
                     item, "ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax/ram:CategoryCode", ns
@@ -359,11 +376,11 @@ def _read_ubl(root: Any, xml: bytes, *, credit_note: bool) -> ReadInvoice:
             {
                 "position": _text(line, "cbc:ID", ns),
                 "name": _text(line, "cac:Item/cbc:Name", ns),
-                "quantity": (quantity_node.text or "").strip() if quantity_node is not None else "",
+                "quantity": _number(quantity_node.text or "") if quantity_node is not None else "",
                 "unit": quantity_node.get("unitCode", "") if quantity_node is not None else "",
-                "unit_price": _text(line, "cac:Price/cbc:PriceAmount", ns),
-                "net_amount": _text(line, "cbc:LineExtensionAmount", ns),
-                "vat_rate": _text(line, "cac:Item/cac:ClassifiedTaxCategory/cbc:Percent", ns),
+                "unit_price": _number(_text(line, "cac:Price/cbc:PriceAmount", ns)),
+                "net_amount": _number(_text(line, "cbc:LineExtensionAmount", ns)),
+                "vat_rate": _number(_text(line, "cac:Item/cac:ClassifiedTaxCategory/cbc:Percent", ns)),
                 "vat_category": _text(line, "cac:Item/cac:ClassifiedTaxCategory/cbc:ID", ns),
             }
         )
