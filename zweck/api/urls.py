@@ -21,6 +21,7 @@ from zweck.api.routers import (
     privacy_register,
     privacy_requests,
     privacy_retention,
+    sales_documents,
     security,
     workspace,
 )
@@ -57,6 +58,7 @@ api.add_router("/deals", crm_deals.router)
 api.add_router("/pipeline-stages", crm_pipeline.router)
 api.add_router("/security-events", security.router)
 api.add_router("/audit-events", audit.router)
+api.add_router("/sales", sales_documents.router)
 
 
 api.add_router("/privacy/register", privacy_register.router)

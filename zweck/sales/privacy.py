@@ -289,3 +289,6 @@ register.declare(
     hold_reason=VOUCHER_HOLD,
     clocks={"record_created": "paid_on"},
 )
+
+# The documents exchanged with the outside (received e-invoices, documents sent).
+from zweck.sales import privacy_exchange  # noqa: E402, F401

@@ -65,6 +65,7 @@ def test_coverage_is_empty_for_the_shipped_defaults(installed: Actor) -> None:
         "crm.PersonEmail.email",
         "outbox.OutgoingMail.recipients",
         "privacy.DataSubjectRequest.requester_email",
+        "sales.DocumentSending.recipient_email",
         "sales.Invoice.buyer_email",
     )
 

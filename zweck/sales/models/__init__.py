@@ -23,3 +23,8 @@ __all__ = [
     "QuoteLine",
     "SalesSettings",
 ]
+
+# Documents exchanged with the outside: e-invoices received, quotes and invoices sent.
+from zweck.sales.models.exchange import DocumentSending, SupplierInvoice
+
+__all__ += ["DocumentSending", "SupplierInvoice"]

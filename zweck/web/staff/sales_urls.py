@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from zweck.web.staff import sales_catalogue, sales_documents
+from zweck.web.staff import sales_catalogue, sales_documents, sales_downloads
 
 urlpatterns = [
     path("sales/", sales_documents.quote_list, name="sales_quote_list"),
@@ -37,4 +37,20 @@ urlpatterns = [
     path("sales/products/new/", sales_catalogue.product_create, name="sales_product_create"),
     path("sales/products/<int:product_id>/edit/", sales_catalogue.product_edit, name="sales_product_edit"),
     path("sales/settings/", sales_catalogue.sales_settings, name="sales_settings"),
+    # Downloads and sending by email (linked from the detail pages), received e-invoices.
+    path("sales/invoices/<int:invoice_id>/pdf/", sales_downloads.invoice_pdf, name="sales_invoice_pdf"),
+    path(
+        "sales/invoices/<int:invoice_id>/xrechnung/",
+        sales_downloads.invoice_xrechnung,
+        name="sales_invoice_xrechnung",
+    ),
+    path("sales/invoices/<int:invoice_id>/email/", sales_downloads.invoice_send, name="sales_invoice_email"),
+    path("sales/quotes/<int:quote_id>/pdf/", sales_downloads.quote_pdf, name="sales_quote_pdf"),
+    path("sales/quotes/<int:quote_id>/email/", sales_downloads.quote_send, name="sales_quote_email"),
+    path("sales/supplier-invoices/", sales_downloads.supplier_invoice_list, name="sales_supplier_invoices"),
+    path(
+        "sales/supplier-invoices/<int:supplier_invoice_id>/",
+        sales_downloads.supplier_invoice_detail,
+        name="sales_supplier_invoice_detail",
+    ),
 ]
