@@ -68,3 +68,12 @@ def number(value: int | None) -> str:
     if value is None:
         return ""
     return formats.number_format(value, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def industry_label(code: str | None) -> str:
+    """A WZ 2008 code with its title in the active language ("62 – Computer programming, …")."""
+    from zweck.crm.industries import industry
+
+    found = industry(code or "")
+    return found.label if found is not None else ""
