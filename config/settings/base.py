@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "zweck.audit",
     "zweck.privacy",
     "zweck.crm",
+    "zweck.sales",
     "zweck.api",
     "zweck.web",
 ]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -180,7 +181,14 @@ def organization_delete(*, actor: Actor, organization: Organization) -> None:
     member_ids = list(
         Person.objects.filter(memberships__organization=organization).values_list("pk", flat=True)
     )
-    organization.delete()
+    try:
+        with transaction.atomic():
+            organization.delete()
+    except ProtectedError as error:
+        # Quotes, orders and invoices keep the organization they are addressed to.
+        raise ValidationError(
+            _("This organization has quotes, orders or invoices, which must be kept; it cannot be deleted.")
+        ) from error
     for person in Person.objects.filter(pk__in=member_ids):
         person_refresh_search_text(person=person)
     audit_record(

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from email_validator import EmailNotValidError, validate_email
@@ -342,7 +343,16 @@ def person_delete(*, actor: Actor, person: Person) -> None:
     require_same_workspace(actor, person=person)
     person_id = person.pk
     words = list(SearchPosting.objects.filter(person_id=person_id).values_list("word", flat=True))
-    person.delete()
+    try:
+        with transaction.atomic():
+            person.delete()
+    except ProtectedError as error:
+        # Quotes, orders and invoices keep the person they are addressed to.
+        raise ValidationError(
+            _(
+                "This contact is named on quotes, orders or invoices, which must be kept; it cannot be deleted."
+            )
+        ) from error
     # The postings went with the person; dictionary words nobody else is found by go too.
     search.search_words_prune(workspace_id=actor.workspace_id, words=words)
     audit_record(

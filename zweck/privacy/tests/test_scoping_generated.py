@@ -34,6 +34,7 @@ from zweck.privacy.request_models import RequestKind
 from zweck.privacy.restriction import person_restrict
 from zweck.privacy.services import recipient_create, register_defaults_install
 from zweck.privacy.subjects import CONTACT, in_workspace, subject_ids_of_rows
+from zweck.sales.tests.factories import make_sales_documents
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +81,8 @@ def build_world(workspace_name: str) -> World:
     held = activity_create(actor=owner, kind="note", subject="Frank, kept", participants=[free])
     deal_update(actor=owner, deal=make_deal(owner, organization=organization), contacts=[restricted])
     deal_update(actor=owner, deal=make_deal(owner, organization=organization), contacts=[restricted, free])
+    make_sales_documents(owner, organization=organization, contact=restricted)
+    make_sales_documents(owner, organization=organization, contact=free)
     dsr_open(
         actor=owner,
         kind=RequestKind.RESTRICTION,
