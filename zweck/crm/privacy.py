@@ -35,6 +35,7 @@ register.declare(
         legal_form=NOT_PERSONAL,
         vat_id=NOT_PERSONAL,
         industry=NOT_PERSONAL,
+        industry_code=NOT_PERSONAL,
         website=NOT_PERSONAL,
         email=Personal("user.contact.email"),
         phone=Personal("user.contact.phone_number"),

@@ -16,7 +16,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from zweck.accounts.actors import Actor
 from zweck.core.permissions import Permission
 from zweck.core.scoping import Purpose, related_visible
-from zweck.crm import search
+from zweck.crm import industries, search
 from zweck.crm.choices import DealStatus
 from zweck.crm.models import (
     Activity,
@@ -87,8 +87,10 @@ def organization_list(
     relationship_type: str | None = None,
     tag: str | None = None,
     owner_id: int | None = None,
+    industry_code: str | None = None,
     include_archived: bool = False,
 ) -> QuerySet[Organization]:
+    """Organizations; ``industry_code`` a WZ 2008 division, or a section with all its divisions."""
     organizations: QuerySet[Organization] = Organization.objects.visible_to(actor, Permission.CRM_VIEW)
     if not include_archived:
         organizations = organizations.filter(archived_at__isnull=True)
@@ -99,6 +101,11 @@ def organization_list(
         organizations = organizations.filter(tags__name=tag)
     if owner_id is not None:
         organizations = organizations.filter(owner_id=owner_id)
+    if industry_code:
+        code = industry_code.strip().upper()
+        found = industries.industry(code)
+        codes = industries.section_codes(code) if found is not None and found.is_section else [code]
+        organizations = organizations.filter(industry_code__in=codes)
     if query:
         organizations = search.search_organizations(organizations, query)
     return organizations.prefetch_related("tags", "addresses")

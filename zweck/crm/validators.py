@@ -34,6 +34,18 @@ def validate_vat_id(value: str) -> None:
         )
 
 
+def validate_industry_code(value: str) -> None:
+    """A WZ 2008 / NACE Rev. 2 section (A–U) or division (01–99)."""
+    from zweck.crm.industries import INDUSTRIES
+
+    if value and value not in INDUSTRIES:
+        raise ValidationError(
+            _("%(value)s is not a WZ 2008 section (A–U) or division (01–99)."),
+            params={"value": value},
+            code="invalid_industry_code",
+        )
+
+
 def validate_relationship_types(value: object) -> None:
     if not isinstance(value, list) or any(item not in RelationshipType.values for item in value):
         raise ValidationError(

@@ -39,6 +39,11 @@ class OrganizationIn(InputSchema):
     legal_form: Text = Field("", max_length=length(Organization, "legal_form"))
     vat_id: Text = Field("", max_length=length(Organization, "vat_id"), description="EU VAT ID, e.g. DE…")
     industry: Text = Field("", max_length=length(Organization, "industry"))
+    industry_code: Text = Field(
+        "",
+        max_length=length(Organization, "industry_code"),
+        description="WZ 2008 / NACE Rev. 2 classification: a section (A–U) or a division (01–99).",
+    )
     website: Text = Field("", max_length=length(Organization, "website"))
     email: Text = Field("", max_length=length(Organization, "email"))
     phone: Text = Field("", max_length=length(Organization, "phone"))
@@ -65,6 +70,7 @@ class OrganizationOut(Schema):
     legal_form: str
     vat_id: str
     industry: str
+    industry_code: str
     website: str
     email: str
     phone: str
@@ -96,4 +102,7 @@ class OrganizationFilter(FilterSchema):
     relationship_type: RelationshipType | None = None
     tag: Text | None = Field(None, max_length=length(Tag, "name"))
     owner_id: ObjectId | None = None
+    industry_code: Text | None = Field(
+        None, max_length=2, description='A WZ 2008 division ("62"), or a section ("J") with its divisions.'
+    )
     include_archived: bool = False

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zweck.core.models import WorkspaceScopedModel
 from zweck.crm.choices import AddressKind, RelationshipType
-from zweck.crm.validators import validate_relationship_types, validate_vat_id
+from zweck.crm.validators import validate_industry_code, validate_relationship_types, validate_vat_id
 
 
 class Tag(WorkspaceScopedModel):
@@ -31,6 +31,13 @@ class Organization(WorkspaceScopedModel):
     legal_form = models.CharField(_("legal form"), max_length=60, blank=True)
     vat_id = models.CharField(_("VAT ID"), max_length=20, blank=True, validators=[validate_vat_id])
     industry = models.CharField(_("industry"), max_length=100, blank=True)
+    industry_code = models.CharField(
+        _("industry code"),
+        max_length=2,
+        blank=True,
+        validators=[validate_industry_code],
+        help_text=_("WZ 2008 / NACE Rev. 2: a section (A–U) or a division (01–99)."),
+    )
     website = models.URLField(_("website"), blank=True)
     email = models.EmailField(_("general email"), blank=True)
     phone = models.CharField(_("general phone"), max_length=32, blank=True)
@@ -61,7 +68,10 @@ class Organization(WorkspaceScopedModel):
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
         ordering = ["name", "id"]
-        indexes = [models.Index(fields=["workspace", "name"], name="organization_workspace_name")]
+        indexes = [
+            models.Index(fields=["workspace", "name"], name="organization_workspace_name"),
+            models.Index(fields=["workspace", "industry_code"], name="organization_ws_industry"),
+        ]
 
     def __str__(self) -> str:
         return self.name

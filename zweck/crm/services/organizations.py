@@ -27,6 +27,7 @@ ORGANIZATION_FIELDS = (
     "legal_form",
     "vat_id",
     "industry",
+    "industry_code",
     "website",
     "email",
     "phone",
@@ -54,6 +55,8 @@ def _normalize(details: dict[str, object]) -> dict[str, object]:
             normalized["phone"] = normalize_phone(str(normalized["phone"]))
         except ValidationError as error:
             raise ValidationError({"phone": error.messages}) from error
+    if isinstance(normalized.get("industry_code"), str):
+        normalized["industry_code"] = str(normalized["industry_code"]).strip().upper()
     types = normalized.get("relationship_types")
     if isinstance(types, list | tuple):
         normalized["relationship_types"] = sorted({str(item) for item in types})

@@ -25,6 +25,7 @@ from zweck.core.register import uncollected_fields
 from zweck.core.scoping import usable_for
 from zweck.crm import selectors
 from zweck.crm.choices import ActivityKind, ContactLabel, DataSource, RelationshipType, SubjectCategory
+from zweck.crm.industries import industry_choices
 from zweck.crm.models import (
     Activity,
     ActivityParticipant,
@@ -229,6 +230,11 @@ class OrganizationForm(ServiceForm):
         widget=forms.CheckboxSelectMultiple,
     )
     industry = forms.CharField(label=_("Industry"), max_length=100, required=False)
+    industry_code = forms.ChoiceField(
+        label=_("Industry classification (WZ 2008)"),
+        required=False,
+        help_text=_("Used to find customers with similar needs."),
+    )
     vat_id = forms.CharField(label=_("VAT ID"), max_length=20, required=False)
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     email = forms.EmailField(label=_("General email"), required=False)
@@ -249,6 +255,10 @@ class OrganizationForm(ServiceForm):
         super().__init__(*args, actor=actor, **kwargs)
         self.organization = organization
         cast(forms.ChoiceField, self.fields["owner"]).choices = _member_choices(actor)
+        cast(forms.ChoiceField, self.fields["industry_code"]).choices = [
+            ("", _("Not classified")),
+            *industry_choices(),
+        ]
 
     @staticmethod
     def initial_for(organization: Organization) -> dict[str, Any]:
@@ -256,7 +266,17 @@ class OrganizationForm(ServiceForm):
         return {
             **{
                 name: getattr(organization, name)
-                for name in ("name", "legal_form", "industry", "vat_id", "website", "email", "phone", "notes")
+                for name in (
+                    "name",
+                    "legal_form",
+                    "industry",
+                    "industry_code",
+                    "vat_id",
+                    "website",
+                    "email",
+                    "phone",
+                    "notes",
+                )
             },
             "relationship_types": organization.relationship_types,
             "owner": organization.owner_id or "",
@@ -297,7 +317,9 @@ class OrganizationForm(ServiceForm):
 
     def submit(self) -> Organization | None:
         data = self.cleaned_data
-        details = self.given(("legal_form", "industry", "vat_id", "website", "email", "phone", "notes"))
+        details = self.given(
+            ("legal_form", "industry", "industry_code", "vat_id", "website", "email", "phone", "notes")
+        )
         details["relationship_types"] = list(data["relationship_types"])
         if "owner" in data:
             details["owner"] = _owner(self.actor, data["owner"])

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zweck.core.permissions import Permission
-from zweck.crm import selectors
+from zweck.crm import industries, selectors
 from zweck.crm.choices import RelationshipType
 from zweck.crm.models import Organization
 from zweck.crm.services import organization_archive, organization_delete
@@ -29,11 +29,15 @@ SORTS = {"name": "name", "-name": "-name", "updated": "updated_at", "-updated": 
 def organization_list(request: StaffRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     relationship = request.GET.get("relationship", "")
+    industry_code = request.GET.get("industry", "").strip().upper()
+    if industries.industry(industry_code) is None:
+        industry_code = ""
     include_archived = request.GET.get("archived") == "1"
     organizations = selectors.organization_list(
         actor=request.actor,
         query=query or None,
         relationship_type=relationship if relationship in RelationshipType.values else None,
+        industry_code=industry_code or None,
         include_archived=include_archived,
     )
     page = paginate(request, sort_by(request, organizations, SORTS))
@@ -47,6 +51,8 @@ def organization_list(request: StaffRequest) -> HttpResponse:
             "query": query,
             "relationship": relationship,
             "relationship_choices": RelationshipType.choices,
+            "industry": industry_code,
+            "industry_choices": industries.industry_choices(),
             "include_archived": include_archived,
             "sort": request.GET.get("sort", ""),
         },

@@ -77,3 +77,12 @@ def number(value: int | None) -> str:
 def changeable_by(activity: Activity, actor: Actor) -> bool:
     """Whether ``actor`` may change ``activity`` (its owner, or a role that manages all)."""
     return activity_is_own(actor, activity)
+
+
+@register.filter
+def industry_label(code: str | None) -> str:
+    """A WZ 2008 code with its title in the active language ("62 – Computer programming, …")."""
+    from zweck.crm.industries import industry
+
+    found = industry(code or "")
+    return found.label if found is not None else ""
