@@ -289,3 +289,6 @@ register.declare(
     hold_reason=VOUCHER_HOLD,
     clocks={"record_created": "paid_on"},
 )
+
+# Collection (bank statements, reminders, handovers to debt collectors) declares its own models.
+from zweck.sales import privacy_receivables  # noqa: E402, F401

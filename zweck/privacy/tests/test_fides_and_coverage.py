@@ -65,6 +65,7 @@ def test_coverage_is_empty_for_the_shipped_defaults(installed: Actor) -> None:
         "crm.PersonEmail.email",
         "privacy.DataSubjectRequest.requester_email",
         "sales.Invoice.buyer_email",
+        "sales.Reminder.email",
     )
 
 

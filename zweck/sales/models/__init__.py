@@ -23,3 +23,14 @@ __all__ = [
     "QuoteLine",
     "SalesSettings",
 ]
+
+# Collection: bank statements, reminders, handovers to debt collectors, receivables settings.
+from zweck.sales.models.receivables import (
+    BankStatement,
+    BankTransaction,
+    CollectionHandover,
+    ReceivablesSettings,
+    Reminder,
+)
+
+__all__ += ["BankStatement", "BankTransaction", "CollectionHandover", "ReceivablesSettings", "Reminder"]

@@ -52,6 +52,9 @@ def test_each_document_has_its_statutory_rule_and_is_held_on_erasure() -> None:
         "sales.QuoteLine": letter,
         "sales.Order": letter,
         "sales.OrderLine": letter,
+        "sales.BankTransaction": voucher,
+        "sales.Reminder": letter,
+        "sales.CollectionHandover": letter,
     }
 
 
