@@ -16,7 +16,7 @@ localized numbers). Invariants:
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.apps import apps
@@ -251,6 +251,17 @@ def _information(data: dict[str, Any]) -> dict[str, Any]:
             storage[(facts["retention"], facts["retention_source"])].append(
                 labels.model_label(model, lang, plural=True)
             )
+    for disclosure in data.get("disclosures", []):
+        # Art. 15(1)(c): a recipient the data was disclosed to is a recipient, whatever the data set.
+        recipients.setdefault(
+            disclosure["recipient"],
+            {
+                "name": disclosure["recipient"],
+                "role": disclosure["role"],
+                "country": disclosure["country"],
+                "safeguard": "",
+            },
+        )
     return {
         "purposes": list(purposes.values()),
         "categories": sorted(categories),
@@ -288,4 +299,8 @@ def document_context(data: dict[str, Any]) -> dict[str, Any]:
         "records": records,
         "audit_lines": audit_lines,
         "mentions": mentions,
+        "disclosures": [
+            {**disclosure, "date": labels.date_text(date.fromisoformat(disclosure["disclosed_on"]), lang)}
+            for disclosure in data.get("disclosures", [])
+        ],
     }

@@ -291,6 +291,7 @@ def access_data(
                 described = {**reviewed_mention.as_dict(), "data_set": where[0]}
             possible_mentions.append({key: described[key] for key in POSSIBLE_MENTION_KEYS})
     own_model = subject_declaration().model
+    disclosures = _disclosures(workspace_id, own, lang)
     with translation.override(lang):
         sources = sorted(
             {
@@ -314,7 +315,28 @@ def access_data(
         "data_sets": data_sets,
         "mentions": mentions,
         "possible_mentions": possible_mentions,
+        # Art. 15(1)(c): the recipients the data was actually disclosed to, when and why.
+        "disclosures": disclosures,
     }
+
+
+def _disclosures(workspace_id: int, person_ids: set[int], lang: str) -> list[dict[str, str]]:
+    from zweck.privacy.disclosures import disclosures_of
+
+    with translation.override(lang):
+        return [
+            {
+                "recipient": disclosure.recipient.name,
+                "role": labels.role_text(disclosure.recipient.role, lang),
+                "country": labels.country_text(disclosure.recipient.country, lang),
+                "disclosed_on": disclosure.disclosed_on.isoformat(),
+                "purpose": str(disclosure.get_purpose_display()),
+                "categories": ", ".join(
+                    labels.data_category_text(key, lang) for key in disclosure.categories
+                ),
+            }
+            for disclosure in disclosures_of(workspace_id=workspace_id, person_ids=person_ids)
+        ]
 
 
 def access_export(

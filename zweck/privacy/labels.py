@@ -83,6 +83,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "recipients": (_noop("Recipients"), "Empfänger"),
     "recipient_categories": (_noop("Categories of recipients"), "Kategorien von Empfängern"),
     "named_recipients": (_noop("Recipients and processors"), "Empfänger und Auftragsverarbeiter"),
+    "disclosures": (_noop("Data passed to recipients"), "An Empfänger übermittelte Daten"),
     "no_named_recipients": (
         _noop("We disclose this data to no other recipient."),
         "Wir geben diese Daten an keine weiteren Empfänger weiter.",

@@ -289,6 +289,7 @@ class SecurityMeasure(WorkspaceScopedModel):
         return self.key
 
 
+from zweck.privacy.disclosure_models import Disclosure  # noqa: E402  (data passed to recipients)
 from zweck.privacy.notice_models import NoticeVersion  # noqa: E402  (published notices)
 from zweck.privacy.offboarding_models import (  # noqa: E402  (models of a tenant's end)
     DeletionWarning,
@@ -308,6 +309,7 @@ from zweck.privacy.retention_models import NightlyRun, RetentionSweep  # noqa: E
 __all__ = [
     "DataSubjectRequest",
     "DeletionWarning",
+    "Disclosure",
     "ErasureTombstone",
     "MarketingSuppression",
     "MentionDecision",

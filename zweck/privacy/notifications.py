@@ -54,19 +54,30 @@ def recipient_notifications_create(
 ) -> list[RecipientNotification]:
     """One notification task per recipient and person for a rectification, erasure or
     restriction (Art. 19 GDPR). Called inside the caller's transaction."""
+    from zweck.privacy.disclosures import disclosed_recipients
+
     recipients = recipients_of(workspace_id=actor.workspace_id, declarations=declarations)
+    people = sorted(set(person_ids))
+    # Beside the data sets' recipients, everyone a person's data was disclosed to (a debt collector).
+    disclosed = disclosed_recipients(workspace_id=actor.workspace_id, person_ids=people)
+    by_id = {recipient.pk: recipient for recipient in recipients}
+    extra_ids = {pk for ids in disclosed.values() for pk in ids} - set(by_id)
+    by_id.update(
+        {r.pk: r for r in Recipient.objects.in_workspace(actor.workspace_id).filter(pk__in=extra_ids)}
+    )
     tasks = [
         RecipientNotification(
             workspace_id=actor.workspace_id,
             created_by_id=actor.user_id,
             updated_by_id=actor.user_id,
-            recipient=recipient,
+            recipient=by_id[recipient_id],
             request=request,
             subject_id=person_id,
             action=action,
         )
-        for recipient in recipients
-        for person_id in sorted(set(person_ids))
+        for person_id in people
+        for recipient_id in sorted({r.pk for r in recipients} | disclosed.get(person_id, set()))
+        if recipient_id in by_id
     ]
     return RecipientNotification.objects.bulk_create(tasks)
 

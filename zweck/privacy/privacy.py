@@ -214,6 +214,26 @@ register.declare(
     hold_reason=_noop("Proof that recipients were told (Art. 19 GDPR, Art. 5(2) GDPR)."),
 )
 register.declare(
+    privacy.Disclosure,
+    subject="subject_id",
+    fields=base_fields(
+        recipient=NOT_PERSONAL,
+        subject_id=Personal("user.unique_id.pseudonymous"),
+        disclosed_on=NOT_PERSONAL,
+        purpose=NOT_PERSONAL,
+        data_set=NOT_PERSONAL,
+        record_id=NOT_PERSONAL,
+        categories=NOT_PERSONAL,
+    ),
+    activities=("legal_obligations",),
+    retention="audit_trail",
+    erasure=Erasure.HOLD,
+    hold_reason=_noop(
+        "Proof of who received the data, so they can be told of corrections and erasure "
+        "(Art. 15(1)(c), Art. 19, Art. 5(2) GDPR)."
+    ),
+)
+register.declare(
     privacy.MarketingSuppression,
     fields=base_fields(
         digest=Personal("user.unique_id.pseudonymous", mask=Mask.NONE),

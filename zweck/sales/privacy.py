@@ -292,3 +292,5 @@ register.declare(
 
 # The documents exchanged with the outside (received e-invoices, documents sent).
 from zweck.sales import privacy_exchange  # noqa: E402, F401
+# Collection (bank statements, reminders, handovers to debt collectors) declares its own models.
+from zweck.sales import privacy_receivables  # noqa: E402, F401

@@ -67,6 +67,7 @@ def test_coverage_is_empty_for_the_shipped_defaults(installed: Actor) -> None:
         "privacy.DataSubjectRequest.requester_email",
         "sales.DocumentSending.recipient_email",
         "sales.Invoice.buyer_email",
+        "sales.Reminder.email",
     )
 
 

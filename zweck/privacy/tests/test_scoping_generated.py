@@ -36,6 +36,7 @@ from zweck.privacy.services import recipient_create, register_defaults_install
 from zweck.privacy.subjects import CONTACT, in_workspace, subject_ids_of_rows
 from zweck.sales.tests.document_factories import make_sending
 from zweck.sales.tests.factories import make_sales_documents
+from zweck.sales.tests.receivables_factories import make_collection_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +66,7 @@ def build_world(workspace_name: str) -> World:
     person, some shared with a person who is not restricted, one kept by a hold."""
     owner = make_actor(Role.OWNER, WorkspaceFactory(name=workspace_name))
     register_defaults_install(actor=owner)
-    recipient_create(
+    recipient = recipient_create(
         actor=owner,
         name="Steuerbüro Beispiel",
         role="processor",
@@ -82,9 +83,10 @@ def build_world(workspace_name: str) -> World:
     held = activity_create(actor=owner, kind="note", subject="Frank, kept", participants=[free])
     deal_update(actor=owner, deal=make_deal(owner, organization=organization), contacts=[restricted])
     deal_update(actor=owner, deal=make_deal(owner, organization=organization), contacts=[restricted, free])
-    make_sales_documents(owner, organization=organization, contact=restricted)
-    sold = make_sales_documents(owner, organization=organization, contact=free)
-    make_sending(owner, quote=sold.quote, recipient=free)
+    for contact in (restricted, free):
+        documents = make_sales_documents(owner, organization=organization, contact=contact)
+        make_collection_rows(owner, documents, recipient=recipient)
+    make_sending(owner, quote=documents.quote, recipient=free)
     dsr_open(
         actor=owner,
         kind=RequestKind.RESTRICTION,

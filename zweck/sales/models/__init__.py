@@ -28,3 +28,13 @@ __all__ = [
 from zweck.sales.models.exchange import DocumentSending, SupplierInvoice
 
 __all__ += ["DocumentSending", "SupplierInvoice"]
+# Collection: bank statements, reminders, handovers to debt collectors, receivables settings.
+from zweck.sales.models.receivables import (
+    BankStatement,
+    BankTransaction,
+    CollectionHandover,
+    ReceivablesSettings,
+    Reminder,
+)
+
+__all__ += ["BankStatement", "BankTransaction", "CollectionHandover", "ReceivablesSettings", "Reminder"]

@@ -53,6 +53,9 @@ def test_each_document_has_its_statutory_rule_and_is_held_on_erasure() -> None:
         "sales.Order": letter,
         "sales.OrderLine": letter,
         "sales.DocumentSending": letter,
+        "sales.BankTransaction": voucher,
+        "sales.Reminder": letter,
+        "sales.CollectionHandover": letter,
     }
 
 
