@@ -290,7 +290,6 @@ register.declare(
     clocks={"record_created": "paid_on"},
 )
 
-# The documents exchanged with the outside (received e-invoices, documents sent).
-from zweck.sales import privacy_exchange  # noqa: E402, F401
-# Collection (bank statements, reminders, handovers to debt collectors) declares its own models.
-from zweck.sales import privacy_receivables  # noqa: E402, F401
+# The documents exchanged with the outside (received e-invoices, documents sent) and collection
+# (bank statements, reminders, handovers to debt collectors) declare their own models.
+from zweck.sales import privacy_exchange, privacy_receivables  # noqa: E402, F401

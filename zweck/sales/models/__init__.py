@@ -1,5 +1,6 @@
 from zweck.sales.models.catalogue import Product
 from zweck.sales.models.documents import Order, OrderLine, Quote, QuoteLine
+from zweck.sales.models.exchange import DocumentSending, SupplierInvoice
 from zweck.sales.models.invoices import (
     Invoice,
     InvoiceCancellation,
@@ -7,10 +8,21 @@ from zweck.sales.models.invoices import (
     InvoiceTaxTotal,
     Payment,
 )
+from zweck.sales.models.receivables import (
+    BankStatement,
+    BankTransaction,
+    CollectionHandover,
+    ReceivablesSettings,
+    Reminder,
+)
 from zweck.sales.models.settings import DocumentCounter, SalesSettings
 
 __all__ = [
+    "BankStatement",
+    "BankTransaction",
+    "CollectionHandover",
     "DocumentCounter",
+    "DocumentSending",
     "Invoice",
     "InvoiceCancellation",
     "InvoiceLine",
@@ -21,20 +33,8 @@ __all__ = [
     "Product",
     "Quote",
     "QuoteLine",
+    "ReceivablesSettings",
+    "Reminder",
     "SalesSettings",
+    "SupplierInvoice",
 ]
-
-# Documents exchanged with the outside: e-invoices received, quotes and invoices sent.
-from zweck.sales.models.exchange import DocumentSending, SupplierInvoice
-
-__all__ += ["DocumentSending", "SupplierInvoice"]
-# Collection: bank statements, reminders, handovers to debt collectors, receivables settings.
-from zweck.sales.models.receivables import (
-    BankStatement,
-    BankTransaction,
-    CollectionHandover,
-    ReceivablesSettings,
-    Reminder,
-)
-
-__all__ += ["BankStatement", "BankTransaction", "CollectionHandover", "ReceivablesSettings", "Reminder"]
