@@ -21,6 +21,7 @@ from zweck.api.routers import (
     privacy_register,
     privacy_requests,
     privacy_retention,
+    sales,
     sales_documents,
     security,
     workspace,
@@ -58,6 +59,7 @@ api.add_router("/deals", crm_deals.router)
 api.add_router("/pipeline-stages", crm_pipeline.router)
 api.add_router("/security-events", security.router)
 api.add_router("/audit-events", audit.router)
+api.add_router("/sales", sales.router)
 api.add_router("/sales", sales_documents.router)
 
 
