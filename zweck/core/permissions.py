@@ -22,6 +22,11 @@ class Permission(StrEnum):
     DEAL_DELETE = "deal.delete"
     PIPELINE_MANAGE = "pipeline.manage"
     REPORT_VIEW = "report.view"
+    # Products, quotes, orders and invoices: reading them, writing drafts, and what accounting
+    # alone does (finalizing and cancelling invoices, payments, the billing settings).
+    SALES_VIEW = "sales.view"
+    SALES_CHANGE = "sales.change"
+    INVOICE_MANAGE = "invoice.manage"
     PRIVACY_VIEW = "privacy.view"
     PRIVACY_MANAGE = "privacy.manage"
     AUDIT_VIEW = "audit.view"
@@ -51,12 +56,21 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.OWNER: _EVERYTHING,
     Role.ADMIN: _EVERYTHING - {P.WORKSPACE_MANAGE, P.SECURITY_LOG_VIEW},
     Role.SALES: _READ
-    | {P.CRM_CHANGE, P.CRM_DELETE, P.ACTIVITY_CHANGE, P.DEAL_CHANGE, P.DEAL_DELETE, P.REPORT_VIEW},
+    | {
+        P.CRM_CHANGE,
+        P.CRM_DELETE,
+        P.ACTIVITY_CHANGE,
+        P.DEAL_CHANGE,
+        P.DEAL_DELETE,
+        P.REPORT_VIEW,
+        P.SALES_VIEW,
+        P.SALES_CHANGE,
+    },
     Role.SERVICE: _READ | {P.ACTIVITY_CHANGE},
-    Role.ACCOUNTING: _READ | {P.REPORT_VIEW},
+    Role.ACCOUNTING: _READ | {P.REPORT_VIEW, P.SALES_VIEW, P.SALES_CHANGE, P.INVOICE_MANAGE},
     Role.MARKETING: _READ | {P.ACTIVITY_CHANGE},
     Role.PRIVACY_OFFICER: _READ | {P.PRIVACY_VIEW, P.PRIVACY_MANAGE, P.AUDIT_VIEW},
-    Role.READ_ONLY: _READ,
+    Role.READ_ONLY: _READ | {P.SALES_VIEW},
 }
 
 
@@ -76,6 +90,9 @@ PERMISSION_LABELS: dict[Permission, Promise] = {
     P.DEAL_DELETE: _("Delete deals"),
     P.PIPELINE_MANAGE: _("Set up the pipeline"),
     P.REPORT_VIEW: _("See reports"),
+    P.SALES_VIEW: _("See products, quotes, orders and invoices"),
+    P.SALES_CHANGE: _("Prepare quotes, orders and draft invoices"),
+    P.INVOICE_MANAGE: _("Issue and cancel invoices, record payments"),
     P.PRIVACY_VIEW: _("See the privacy register and requests"),
     P.PRIVACY_MANAGE: _("Handle the privacy register and requests"),
     P.AUDIT_VIEW: _("See the audit trail"),

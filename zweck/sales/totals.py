@@ -6,6 +6,10 @@ Rules (§ 14(4) Nr. 7–8 UStG; EN 16931 BR-CO-10 to BR-CO-17, BR-S-08, BR-DEC):
   net amount, rounded to the cent per group;
 - the tax of a group is its net amount × rate, rounded once per group (never per line, so the
   invoice's tax equals what the rate gives on its net amount);
+- a line deducting a partial invoice (on a final invoice) carries the partial invoice's own tax
+  for its rate: the document discount does not touch it, and the final invoice's tax is the tax
+  on the whole less the tax already invoiced (§ 14(5) UStG), so partial and final invoices add up
+  to the cent to what one invoice would have been;
 - rounding is commercial (half away from zero), so a cancellation, which negates every price,
   comes to exactly the negated totals.
 """
@@ -37,6 +41,8 @@ class LineFigures:
     vat_rate: int
     zero_rate_reason: str = ""
     discount_percent: Decimal = ZERO
+    # Set on a line that deducts a partial invoice: that invoice's tax for the rate, negative.
+    deducted_tax: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -85,13 +91,23 @@ def document_totals(lines: Iterable[LineFigures], discount_percent: Decimal = ZE
     discount of ``discount_percent``."""
     amounts: list[Decimal] = []
     sums: dict[tuple[int, str], Decimal] = {}
+    deducted: dict[tuple[int, str], tuple[Decimal, Decimal]] = {}
     for line in lines:
         amount = line_net_amount(line.quantity, line.unit_net_price, line.discount_percent)
         amounts.append(amount)
         key = (int(line.vat_rate), line.zero_rate_reason)
-        sums[key] = sums.get(key, ZERO) + amount
+        sums.setdefault(key, ZERO)
+        if line.deducted_tax is None:
+            sums[key] += amount
+        else:
+            net, tax = deducted.get(key, (ZERO, ZERO))
+            deducted[key] = (net + amount, tax + line.deducted_tax)
     groups = []
     for (rate, reason), lines_net in sorted(sums.items(), key=lambda item: (-item[0][0], item[0][1])):
         net = cents(lines_net * (HUNDRED - discount_percent) / HUNDRED)
-        groups.append(TaxGroup(rate, reason, lines_net, net, cents(net * rate / HUNDRED)))
+        tax = cents(net * rate / HUNDRED)
+        deducted_net, deducted_tax = deducted.get((rate, reason), (ZERO, ZERO))
+        groups.append(
+            TaxGroup(rate, reason, lines_net + deducted_net, net + deducted_net, tax + deducted_tax)
+        )
     return Totals(line_amounts=tuple(amounts), groups=tuple(groups))
