@@ -1,7 +1,8 @@
 """Sending a quote or an invoice to the customer's contact person by email, with its PDF.
 
 Invariants:
-- only an issued document goes out: a finalized (or cancelled) invoice, a quote with its number;
+- only an issued document goes out: a finalized (or cancelled) invoice; a draft quote is first
+  numbered and marked sent by the sales service ``quote_send``;
 - the email leaves after the transaction that records it has committed (``transaction.on_commit``),
   so a rolled-back send never reaches anyone, and every send is recorded (``DocumentSending``)
   and audited in that transaction, with ids only;
@@ -27,7 +28,7 @@ from zweck.accounts.actors import Actor
 from zweck.audit.services import audit_record
 from zweck.core.services import save_scoped
 from zweck.sales.choices import InvoiceStatus, QuoteStatus
-from zweck.sales.document_permissions import DOCUMENT_SEND, DOCUMENT_VIEW
+from zweck.sales.document_permissions import DOCUMENT_VIEW, INVOICE_SEND, QUOTE_SEND
 from zweck.sales.einvoice import EInvoiceError, facturx_pdf
 from zweck.sales.models import DocumentSending, Invoice, Quote
 from zweck.sales.printing import document_file_name, document_language, document_pdf, supplier_of
@@ -74,15 +75,18 @@ def _attachment(document: Invoice | Quote) -> bytes:
 def document_send(*, actor: Actor, document: Invoice | Quote, to_email: str = "") -> DocumentSending:
     """Email ``document`` as PDF to its contact person (or ``to_email``), record it as sent and
     audit it; the email leaves once the transaction commits."""
-    actor.require(DOCUMENT_SEND)
+    actor.require(QUOTE_SEND if isinstance(document, Quote) else INVOICE_SEND)
     model = type(document)
     # Re-read through the scoped queryset: another workspace's document, or one whose contact
     # person is restricted, is not found.
-    document = model.objects.visible_to(actor, DOCUMENT_VIEW).select_for_update().get(pk=document.pk)
+    document = model.objects.visible_to(actor, DOCUMENT_VIEW).get(pk=document.pk)
     if isinstance(document, Invoice) and document.status == InvoiceStatus.DRAFT:
         raise ValidationError({"status": [_("Finalize the invoice before sending it.")]})
-    if isinstance(document, Quote) and not document.number:
-        raise ValidationError({"number": [_("A quote is sent once it has its number.")]})
+    if isinstance(document, Quote) and document.status == QuoteStatus.DRAFT:
+        # The sales service numbers and dates the quote and marks it sent (audited there).
+        from zweck.sales.services import quote_send
+
+        document = quote_send(actor=actor, quote=document)
     recipient_email = to_email.strip() or _recipient_email(document)
     if not recipient_email:
         raise ValidationError(
@@ -111,13 +115,9 @@ def document_send(*, actor: Actor, document: Invoice | Quote, to_email: str = ""
         ),
         actor=actor,
     )
-    if isinstance(document, Quote) and document.status == QuoteStatus.DRAFT:
-        document.status = QuoteStatus.SENT
-        document.sent_at = now
-        save_scoped(document, actor=actor, changed=["status", "sent_at"])
     kind = "quote" if isinstance(document, Quote) else "invoice"
     subject_ids = [document.contact_id] if document.contact_id else []
-    audit_record(actor=actor, action=f"{kind}.send", instance=document, subject_ids=subject_ids)
+    audit_record(actor=actor, action=f"{kind}.email", instance=document, subject_ids=subject_ids)
 
     reply_to = [email for email in [supplier_of(document).email] if email]
 

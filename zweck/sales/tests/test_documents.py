@@ -197,3 +197,33 @@ def test_the_invoice_carries_a_girocode_only_where_there_is_an_account_to_pay_to
         name="Nordlicht", iban="DE02120300000000202051", bic="", amount=Decimal("1.00"), reference="RE-1"
     )
     assert code.mode == "byte"
+
+
+def test_a_cancellation_invoice_is_a_corrected_invoice_without_negative_prices(owner: Actor) -> None:
+    organization = make_organization(owner, "Kunde Handels AG")
+    cancellation = make_finalized_invoice(
+        owner,
+        organization=organization,
+        contact=None,
+        kind="cancellation",
+        number="RE-2026-0009",
+        lines=[
+            {
+                "description": "IT-Beratung Migration",
+                "quantity": Decimal("12"),
+                "unit": "HUR",
+                "unit_net_price": Decimal("-120"),
+                "vat_rate": 19,
+            },
+        ],
+    )
+    xml = invoice_xml(cancellation, profile="en16931")
+    check_xml(xml)
+    root = etree.fromstring(xml)
+    assert root.findtext(".//ram:TypeCode", namespaces=CII) == "384"
+    assert root.findtext(".//ram:NetPriceProductTradePrice/ram:ChargeAmount", namespaces=CII) == "120.0000"
+    assert root.findtext(".//ram:BilledQuantity", namespaces=CII) == "-12.000"
+    assert root.findtext(".//ram:GrandTotalAmount", namespaces=CII) == "-1713.60"
+    text = _text(document_pdf(cancellation))
+    assert "-1.713,60" in text
+    assert "GiroCode" not in text

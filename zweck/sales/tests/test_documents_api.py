@@ -89,7 +89,7 @@ def test_sending_an_invoice_mails_the_zugferd_pdf_after_commit_and_records_it(
     assert facturx.get_facturx_xml_from_pdf(pdf, check_xsd=True)[0] == "factur-x.xml"
     sending = DocumentSending.objects.get(invoice=invoice)
     assert sending.recipient_id == invoice.contact_id
-    assert AuditEvent.objects.filter(action="invoice.send", object_id=str(invoice.pk)).count() == 1
+    assert AuditEvent.objects.filter(action="invoice.email", object_id=str(invoice.pk)).count() == 1
 
 
 def test_sending_a_quote_marks_it_sent(api: Api, quote: Quote, smtp_inbox: Inbox, committing: Any) -> None:
@@ -224,13 +224,17 @@ def test_the_permission_matrix(
     expected_foreign = 200 if url.endswith("/supplier-invoices") else 404
     with committing():
         assert call(api_as(stranger)) == expected_foreign
-    # a member without the permission (read only: no sending; marketing: no reports)
-    lacking = actor_with_role(Role.READ_ONLY if method == "POST" else Role.SERVICE)
-    if url.endswith("/supplier-invoices") or method == "POST":
-        with committing():
-            assert call(api_as(lacking)) == 403
+    # a member without the permission the call needs
+    if url.endswith(("/supplier-invoices", f"/invoices/{invoice.pk}/send")):
+        lacking, allowed = actor_with_role(Role.SALES), actor_with_role(Role.ACCOUNTING)
+    elif method == "POST":
+        lacking, allowed = actor_with_role(Role.READ_ONLY), actor_with_role(Role.SALES)
+    else:
+        lacking, allowed = actor_with_role(Role.SERVICE), actor_with_role(Role.READ_ONLY)
+    with committing():
+        assert call(api_as(lacking)) == 403
     assert (DocumentSending.objects.count(), Quote.objects.get(pk=quote.pk).status) == before[:2]
     assert smtp_inbox.messages == []
     # a member with it
-    allowed = actor_with_role(Role.ACCOUNTING if url.endswith("/supplier-invoices") else Role.SALES)
-    assert call(api_as(allowed)) in (200, 201)
+    with committing():
+        assert call(api_as(allowed)) in (200, 201)

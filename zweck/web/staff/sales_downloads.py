@@ -19,8 +19,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from zweck.sales import incoming
 from zweck.sales.document_permissions import (
-    DOCUMENT_SEND,
     DOCUMENT_VIEW,
+    INVOICE_SEND,
+    QUOTE_SEND,
     SUPPLIER_INVOICE_CHANGE,
     SUPPLIER_INVOICE_VIEW,
 )
@@ -90,13 +91,13 @@ def _send(request: StaffRequest, document: Invoice | Quote) -> HttpResponse:
 
 
 @require_POST
-@staff_view(DOCUMENT_SEND)
+@staff_view(INVOICE_SEND)
 def invoice_send(request: StaffRequest, invoice_id: int) -> HttpResponse:
     return _send(request, Invoice.objects.visible_to(request.actor, DOCUMENT_VIEW).get(pk=invoice_id))
 
 
 @require_POST
-@staff_view(DOCUMENT_SEND)
+@staff_view(QUOTE_SEND)
 def quote_send(request: StaffRequest, quote_id: int) -> HttpResponse:
     return _send(request, Quote.objects.visible_to(request.actor, DOCUMENT_VIEW).get(pk=quote_id))
 

@@ -82,8 +82,10 @@ def test_sending_from_the_page_mails_the_invoice_once_committed(
     read_only, _actor = member_client(Role.READ_ONLY)
     assert read_only.post(f"/app/sales/invoices/{invoice.pk}/email/").status_code == 403
     sales, _actor = member_client(Role.SALES)
+    assert sales.post(f"/app/sales/invoices/{invoice.pk}/email/").status_code == 403
+    accounting, _actor = member_client(Role.ACCOUNTING)
     with django_capture_on_commit_callbacks(execute=True):
-        response = sales.post(f"/app/sales/invoices/{invoice.pk}/email/", {"next": "/app/"})
+        response = accounting.post(f"/app/sales/invoices/{invoice.pk}/email/", {"next": "/app/"})
     assert response.status_code == 302 and response["Location"] == "/app/"
     assert DocumentSending.objects.filter(invoice=invoice).count() == 1
     assert len(smtp_inbox.messages) == 1
