@@ -20,6 +20,8 @@ from zweck.api.routers import (
     privacy_register,
     privacy_requests,
     privacy_retention,
+    sales_reports,
+    sales_similar,
     security,
     workspace,
 )
@@ -48,6 +50,8 @@ errors.install(api)
 api.add_router("", accounts.router)
 api.add_router("/workspace", workspace.router)
 api.add_router("/organizations", crm_organizations.router)
+api.add_router("/organizations", sales_similar.router)
+api.add_router("/reports", sales_reports.router)
 # Before the persons router: "/persons/import" must not be read as a person id.
 api.add_router("/persons", crm_bulk.router)
 api.add_router("/persons", crm_persons.router)
