@@ -77,7 +77,9 @@ def _compact(amount: Any) -> str:
     if abs(value) >= 1_000_000:
         return formats.number_format(round(value / 1_000_000, 1), decimal_pos=1, use_l10n=True) + " M"
     if abs(value) >= 1000:
-        return formats.number_format(round(value / 1000), use_l10n=True, force_grouping=True) + " k"
+        thousands = value / 1000
+        places = 0 if thousands == round(thousands) else 1
+        return formats.number_format(round(thousands, places), decimal_pos=places, use_l10n=True) + " k"
     return formats.number_format(round(value), use_l10n=True)
 
 
