@@ -122,6 +122,7 @@ ORDER = [
     "import.csv",
     "export.persons_stream",
     "retention.sweep",
+    "sales.revenue_report",
     "marketing.campaign_audience",
 ]
 

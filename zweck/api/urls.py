@@ -23,6 +23,8 @@ from zweck.api.routers import (
     privacy_retention,
     sales,
     sales_documents,
+    sales_reports,
+    sales_similar,
     security,
     workspace,
 )
@@ -51,6 +53,8 @@ errors.install(api)
 api.add_router("", accounts.router)
 api.add_router("/workspace", workspace.router)
 api.add_router("/organizations", crm_organizations.router)
+api.add_router("/organizations", sales_similar.router)
+api.add_router("/reports", sales_reports.router)
 # Before the persons router: "/persons/import" must not be read as a person id.
 api.add_router("/persons", crm_bulk.router)
 api.add_router("/persons", crm_persons.router)

@@ -28,6 +28,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -57,6 +58,7 @@ from zweck.crm.models import (
     SearchWord,
 )
 from zweck.crm.services import pipeline_install_defaults
+from zweck.sales.models import Invoice, InvoiceLine, InvoiceTaxTotal, Payment, Product
 
 Progress = Callable[[str, int, int], None]
 """Called with (what, done, total) as rows are written."""
@@ -66,7 +68,8 @@ BASE = ("id", "workspace_id", "created_at", "updated_at", "created_by_id", "upda
 COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
     Organization: (
         *BASE,
-        *("name", "legal_form", "vat_id", "industry", "website", "email", "phone", "relationship_types"),
+        *("name", "legal_form", "vat_id", "industry", "industry_code", "website", "email", "phone"),
+        "relationship_types",
         *("owner_id", "notes", "search_text", "archived_at", "relationship_ended_on"),
     ),
     OrganizationAddress: (*BASE, "organization_id", "kind", "street", "postal_code", "city", "country"),
@@ -93,6 +96,11 @@ COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
         *("owner_id", "organization_id", "deal_id"),
     ),
     ActivityParticipant: (*BASE, "activity_id", "person_id"),
+    # Sales documents have many columns with plain defaults; ``_sales_row`` fills those.
+    **{
+        model: tuple(str(model_field.column) for model_field in model._meta.concrete_fields)
+        for model in (Product, Invoice, InvoiceLine, InvoiceTaxTotal, Payment)
+    },
 }
 CHUNK = 20_000
 # From about this many rows, rebuilding indexes beats maintaining them row by row (measured:
@@ -100,6 +108,10 @@ CHUNK = 20_000
 # and building the indexes afterwards).
 REBUILD_FROM_ROWS = 200_000
 PAST_DAYS = 3 * 365
+# Invoices: to this share of the organizations, about this many each, over five years.
+SALES_SHARE = 0.3
+INVOICES_PER_CUSTOMER = 8
+SALES_DAYS = 5 * 365
 
 
 @dataclass
@@ -439,6 +451,10 @@ _LOOSE_CATEGORY = _weighted(
 _PRIVATE_DOMAINS = ("mail.example.com", "post.example.com", "web.example.com")
 
 
+# The WZ 2008 division of each of ``words.INDUSTRIES``, in the same order.
+_INDUSTRY_CODES = ("52", "28", "58", "86", "69", "68", "62", "41", "62", "78", "65", "18", "10", "29", "35")
+
+
 def _vat_id(country: str, number: int) -> str:
     if country == "DE":
         digits = f"{10_000_000 + number % 90_000_000}"
@@ -527,6 +543,127 @@ class _Generator:
         yield from self._persons()
         yield from self._deals()
         yield from self._activities()
+        yield from self._sales()
+
+    # sales: a catalogue, and five years of finalized invoices with lines and payments
+
+    def _sales_row(self, model: type[models.Model], created: str, **values: Any) -> Row:
+        """A row of ``model`` with ``values`` and every other column at its field's default."""
+        identifier = values["id"] if "id" in values else self._id(model)
+        base = dict(zip(BASE, (identifier, self.workspace_id, created, created, None, None), strict=True))
+        row = []
+        for model_field in model._meta.concrete_fields:
+            column = str(model_field.column)
+            if column in values:
+                value = values[column]
+            elif column in base:
+                value = base[column]
+            else:
+                value = model_field.get_default()
+            row.append(str(value) if isinstance(value, Decimal) else value)
+        return tuple(row)
+
+    def _sales(self) -> Iterator[tuple[type[models.Model], list[Row]]]:
+        rng = self.rng
+        created = self._at(-PAST_DAYS, 480)
+        products = [(self._id(Product), name, price) for name, price in words.SALES_PRODUCTS]
+        yield (
+            Product,
+            [
+                self._sales_row(Product, created, id=pk, name=name, unit_net_price=price)
+                for pk, name, price in products
+            ],
+        )
+        invoices: list[Row] = []
+        lines: list[Row] = []
+        taxes: list[Row] = []
+        payments: list[Row] = []
+        for organization in range(self.organization_count):
+            if rng.random() >= SALES_SHARE:
+                continue
+            for _invoice in range(1 + int(rng.random() * 2 * INVOICES_PER_CUSTOMER)):
+                issued = self.anchor_date - timedelta(days=int(rng.random() * SALES_DAYS))
+                due = issued + timedelta(days=14)
+                invoice_id = self._id(Invoice)
+                stamp = f"{issued.isoformat()} 10:00:00{self.minutes[600][9:]}"
+                net = Decimal(0)
+                for position in range(1 + int(rng.random() * 3)):
+                    pk, name, price = self._pick(products)
+                    quantity = 1 + int(rng.random() * 20)
+                    amount = price * quantity
+                    net += amount
+                    lines.append(
+                        self._sales_row(
+                            InvoiceLine,
+                            stamp,
+                            invoice_id=invoice_id,
+                            position=position + 1,
+                            product_id=pk,
+                            description=name,
+                            quantity=f"{quantity}.000",
+                            unit="HUR",
+                            unit_net_price=price,
+                            vat_rate=19,
+                            net_amount=amount,
+                        )
+                    )
+                tax = (net * Decimal("0.19")).quantize(Decimal("0.01"))
+                invoices.append(
+                    self._sales_row(
+                        Invoice,
+                        stamp,
+                        id=invoice_id,
+                        organization_id=self.org_ids[organization],
+                        owner_id=self._owner(),
+                        number=f"RE-{invoice_id:08d}",
+                        series="RE",
+                        sequence=invoice_id,
+                        status="finalized",
+                        kind="invoice",
+                        issue_date=issued.isoformat(),
+                        supply_date=issued.isoformat(),
+                        due_date=due.isoformat(),
+                        finalized_at=stamp,
+                        buyer_name=self.org_names[organization][:200],
+                        currency=self.currency,
+                        net_total=net,
+                        tax_total=tax,
+                        gross_total=net + tax,
+                    )
+                )
+                taxes.append(
+                    self._sales_row(
+                        InvoiceTaxTotal,
+                        stamp,
+                        invoice_id=invoice_id,
+                        vat_rate=19,
+                        net_amount=net,
+                        tax_amount=tax,
+                    )
+                )
+                paid_on = due - timedelta(days=int(rng.random() * 20) - 5)
+                if paid_on < self.anchor_date and rng.random() < 0.9:
+                    payments.append(
+                        self._sales_row(
+                            Payment,
+                            stamp,
+                            invoice_id=invoice_id,
+                            paid_on=paid_on.isoformat(),
+                            amount=net + tax,
+                            reference=f"RE-{invoice_id:08d}",
+                        )
+                    )
+            if len(lines) >= CHUNK:
+                yield Invoice, invoices
+                yield InvoiceLine, lines
+                yield InvoiceTaxTotal, taxes
+                yield Payment, payments
+                invoices, lines, taxes, payments = [], [], [], []
+        if invoices:
+            yield Invoice, invoices
+            yield InvoiceLine, lines
+            yield InvoiceTaxTotal, taxes
+            yield Payment, payments
 
     # organizations
 
@@ -575,6 +712,7 @@ class _Generator:
                     form,
                     _vat_id(country, index * 7919 + 104_729),
                     words.INDUSTRIES[branch_index],
+                    _INDUSTRY_CODES[branch_index] if index % 10 else "",
                     f"https://www.{domain}",
                     email,
                     phone,

@@ -6,6 +6,8 @@ film and television (Bundesnetzagentur; Ofcom), so a generated number reaches no
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 
 def _words(text: str, separator: str | None = None) -> tuple[str, ...]:
     return tuple(text.split(separator))
@@ -292,3 +294,22 @@ DEAL_TITLES = {
     "de": ("Rahmenvertrag {topic}", "{topic} {organization}", "Projekt {topic}"),
     "en": ("{topic} framework agreement", "{topic} for {organization}", "{topic} project"),
 }
+
+# The seeded catalogue: (name, net price per unit).
+SALES_PRODUCTS = tuple(
+    (name, Decimal(price))
+    for name, price in (
+        ("Beratung", "120.00"),
+        ("Projektleitung", "140.00"),
+        ("Softwareentwicklung", "110.00"),
+        ("Schulung (Tag)", "1200.00"),
+        ("Workshop", "950.00"),
+        ("Wartungsvertrag", "480.00"),
+        ("Lizenz Standard", "49.00"),
+        ("Lizenz Enterprise", "199.00"),
+        ("Hosting", "89.00"),
+        ("Support", "95.00"),
+        ("Datenschutz-Audit", "2400.00"),
+        ("Migration", "130.00"),
+    )
+)

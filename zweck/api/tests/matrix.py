@@ -127,6 +127,8 @@ ENDPOINTS: list[Endpoint] = [
         body=lambda w: {"industry": "Software"},
     ),
     Endpoint("DELETE", "/organizations/{spare_organization}", needs(P.CRM_VIEW, P.CRM_DELETE), 204),
+    Endpoint("GET", "/organizations/{organization}/similar", needs(P.CRM_VIEW)),
+    Endpoint("GET", "/reports/revenue", needs(P.REPORT_VIEW), foreign_status=200),
     Endpoint("POST", "/organizations/{organization}/archive", needs(P.CRM_VIEW, P.CRM_CHANGE)),
     Endpoint("POST", "/organizations/{organization}/unarchive", needs(P.CRM_VIEW, P.CRM_CHANGE)),
     Endpoint(

@@ -13,6 +13,7 @@ from zweck.crm import industries, selectors
 from zweck.crm.choices import RelationshipType
 from zweck.crm.models import Organization
 from zweck.crm.services import organization_archive, organization_delete
+from zweck.sales.similar import similar_organizations
 from zweck.web.staff.access import StaffRequest, render_page, staff_view
 from zweck.web.staff.activities import activity_panel_context
 from zweck.web.staff.forms import OrganizationForm
@@ -74,6 +75,7 @@ def _detail_page(
             "deals": selectors.deal_list(actor=actor, organization_id=organization.pk)[:50]
             if actor.can(Permission.DEAL_VIEW)
             else [],
+            "similar": similar_organizations(actor=actor, organization=organization),
             "relationship": relationship_state(organization),
             "relationship_form": relationship_form,
             "relationship_url": reverse("staff:organization_relationship_end", args=[organization.pk]),

@@ -15,6 +15,7 @@ from zweck.web.staff import (
     privacy_register,
     privacy_requests,
     privacy_retention,
+    reports,
     sales_urls,
     security_log,
     workspace_contract,
@@ -25,6 +26,9 @@ app_name = "staff"
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("reports/revenue/", reports.revenue_report, name="revenue_report"),
+    path("reports/revenue.csv", reports.revenue_report_csv, name="revenue_report_csv"),
+    path("reports/revenue.xlsx", reports.revenue_report_xlsx, name="revenue_report_xlsx"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("password-reset/", auth.PasswordResetView.as_view(), name="password_reset"),
