@@ -20,6 +20,7 @@ from zweck.api.routers import (
     privacy_register,
     privacy_requests,
     privacy_retention,
+    sales,
     security,
     workspace,
 )
@@ -55,6 +56,7 @@ api.add_router("/activities", crm_activities.router)
 api.add_router("/deals", crm_deals.router)
 api.add_router("/pipeline-stages", crm_pipeline.router)
 api.add_router("/security-events", security.router)
+api.add_router("/sales", sales.router)
 
 
 api.add_router("/privacy/register", privacy_register.router)

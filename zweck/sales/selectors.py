@@ -43,7 +43,7 @@ def product_get(*, actor: Actor, product_id: int) -> Product:
 def quote_list(
     *, actor: Actor, status: str | None = None, organization_id: int | None = None
 ) -> QuerySet[Quote]:
-    quotes = Quote.objects.visible_to(actor, Permission.SALES_VIEW).select_related("organization", "contact")
+    quotes = Quote.objects.visible_to(actor, Permission.SALES_VIEW).prefetch_related("lines")
     if status:
         quotes = quotes.filter(status=status)
     if organization_id:
@@ -63,7 +63,7 @@ def quote_get(*, actor: Actor, quote_id: int) -> Quote:
 def order_list(
     *, actor: Actor, status: str | None = None, organization_id: int | None = None
 ) -> QuerySet[Order]:
-    orders = Order.objects.visible_to(actor, Permission.SALES_VIEW).select_related("organization", "contact")
+    orders = Order.objects.visible_to(actor, Permission.SALES_VIEW).prefetch_related("lines")
     if status:
         orders = orders.filter(status=status)
     if organization_id:
@@ -116,7 +116,12 @@ def invoice_list(
 ) -> QuerySet[Invoice]:
     """Invoices with their payment status (see ``with_payment_status``)."""
     invoices: QuerySet[Invoice] = with_payment_status(
-        Invoice.objects.visible_to(actor, Permission.SALES_VIEW).select_related("organization"), today=today
+        Invoice.objects.visible_to(actor, Permission.SALES_VIEW)
+        .select_related("cancels_link", "cancellation_link")
+        .prefetch_related(
+            Prefetch("lines", queryset=InvoiceLine.objects.order_by("position", "pk")), "tax_totals"
+        ),
+        today=today,
     )
     if status:
         invoices = invoices.filter(status=status)
@@ -132,7 +137,7 @@ def invoice_get(*, actor: Actor, invoice_id: int, today: date | None = None) -> 
     invoices = Invoice.objects.visible_to(actor, Permission.SALES_VIEW)
     return (
         with_payment_status(invoices, today=today)
-        .select_related("organization", "contact", "order")
+        .select_related("organization", "contact", "order", "cancels_link", "cancellation_link")
         .prefetch_related(
             Prefetch("lines", queryset=InvoiceLine.objects.order_by("position", "pk")),
             "tax_totals",

@@ -145,6 +145,17 @@ def _today(today: date | None) -> date:
     return today or timezone.localdate()
 
 
+# The largest amount the money columns hold (14 digits, 2 of them decimals).
+LARGEST_AMOUNT = Decimal("999999999999.99")
+
+
+def _plus_days(day: date, days: int, field: str) -> date:
+    try:
+        return day + timedelta(days=days)
+    except OverflowError as error:
+        raise ValidationError({field: _("The date lies outside the supported range.")}) from error
+
+
 def _subjects(document: SalesDocument) -> list[int]:
     return [document.contact_id] if document.contact_id else []
 
@@ -295,6 +306,9 @@ def _replace_lines(document: Quote | Order | Invoice, lines: Sequence[DocumentLi
         ),
         document.discount_percent,
     )
+    amounts = [*totals.line_amounts, totals.net_total, totals.tax_total, totals.gross_total]
+    if any(abs(amount) > LARGEST_AMOUNT for amount in amounts):
+        raise ValidationError({"lines": _("The amounts of this document are too large.")})
     related = document.lines
     if isinstance(document, Invoice):
         InvoiceLine.objects.filter(invoice=document).delete()
@@ -470,7 +484,9 @@ def quote_send(*, actor: Actor, quote: Quote, today: date | None = None) -> Quot
         raise ValidationError({"lines": _("A quote needs at least one line.")})
     settings = sales_settings_get_for(actor)
     quote.issue_date = quote.issue_date or _today(today)
-    quote.valid_until = quote.valid_until or quote.issue_date + timedelta(days=settings.quote_validity_days)
+    quote.valid_until = quote.valid_until or _plus_days(
+        quote.issue_date, settings.quote_validity_days, "issue_date"
+    )
     _sequence, quote.number = _next_number(
         actor, kind=DocumentKind.QUOTE, prefix=settings.quote_prefix, year=quote.issue_date.year
     )
@@ -936,7 +952,7 @@ def _finalize(actor: Actor, invoice: Invoice, today: date | None) -> Invoice:
             {"lines": _("An invoice cannot come to less than zero; cancel an invoice instead.")}
         )
     invoice.issue_date = invoice.issue_date or _today(today)
-    invoice.due_date = invoice.issue_date + timedelta(days=invoice.payment_terms_days)
+    invoice.due_date = _plus_days(invoice.issue_date, invoice.payment_terms_days, "issue_date")
     invoice.series = settings.invoice_prefix
     invoice.sequence, invoice.number = _next_number(
         actor, kind=DocumentKind.INVOICE, prefix=invoice.series, year=invoice.issue_date.year

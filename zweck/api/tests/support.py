@@ -18,6 +18,7 @@ from zweck.crm import models as crm
 from zweck.crm.services import activity_create
 from zweck.crm.tests.factories import make_deal, make_organization, make_person
 from zweck.privacy.models import NoticeVersion
+from zweck.sales import models as sales
 
 PREFIX = "/api/v1"
 
@@ -150,6 +151,18 @@ SNAPSHOT_MODELS: list[type[models.Model]] = [
     crm.Deal,
     crm.DealContact,
     NoticeVersion,
+    sales.Product,
+    sales.SalesSettings,
+    sales.DocumentCounter,
+    sales.Quote,
+    sales.QuoteLine,
+    sales.Order,
+    sales.OrderLine,
+    sales.Invoice,
+    sales.InvoiceLine,
+    sales.InvoiceTaxTotal,
+    sales.InvoiceCancellation,
+    sales.Payment,
 ]
 
 

@@ -25,6 +25,10 @@ class Shop:
 
 @pytest.fixture
 def shop(owner: Actor, actor_with_role: Callable[[str], Actor]) -> Shop:
+    return make_shop(owner, actor_with_role(Role.ACCOUNTING))
+
+
+def make_shop(owner: Actor, accountant: Actor) -> Shop:
     """A workspace with its billing settings and a German customer with an address and VAT ID."""
     sales_settings_update(
         actor=owner,
@@ -44,7 +48,7 @@ def shop(owner: Actor, actor_with_role: Callable[[str], Actor]) -> Shop:
         addresses=[AddressInput(street="Ringstraße 5", city="Bonn", postal_code="53111")],
     )
     contact = make_person(owner, "Karla", "Kundin", organization=customer)
-    return Shop(owner=owner, accountant=actor_with_role(Role.ACCOUNTING), customer=customer, contact=contact)
+    return Shop(owner=owner, accountant=accountant, customer=customer, contact=contact)
 
 
 def consulting(hours: str = "10", price: str = "120", **extra: object) -> LineInput:

@@ -281,3 +281,11 @@ def test_another_workspaces_customer_is_refused(shop: Shop, stranger) -> None:  
         invoice_create(actor=stranger, organization=shop.customer, lines=[consulting()])
     assert "organization" in refused.value.message_dict
     assert not Invoice.objects.exists()
+
+
+def test_amounts_beyond_what_the_books_hold_are_refused(shop: Shop) -> None:
+    huge = consulting("999999999.999", "99999999.9999")
+    with pytest.raises(ValidationError) as refused:
+        quote_create(actor=shop.owner, organization=shop.customer, lines=[huge])
+    assert "too large" in refused.value.message_dict["lines"][0]
+    assert not Quote.objects.exists()
