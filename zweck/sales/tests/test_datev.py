@@ -85,3 +85,23 @@ def test_the_command_writes_the_file_and_refuses_a_wrong_period(owner: Actor, tm
             "--to",
             "2026-01-01",
         )
+
+
+def test_the_benchmark_floor_reads_the_same_invoices_and_payments(owner: Actor) -> None:
+    from django.db import connection
+
+    from bench.operations.sales import FLOOR_SQL
+
+    customer = make_organization(owner, "Kunde AG")
+    invoice = finalized_invoice(owner, customer, "RE-2026-0001", "119.00")
+    save_scoped(Payment(invoice=invoice, paid_on=date(2026, 11, 20), amount=Decimal("119.00")), actor=owner)
+    rows = []
+    with connection.cursor() as cursor:
+        for sql in FLOOR_SQL:
+            cursor.execute(sql, [owner.workspace_id, date(2026, 1, 1), date(2026, 12, 31)])
+            rows.append(len(cursor.fetchall()))
+
+    assert rows == [1, 1]
+    assert (
+        len(_lines(datev_export(actor=owner, first_day=date(2026, 1, 1), last_day=date(2026, 12, 31)))) == 2
+    )
