@@ -24,11 +24,14 @@ from django.utils.translation import override
 from zweck.accounts.actors import Actor
 from zweck.audit.services import audit_record
 from zweck.core.permissions import Permission
-from zweck.core.services import save_scoped
+from zweck.core.services import require_same_workspace, save_scoped
+from zweck.privacy.disclosure_models import DisclosurePurpose
+from zweck.privacy.disclosures import disclosure_record
+from zweck.privacy.models import Recipient
 from zweck.privacy.notifications import email_after_commit
 from zweck.sales.base_rate import FLAT_FEE, default_interest, default_rate_on
 from zweck.sales.datev import receivables_settings_of
-from zweck.sales.models import Invoice, Reminder
+from zweck.sales.models import CollectionHandover, Invoice, Reminder
 from zweck.sales.models.receivables import LEVEL_ORDER, ReminderLevel
 from zweck.sales.receivables import open_invoices
 
@@ -208,3 +211,51 @@ def reminder_send(*, actor: Actor, invoice: Invoice, on: date) -> Reminder:
     )
     email_after_commit(to=locked.buyer_email, subject=subject, body=text)
     return reminder
+
+
+@transaction.atomic
+def collection_handover(
+    *, actor: Actor, invoice: Invoice, recipient: Recipient, on: date, note: str = ""
+) -> CollectionHandover:
+    """Hand an overdue claim to a debt collector of the register, after the second dunning
+    notice: the handover and the disclosure of the contact person's data to the recipient are
+    recorded together (Art. 15(1)(c), Art. 19 GDPR)."""
+    actor.require(Permission.REPORT_VIEW)
+    require_same_workspace(actor, invoice=invoice, recipient=recipient)
+    locked = Invoice.objects.select_for_update().get(pk=invoice.pk, workspace_id=actor.workspace_id)
+    due = {row.invoice.pk: row for row in overdue_list(actor=actor, on=on)}.get(locked.pk)
+    if due is None:
+        raise ValidationError({"invoice": _("This invoice is not overdue and open.")})
+    if ReminderLevel.SECOND_NOTICE not in _sent_levels(locked):
+        raise ValidationError({"invoice": _("Send the second dunning notice before handing the claim over.")})
+    if CollectionHandover.objects.filter(invoice=locked).exists():
+        raise ValidationError({"invoice": _("This claim was already handed to a debt collector.")})
+    disclosures = disclosure_record(
+        actor=actor,
+        recipient=recipient,
+        person_ids=[locked.contact_id] if locked.contact_id else [],
+        purpose=DisclosurePurpose.DEBT_COLLECTION,
+        data_set="sales.Invoice",
+        record_id=locked.pk,
+        categories=["user.name", "user.contact.address", "user.contact.email", "user.payment"],
+        disclosed_on=on,
+    )
+    handover = save_scoped(
+        CollectionHandover(
+            invoice=locked,
+            recipient=recipient,
+            disclosure=disclosures[0] if disclosures else None,
+            handed_over_on=on,
+            amount=due.open_amount,
+            note=note[:300],
+        ),
+        actor=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="collection.handover",
+        instance=handover,
+        subject_ids=[locked.contact_id] if locked.contact_id else [],
+        changed_fields=["recipient", "amount"],
+    )
+    return handover

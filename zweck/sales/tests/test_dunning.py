@@ -78,3 +78,52 @@ def test_an_invoice_without_an_address_gets_no_reminder_and_nothing_is_kept(
     with pytest.raises(ValidationError, match="no email address"):
         reminder_send(actor=owner, invoice=invoice, on=date(2026, 12, 1))
     assert not Reminder.objects.exists() and smtp_inbox.messages == []
+
+
+def test_a_claim_handed_to_a_debt_collector_is_a_disclosure_in_the_access_export_and_art_19(
+    owner: Actor, smtp_inbox: Inbox
+) -> None:
+    import json
+
+    from zweck.crm.tests.factories import make_person
+    from zweck.privacy.exports import access_export
+    from zweck.privacy.models import RecipientNotification
+    from zweck.privacy.notifications import recipient_notifications_create
+    from zweck.privacy.services import recipient_create, register_defaults_install
+    from zweck.sales.dunning import collection_handover
+
+    register_defaults_install(actor=owner)
+    collector = recipient_create(
+        actor=owner,
+        name="Inkasso Beispiel GmbH",
+        role="controller",
+        service_en="Debt collection",
+        service_de="Inkasso",
+        country="DE",
+        activity_keys=[],
+    )
+    invoice = _invoice(owner)
+    person = make_person(owner, "Karla", "Kundin", organization=invoice.organization)
+    Invoice.objects.filter(pk=invoice.pk).update(contact=person)
+    invoice.refresh_from_db()
+    with pytest.raises(ValidationError, match="second dunning notice"):
+        collection_handover(actor=owner, invoice=invoice, recipient=collector, on=date(2026, 12, 1))
+    for day in (date(2026, 11, 22), date(2026, 12, 6), date(2026, 12, 20)):
+        reminder_send(actor=owner, invoice=invoice, on=day)
+
+    collection_handover(actor=owner, invoice=invoice, recipient=collector, on=date(2026, 12, 21))
+
+    export = json.loads(access_export(workspace=owner.workspace, person_ids=[person.pk], fmt="json"))
+    assert [(d["recipient"], d["disclosed_on"]) for d in export["disclosures"]] == [
+        ("Inkasso Beispiel GmbH", "2026-12-21")
+    ]
+    from zweck.core.register import register
+
+    recipient_notifications_create(
+        actor=owner, declarations=list(register), person_ids=[person.pk], action="erasure"
+    )
+    assert list(RecipientNotification.objects.values_list("recipient__name", "subject_id")) == [
+        ("Inkasso Beispiel GmbH", person.pk)
+    ]
+    with pytest.raises(ValidationError, match="already handed"):
+        collection_handover(actor=owner, invoice=invoice, recipient=collector, on=date(2026, 12, 22))
