@@ -123,6 +123,7 @@ ORDER = [
     "export.persons_stream",
     "retention.sweep",
     "sales.revenue_report",
+    "sales.datev_export",
     "marketing.campaign_audience",
 ]
 
