@@ -81,7 +81,7 @@ def bookings(*, actor: Actor, first_day: date, last_day: date) -> Iterator[Booki
     settings = receivables_settings_of(actor.workspace_id)
     # Read as stored: the books are kept whatever a contact person's restriction (Art. 18(2)).
     invoices = (
-        Invoice.objects.visible_to(actor, Permission.REPORT_VIEW, purpose=Purpose.STORAGE)
+        Invoice.objects.visible_to(actor, Permission.INVOICE_MANAGE, purpose=Purpose.STORAGE)
         .exclude(status=InvoiceStatus.DRAFT)
         .filter(issue_date__gte=first_day, issue_date__lte=last_day)
         .only("pk", "number", "kind", "issue_date", "buyer_name", "gross_total", "currency")
@@ -96,7 +96,7 @@ def bookings(*, actor: Actor, first_day: date, last_day: date) -> Iterator[Booki
         .order_by("issue_date", "sequence", "pk")
     )
     payments = (
-        Payment.objects.visible_to(actor, Permission.REPORT_VIEW, purpose=Purpose.STORAGE)
+        Payment.objects.visible_to(actor, Permission.INVOICE_MANAGE, purpose=Purpose.STORAGE)
         .exclude(invoice__status=InvoiceStatus.DRAFT)
         .filter(paid_on__gte=first_day, paid_on__lte=last_day)
         .select_related("invoice")
@@ -152,7 +152,7 @@ def bookings(*, actor: Actor, first_day: date, last_day: date) -> Iterator[Booki
 def datev_export(*, actor: Actor, first_day: date | None, last_day: date | None) -> bytes:
     """The period's Buchungsstapel as the bytes of an EXTF file; ``ValidationError`` for a period
     the wrong way round or longer than a year. The export is audited (period and count only)."""
-    actor.require(Permission.REPORT_VIEW)
+    actor.require(Permission.INVOICE_MANAGE)
     first, last = period_check(first_day, last_day)
     settings = receivables_settings_of(actor.workspace_id)
     fiscal_year = first.year if first.month >= settings.fiscal_year_start_month else first.year - 1

@@ -79,7 +79,7 @@ def next_level(sent: set[str], days_overdue: int, days_for: dict[str, int]) -> s
 def overdue_list(*, actor: Actor, on: date) -> list[Overdue]:
     """The open invoices past their due date on ``on``, the longest overdue first, with the
     level each is due for (None when it waits for the next step's day)."""
-    actor.require(Permission.REPORT_VIEW)
+    actor.require(Permission.INVOICE_MANAGE)
     settings = receivables_settings_of(actor.workspace_id)
     days_for: dict[str, int] = {str(level): settings.days_for(level) for level in LEVEL_ORDER}
     invoices = (
@@ -168,7 +168,7 @@ def _letter(invoice: Invoice, claim: Claim, pay_by: date) -> tuple[str, str]:
 def reminder_send(*, actor: Actor, invoice: Invoice, on: date) -> Reminder:
     """Send the invoice's next reminder or dunning notice by email and keep its copy.
     ``ValidationError`` when the invoice is not due for one, or has no address to send to."""
-    actor.require(Permission.REPORT_VIEW)
+    actor.require(Permission.INVOICE_MANAGE)
     if invoice.workspace_id != actor.workspace_id:
         raise ValidationError({"invoice": _("No such invoice.")})
     locked = Invoice.objects.select_for_update().get(pk=invoice.pk, workspace_id=actor.workspace_id)
@@ -220,7 +220,7 @@ def collection_handover(
     """Hand an overdue claim to a debt collector of the register, after the second dunning
     notice: the handover and the disclosure of the contact person's data to the recipient are
     recorded together (Art. 15(1)(c), Art. 19 GDPR)."""
-    actor.require(Permission.REPORT_VIEW)
+    actor.require(Permission.INVOICE_MANAGE)
     require_same_workspace(actor, invoice=invoice, recipient=recipient)
     locked = Invoice.objects.select_for_update().get(pk=invoice.pk, workspace_id=actor.workspace_id)
     due = {row.invoice.pk: row for row in overdue_list(actor=actor, on=on)}.get(locked.pk)

@@ -188,29 +188,22 @@ def _payment_record(
     credit: BankTransaction,
     suffix: str = "",
 ) -> Payment:
-    """A payment from a bank credit, with its audit event (in the caller's transaction)."""
-    payment = save_scoped(
-        Payment(
-            invoice=invoice,
-            paid_on=paid_on,
-            amount=amount,
-            method=PaymentMethod.BANK_TRANSFER,
-            source=PaymentSource.BANK_IMPORT,
-            reference=credit.remittance[:300],
-            payer_name=credit.payer_name,
-            payer_iban=credit.payer_iban,
-            bank_transaction_id=f"{credit.key}{suffix}"[:100],
-        ),
+    """A payment from a bank credit, recorded by the sales service (with its audit event, in
+    the caller's transaction)."""
+    from zweck.sales.services import payment_record
+
+    payment = payment_record(
         actor=actor,
+        invoice=invoice,
+        amount=amount,
+        paid_on=paid_on,
+        method=PaymentMethod.BANK_TRANSFER,
+        source=PaymentSource.BANK_IMPORT,
+        reference=credit.remittance[:300],
+        payer_name=credit.payer_name,
+        payer_iban=credit.payer_iban,
+        bank_transaction_id=f"{credit.key}{suffix}"[:100],
     )
-    audit_record(
-        actor=actor,
-        action="payment.record",
-        instance=payment,
-        subject_ids=[invoice.contact_id] if invoice.contact_id else [],
-        changed_fields=["invoice", "paid_on", "amount", "source"],
-    )
-    credit.payments.add(payment)
     return payment
 
 
@@ -223,7 +216,7 @@ def bank_statement_import(*, actor: Actor, data: bytes, file_name: str = "") -> 
     """Read a camt.053 file: store its credits, record a payment for each that matches an open
     invoice, leave the rest for review. ``ValidationError`` on ``file`` when the file is not a
     statement or was read before; then nothing is stored."""
-    actor.require(Permission.REPORT_VIEW)
+    actor.require(Permission.INVOICE_MANAGE)
     try:
         statements = camt.parse(data)
     except camt.CamtError as error:
@@ -322,7 +315,7 @@ def bank_statement_import(*, actor: Actor, data: bytes, file_name: str = "") -> 
 
 def bank_transaction_list(*, actor: Actor, state: str | None = None) -> QuerySet[BankTransaction]:
     """The workspace's bank credits, the newest first (only those in ``state`` when given)."""
-    rows = BankTransaction.objects.visible_to(actor, Permission.REPORT_VIEW, purpose=Purpose.STORAGE)
+    rows = BankTransaction.objects.visible_to(actor, Permission.INVOICE_MANAGE, purpose=Purpose.STORAGE)
     if state:
         rows = rows.filter(state=state)
     return rows.select_related("statement").order_by("-booking_date", "-pk")
@@ -345,7 +338,7 @@ def bank_transaction_assign(
     *, actor: Actor, credit: BankTransaction, invoice: Invoice, note: str = ""
 ) -> BankTransaction:
     """Book a credit from the review list on ``invoice``: a payment of its whole amount."""
-    actor.require(Permission.REPORT_VIEW)
+    actor.require(Permission.INVOICE_MANAGE)
     if invoice.workspace_id != actor.workspace_id:
         raise ValidationError({"invoice": _("No such invoice.")})
     locked = _locked_for_review(actor, credit)
@@ -373,7 +366,7 @@ def bank_transaction_assign(
 @transaction.atomic
 def bank_transaction_dismiss(*, actor: Actor, credit: BankTransaction, note: str) -> BankTransaction:
     """Take a credit off the review list without booking it (not a customer's payment)."""
-    actor.require(Permission.REPORT_VIEW)
+    actor.require(Permission.INVOICE_MANAGE)
     if not note.strip():
         raise ValidationError({"note": _("Say why this credit is not a payment for an invoice.")})
     locked = _locked_for_review(actor, credit)

@@ -280,7 +280,8 @@ def test_bad_lines_never_answer_500(
 ) -> None:
     client = client_for(owner)
     response = client.post(reverse("staff:sales_quote_create"), _quote_data(customer[0], [line]))
-    assert response.status_code == 422
+    # A NUL character is refused by the request guard before the form (400); the rest at the field.
+    assert response.status_code == (400 if any("\x00" in value for value in line.values()) else 422)
     assert not Quote.objects.exists()
 
 
