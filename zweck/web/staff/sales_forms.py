@@ -499,7 +499,7 @@ class OrderInvoiceForm(ServiceForm):
         places=2,
         required=False,
         validators=[validate_percent],
-        help_text=gettext_lazy("For a partial invoice: e.g. 30 for a 30 % down payment."),
+        help_text=gettext_lazy("For a partial invoice: e.g. 30 for a down payment of 30 percent."),
     )
 
     def __init__(
