@@ -107,6 +107,8 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("GET", "/tokens", needs(), foreign_status=200, foreign_count=1),
     Endpoint("POST", "/tokens", needs(), 201, lambda w: {"name": "CI"}, foreign_status=201),
     Endpoint("GET", "/security-events", needs(P.SECURITY_LOG_VIEW), foreign_status=200, foreign_count=0),
+    # Another workspace's owner reads their own trail (their token's creation), never this one's.
+    Endpoint("GET", "/audit-events", needs(P.AUDIT_VIEW), foreign_status=200),
     Endpoint("GET", "/tokens/{token}", needs(P.MEMBER_MANAGE), refusals={P.MEMBER_MANAGE: 404}),
     Endpoint("POST", "/tokens/{token}/revoke", needs(P.MEMBER_MANAGE), refusals={P.MEMBER_MANAGE: 404}),
     # organizations

@@ -122,7 +122,7 @@ def test_the_csv_export_escapes_formulas_and_is_itself_recorded(owner: Actor) ->
     assert verify([owner.workspace_id]).intact
 
 
-def test_the_api_lists_events_read_only(owner: Actor, actor_with_role: Any) -> None:
+def test_the_api_lists_events_read_only(owner: Actor, actor_with_role: Any, stranger: Actor) -> None:
     event = _record(owner, "person.update", object_id=5, subject_ids=[5, 3])
     _record(owner, "person.create", object_id=6)
     api = api_as(owner)
@@ -142,6 +142,8 @@ def test_the_api_lists_events_read_only(owner: Actor, actor_with_role: Any) -> N
     assert api.delete(f"/audit-events/{event.pk}").status_code == 404
     assert api_as(actor_with_role(Role.SALES)).get("/audit-events").status_code == 403
     assert api.get("/audit-events", since="yesterday").status_code == 422
+    foreign = api_as(stranger).get("/audit-events", object_type="crm.person").json()
+    assert foreign["count"] == 0
 
 
 def test_the_api_list_reads_in_a_fixed_number_of_queries(
