@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -24,6 +25,7 @@ from zweck.privacy.disclosure_models import Disclosure
 from zweck.privacy.models import Recipient
 
 
+@transaction.atomic
 def disclosure_record(
     *,
     actor: Actor,

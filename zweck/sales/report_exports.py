@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from zweck.core.spreadsheet import row
+from zweck.core import spreadsheet
 from zweck.sales.reports import RevenueReport
 
 
@@ -91,10 +91,10 @@ def report_csv(report: RevenueReport) -> Iterator[str]:
     for index, table in enumerate(report_tables(report)):
         if index:
             writer.writerow([])
-        writer.writerow(row([table.title]))
-        writer.writerow(row(table.header))
+        writer.writerow(spreadsheet.row([table.title]))
+        writer.writerow(spreadsheet.row(table.header))
         for values in table.rows:
-            writer.writerow([_csv_value(value) for value in row(values)])
+            writer.writerow([_csv_value(value) for value in spreadsheet.row(values)])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
@@ -109,11 +109,13 @@ def report_xlsx(report: RevenueReport) -> bytes:
     workbook.remove(workbook.active)
     for table in report_tables(report):
         sheet = workbook.create_sheet(title=table.title[:31])
-        sheet.append(row(table.header))
+        sheet.append(spreadsheet.row(table.header))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for values in table.rows:
-            sheet.append(row(float(value) if isinstance(value, Decimal) else value for value in values))
+            sheet.append(
+                spreadsheet.row(float(value) if isinstance(value, Decimal) else value for value in values)
+            )
         for column in sheet.iter_cols(min_row=2):
             for cell in column:
                 if isinstance(cell.value, float):

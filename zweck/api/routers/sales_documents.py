@@ -128,14 +128,14 @@ def download_quote_pdf(request: HttpRequest, quote_id: ObjectId) -> HttpResponse
     return _download(document_pdf(quote), "application/pdf", document_file_name(quote))
 
 
-@router.post("/invoices/{invoice_id}/send", response=answers(SendingOut, 201))
+@router.post("/invoices/{invoice_id}/email", response=answers(SendingOut, 201))
 def send_invoice(request: HttpRequest, invoice_id: ObjectId, payload: SendIn) -> Any:
     """Email the finalized invoice (ZUGFeRD PDF) to its contact person; recorded and audited."""
     invoice = _invoice(request, invoice_id)
     return Status(201, document_send(actor=actor_of(request), document=invoice, to_email=payload.to_email))
 
 
-@router.post("/quotes/{quote_id}/send", response=answers(SendingOut, 201))
+@router.post("/quotes/{quote_id}/email", response=answers(SendingOut, 201))
 def send_quote(request: HttpRequest, quote_id: ObjectId, payload: SendIn) -> Any:
     """Email the quote as PDF to its contact person; a draft quote becomes "sent"."""
     quote = _quote(request, quote_id)

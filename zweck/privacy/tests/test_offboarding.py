@@ -309,6 +309,7 @@ def test_the_data_sets_come_from_the_models_children_before_parents() -> None:
         "crm.Organization_tags": ("organization", "tag"),
         "privacy.DataSubjectRequest_persons": ("datasubjectrequest", "person"),
         "privacy.Recipient_activities": ("recipient", "processingactivity"),
+        "sales.BankTransaction_payments": ("banktransaction", "payment"),
     }
 
 

@@ -27,11 +27,17 @@ MASKED = "Frank called. […] ([…], […]) wants the offer by Friday."
 def scene(owner):  # type: ignore[no-untyped-def]
     rita = make_person(owner, "Rita", "Beispiel", email="rita@example.com", phone="+49 221 1234567")
     frank = make_person(owner, "Frank", "Muster")
+    sales = make_actor(Role.SALES, owner.workspace)
+    # the salesperson's own activity: they may change it
     activity = activity_create(
-        actor=owner, kind="call", subject="Call with Rita Beispiel", body=BODY, participants=[frank]
+        actor=owner,
+        kind="call",
+        subject="Call with Rita Beispiel",
+        body=BODY,
+        participants=[frank],
+        owner=sales.user,
     )
     person_restrict(actor=owner, person_ids=[rita.pk])
-    sales = make_actor(Role.SALES, owner.workspace)
     officer = make_actor(Role.PRIVACY_OFFICER, owner.workspace)
     return owner, sales, officer, rita, activity
 

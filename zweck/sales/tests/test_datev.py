@@ -90,7 +90,7 @@ def test_the_command_writes_the_file_and_refuses_a_wrong_period(owner: Actor, tm
 def test_the_benchmark_floor_reads_the_same_invoices_and_payments(owner: Actor) -> None:
     from django.db import connection
 
-    from bench.operations.sales import FLOOR_SQL
+    from bench.operations.sales_datev import FLOOR_SQL
 
     customer = make_organization(owner, "Kunde AG")
     invoice = finalized_invoice(owner, customer, "RE-2026-0001", "119.00")

@@ -75,7 +75,7 @@ def test_sending_an_invoice_mails_the_zugferd_pdf_after_commit_and_records_it(
     api: Api, invoice: Invoice, smtp_inbox: Inbox, committing: Any
 ) -> None:
     with committing():
-        response = api.post(f"/sales/invoices/{invoice.pk}/send", {})
+        response = api.post(f"/sales/invoices/{invoice.pk}/email", {})
     assert response.status_code == 201, response.content
     address = invoice.contact.emails.get(is_primary=True).email
     assert response.json()["recipient_email"] == address
@@ -94,7 +94,7 @@ def test_sending_an_invoice_mails_the_zugferd_pdf_after_commit_and_records_it(
 
 def test_sending_a_quote_marks_it_sent(api: Api, quote: Quote, smtp_inbox: Inbox, committing: Any) -> None:
     with committing():
-        response = api.post(f"/sales/quotes/{quote.pk}/send", {"to_email": "einkauf@kunde.example.com"})
+        response = api.post(f"/sales/quotes/{quote.pk}/email", {"to_email": "einkauf@kunde.example.com"})
     assert response.status_code == 201, response.content
     quote.refresh_from_db()
     assert quote.status == "sent" and quote.sent_at is not None
@@ -107,7 +107,7 @@ def test_a_document_without_an_address_is_not_sent_and_nothing_is_recorded(
     organization = make_organization(owner, "Kunde Handels AG")
     invoice = make_finalized_invoice(owner, organization=organization, contact=None, buyer_email="")
     with committing():
-        response = api.post(f"/sales/invoices/{invoice.pk}/send", {})
+        response = api.post(f"/sales/invoices/{invoice.pk}/email", {})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "contact"
     assert not DocumentSending.objects.exists()
@@ -192,8 +192,8 @@ def test_a_file_that_is_no_e_invoice_is_refused_at_the_field(
         ("GET", "/sales/invoices/{invoice}/pdf"),
         ("GET", "/sales/invoices/{invoice}/xrechnung"),
         ("GET", "/sales/quotes/{quote}/pdf"),
-        ("POST", "/sales/invoices/{invoice}/send"),
-        ("POST", "/sales/quotes/{quote}/send"),
+        ("POST", "/sales/invoices/{invoice}/email"),
+        ("POST", "/sales/quotes/{quote}/email"),
         ("GET", "/sales/supplier-invoices"),
     ],
 )
@@ -225,7 +225,7 @@ def test_the_permission_matrix(
     with committing():
         assert call(api_as(stranger)) == expected_foreign
     # a member without the permission the call needs
-    if url.endswith(("/supplier-invoices", f"/invoices/{invoice.pk}/send")):
+    if url.endswith(("/supplier-invoices", f"/invoices/{invoice.pk}/email")):
         lacking, allowed = actor_with_role(Role.SALES), actor_with_role(Role.ACCOUNTING)
     elif method == "POST":
         lacking, allowed = actor_with_role(Role.READ_ONLY), actor_with_role(Role.SALES)

@@ -77,7 +77,7 @@ def test_import_page_sends_visitors_to_the_login(db: None) -> None:
 def test_export_streams_the_visible_contacts_of_the_own_workspace(
     member_client: Members, owner: Actor, stranger: Actor
 ) -> None:
-    client, actor = member_client(Role.READ_ONLY)
+    client, actor = member_client(Role.SALES)  # holds contact.export
     make_person(owner, last_name="Hier", email="hier@example.com")
     make_person(stranger, last_name="Fremd")
     response = client.get("/app/contacts/export.csv")
