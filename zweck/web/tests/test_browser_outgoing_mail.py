@@ -10,6 +10,7 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import Browser, Page, expect
 
+from zweck.accounts.services import user_set_language
 from zweck.accounts.tests.factories import make_actor
 from zweck.core.permissions import Role
 from zweck.outbox.models import MailStatus, OutgoingMail
@@ -37,6 +38,8 @@ def test_the_owner_sends_a_failed_mail_again(
             pytest.skip("The German catalogue does not have the outbox's texts yet.")
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     owner = make_actor(Role.OWNER)
+    # the member's own language decides the pages' language once signed in
+    user_set_language(actor=owner, language=language)
     for number in range(3):
         OutgoingMail.objects.create(
             workspace_id=owner.workspace_id,
