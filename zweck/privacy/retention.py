@@ -240,10 +240,18 @@ def _not_anonymized(expiry: Expiry) -> Q:
     return condition
 
 
-def _sweep_subjects(actor: Actor, expiry: Expiry, tally: _Tally, today: date) -> None:
+def _ceiling(model: type[models.Model]) -> int:
+    """The highest primary key ``model`` holds now: the rows a sweep started now may take.
+    Rows written while it runs (its own audit events among them) wait for the next run, so a run
+    whose day lies after their period too still ends."""
+    return model._base_manager.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def _sweep_subjects(actor: Actor, expiry: Expiry, tally: _Tally, today: date, ceiling: int) -> None:
     workspace_id = actor.workspace_id
     while True:
-        ids = list(expiry.expired(workspace_id, today).values_list("pk", flat=True)[:SUBJECT_BATCH_SIZE])
+        rows = expiry.expired(workspace_id, today).filter(pk__lte=ceiling)
+        ids = list(rows.values_list("pk", flat=True)[:SUBJECT_BATCH_SIZE])
         if not ids:
             return
         with transaction.atomic():
@@ -254,13 +262,13 @@ def _sweep_subjects(actor: Actor, expiry: Expiry, tally: _Tally, today: date) ->
             tally.add(actor, expiry.rule.key, counts)
 
 
-def _sweep_rows(actor: Actor, expiry: Expiry, tally: _Tally, today: date) -> None:
+def _sweep_rows(actor: Actor, expiry: Expiry, tally: _Tally, today: date, ceiling: int) -> None:
     workspace_id = actor.workspace_id
     model = expiry.declaration.model
     anonymize = expiry.action is SweepAction.ANONYMIZE
     blocked: set[int] = set()
     while True:
-        rows = expiry.expired(workspace_id, today).exclude(pk__in=blocked)
+        rows = expiry.expired(workspace_id, today).filter(pk__lte=ceiling).exclude(pk__in=blocked)
         if anonymize:
             rows = rows.filter(_not_anonymized(expiry))
         ids = list(rows.values_list("pk", flat=True)[:BATCH_SIZE])
@@ -288,6 +296,8 @@ def retention_sweep(
     before ``today``, persons first; the run's report. Resumable: each batch commits alone."""
     actor.require(Permission.PRIVACY_MANAGE)
     today = today or timezone.localdate()
+    planned = list(expiries(actor.workspace_id))
+    ceilings = {expiry.declaration.model: _ceiling(expiry.declaration.model) for expiry in planned}
     sweep = RetentionSweep.objects.create(
         workspace_id=actor.workspace_id,
         created_by_id=actor.user_id,
@@ -297,11 +307,12 @@ def retention_sweep(
     )
     tally = _Tally(sweep)
     try:
-        for expiry in expiries(actor.workspace_id):
+        for expiry in planned:
+            ceiling = ceilings[expiry.declaration.model]
             if expiry.action is SweepAction.ERASE:
-                _sweep_subjects(actor, expiry, tally, today)
+                _sweep_subjects(actor, expiry, tally, today, ceiling)
             elif expiry.action in (SweepAction.DELETE, SweepAction.ANONYMIZE):
-                _sweep_rows(actor, expiry, tally, today)
+                _sweep_rows(actor, expiry, tally, today, ceiling)
     except Exception as error:
         sweep.state, sweep.failure = SweepState.FAILED, type(error).__name__
         sweep.finished_at = timezone.now()
