@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "zweck.privacy",
     "zweck.crm",
     "zweck.sales",
+    "zweck.operations",
     "zweck.api",
     "zweck.web",
 ]
@@ -51,6 +52,8 @@ MIDDLEWARE = [
     # First: settles the client's address (and drops forwarding headers of untrusted peers)
     # before anything reads it, HTTPS detection included.
     "zweck.core.clients.ClientAddressMiddleware",
+    # Counts every request, its time and its queries by route (zweck.operations.metrics).
+    "zweck.operations.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "zweck.core.headers.SecurityHeadersMiddleware",
@@ -227,7 +230,13 @@ ZWECK: dict[str, Any] = {
     # A list, search or API page whose query matched this many rows of personal data or more is
     # recorded in the audit trail as a bulk read (who, when, what, how many; never the values).
     "AUDIT_BULK_READ_ROWS": env.integer("AUDIT_BULK_READ_ROWS", 100),
+    # The readiness check fails when no task worker was seen for this many minutes.
+    "WORKER_STALE_MINUTES": env.integer("WORKER_STALE_MINUTES", 10),
 }
+# Who may read /metrics: these networks (loopback by default), or anyone who sends
+# "Authorization: Bearer <ZWECK_METRICS_TOKEN>" when a token is set.
+ZWECK_METRICS_NETWORKS = env.networks("METRICS_NETWORKS") or ["127.0.0.0/8", "::1/128"]
+ZWECK_METRICS_TOKEN = env.text("METRICS_TOKEN") or ""
 if ZWECK["AUDIT_BULK_READ_ROWS"] < 1:
     raise env.ConfigurationError("ZWECK_AUDIT_BULK_READ_ROWS must be 1 or more.")
 if not 0 <= ZWECK["NIGHTLY_HOUR"] <= 23:

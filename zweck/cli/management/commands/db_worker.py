@@ -16,6 +16,7 @@ from typing import Any
 from django.db import close_old_connections
 from django_tasks_db.management.commands.db_worker import Command as WorkerCommand
 
+from zweck.operations.health import worker_heartbeat, worker_name
 from zweck.outbox.tasks import outbox_schedule
 from zweck.privacy.tasks import nightly_schedule
 
@@ -24,8 +25,11 @@ SCHEDULE_SECONDS = 60
 
 
 def _keep_schedule(backend: str, stop: threading.Event) -> None:
+    name = worker_name()
     while not stop.is_set():
         try:
+            # The readiness check (/readyz) knows from this that background work still happens.
+            worker_heartbeat(name)
             if nightly_schedule(backend=backend):
                 logger.info("Nightly maintenance enqueued.")
             # Mail whose last attempt failed is tried again once its pause has passed.
@@ -46,6 +50,7 @@ class Command(WorkerCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         backend = options["backend_name"]
         if options["batch"]:
+            worker_heartbeat()
             nightly_schedule(backend=backend)
             outbox_schedule(backend=backend)
             super().handle(*args, **options)
