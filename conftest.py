@@ -37,7 +37,9 @@ def _audit_anchors_in_the_tests_own_file(tmp_path_factory: pytest.TempPathFactor
 
     before = django_settings.ZWECK
     path = tmp_path_factory.mktemp("audit") / "audit-anchors.jsonl"
-    django_settings.ZWECK = {**before, "AUDIT_ANCHOR_FILE": str(path)}
+    # The erasure journal likewise (zweck.privacy.erasure_journal).
+    journal = path.parent / "erasure-journal.jsonl"
+    django_settings.ZWECK = {**before, "AUDIT_ANCHOR_FILE": str(path), "ERASURE_JOURNAL": str(journal)}
     yield
     django_settings.ZWECK = before
 

@@ -230,6 +230,10 @@ ZWECK: dict[str, Any] = {
     # A list, search or API page whose query matched this many rows of personal data or more is
     # recorded in the audit trail as a bulk read (who, when, what, how many; never the values).
     "AUDIT_BULK_READ_ROWS": env.integer("AUDIT_BULK_READ_ROWS", 100),
+    # Every erasure's tombstones are also appended here, outside the database, so a restore of
+    # an older backup erases those subjects again (zweck.privacy.erasure_journal). Keep it on
+    # another disk than the database; empty: erasure-journal.jsonl in the data directory.
+    "ERASURE_JOURNAL": env.text("ERASURE_JOURNAL") or "",
     # The readiness check fails when no task worker was seen for this many minutes.
     "WORKER_STALE_MINUTES": env.integer("WORKER_STALE_MINUTES", 10),
 }

@@ -40,6 +40,7 @@ from zweck.audit.services import audit_record, object_type_of
 from zweck.core.permissions import Permission
 from zweck.core.register import Erasure, Mask, ModelDeclaration, register
 from zweck.privacy.choices import RetentionEvent
+from zweck.privacy.erasure_journal import JournalEntry, journal_on_commit
 from zweck.privacy.mentions import ReviewedMention, decisions_of, find_mentions, reviewed
 from zweck.privacy.models import DataSubjectRequest, ErasureTombstone, RecordHold, RetentionRule
 from zweck.privacy.notifications import recipient_notifications_create
@@ -521,7 +522,7 @@ def _tombstones(actor: Actor, identifiers: Identifiers, request: DataSubjectRequ
             workspace_id=actor.workspace_id, digest__in=[d for _, d in digests]
         ).values_list("digest", flat=True)
     )
-    ErasureTombstone.objects.bulk_create(
+    written = ErasureTombstone.objects.bulk_create(
         ErasureTombstone(
             workspace_id=actor.workspace_id,
             created_by_id=actor.user_id,
@@ -532,6 +533,10 @@ def _tombstones(actor: Actor, identifiers: Identifiers, request: DataSubjectRequ
         )
         for kind, digest in sorted(digests)
         if digest not in known
+    )
+    # The same tombstones outside the database, for a restore of an older backup.
+    journal_on_commit(
+        [JournalEntry(actor.workspace_id, t.identifier_kind, t.digest, t.erased_at) for t in written]
     )
 
 
