@@ -12,3 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("zweck.web.urls")),
 ]
+
+handler403 = "zweck.web.errors.forbidden"
+handler404 = "zweck.web.errors.not_found"
+handler500 = "zweck.web.errors.server_error"

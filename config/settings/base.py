@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "zweck.web.staff.navigation.shell",
             ],
         },
     },
@@ -136,6 +137,8 @@ LOGOUT_REDIRECT_URL = "/app/login/"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("de", _("German"))]
 LOCALE_PATHS = [BASE_DIR / "zweck" / "locale"]
+# Dates and numbers in the language's European form (zweck/formats: English writes 2 Dec 2026).
+FORMAT_MODULE_PATH = ["zweck.formats"]
 TIME_ZONE = env.text("TIME_ZONE") or "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True

@@ -1,4 +1,7 @@
-"""Local development and the demo: debug on, SQLite file under ./var unless DATABASE_URL says otherwise.
+"""Local development and the demo: SQLite file under ./var unless DATABASE_URL says otherwise.
+
+Debug pages only where a developer asks for them (``ZWECK_DEBUG=1``): the demo shows the same
+403, 404 and 500 pages as a deployment, never Django's debug page with the settings in it.
 
 No secret key ships with Zweck: unless ZWECK_SECRET_KEY is set, the first start makes one for
 this installation and keeps it in the data directory (``secret-key``, readable by its owner
@@ -13,7 +16,7 @@ from config import env
 from config.settings.base import *  # noqa: F403
 from config.settings.base import DATA_DIR, ZWECK_PUBLIC_URL
 
-DEBUG = True
+DEBUG = env.flag("DEBUG", default=False)
 # Marks these settings as unfit for serving to a network (zweck.cli.server).
 ZWECK_DEVELOPMENT_SETTINGS = True
 # The demo serves here (zweck demo); a deployment names its own address in ZWECK_PUBLIC_URL.

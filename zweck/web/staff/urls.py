@@ -17,6 +17,7 @@ from zweck.web.staff import (
     privacy_retention,
     reports,
     sales_urls,
+    search,
     security_log,
     workspace_contract,
     workspace_settings,
@@ -26,6 +27,7 @@ app_name = "staff"
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("search/", search.search, name="search"),
     path("reports/revenue/", reports.revenue_report, name="revenue_report"),
     path("reports/revenue.csv", reports.revenue_report_csv, name="revenue_report_csv"),
     path("reports/revenue.xlsx", reports.revenue_report_xlsx, name="revenue_report_xlsx"),

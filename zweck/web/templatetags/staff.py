@@ -6,7 +6,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django import template
+from django.templatetags.static import static
 from django.utils import formats, timezone, translation
+from django.utils.html import format_html
 
 from zweck.accounts.actors import Actor
 from zweck.crm.choices import RelationshipType
@@ -86,3 +88,14 @@ def industry_label(code: str | None) -> str:
 
     found = industry(code or "")
     return found.label if found is not None else ""
+
+
+@register.simple_tag
+def icon(name: str) -> str:
+    """An icon of the staff UI's sprite (``static/vendor/lucide``), hidden from screen readers:
+    the link or button it sits in names itself."""
+    href = f"{static('vendor/lucide/icons.svg')}#{name}"
+    return format_html(
+        '<svg class="icon" aria-hidden="true" focusable="false" width="20" height="20"><use href="{}"></use></svg>',
+        href,
+    )

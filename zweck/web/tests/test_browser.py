@@ -85,8 +85,17 @@ def no_horizontal_scrolling(page: Page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
+def open_user_menu(page: Page) -> None:
+    """Open the user menu in the top bar (workspace, language, own pages, sign-out)."""
+    menu = page.locator("details.user-menu")
+    if menu.get_attribute("open") is None:
+        menu.locator("summary").click()
+    expect(page.locator("#language-switch")).to_be_visible()
+
+
 def switch_language(page: Page, language: str) -> None:
-    """Choose ``language`` in the staff header and wait for the page in it."""
+    """Choose ``language`` in the user menu and wait for the page in it."""
+    open_user_menu(page)
     page.locator("#language-switch").select_option(language)
     page.locator("#language-switch").locator("xpath=..").locator("button").click()
     expect(page.locator("html")).to_have_attribute("lang", language)
@@ -109,9 +118,7 @@ def log_in(page: Page, actor: Actor) -> None:
 def test_a_days_work_in_german(page: Page, seller: Actor) -> None:
     # Log in and switch to German.
     log_in(page, seller)
-    page.locator("#language-switch").select_option("de")
-    page.get_by_role("button", name="Change language").click()
-    expect(page.locator("html")).to_have_attribute("lang", "de")
+    switch_language(page, "de")
     expect(page.get_by_role("link", name="Übersicht")).to_be_visible()
     screenshot(page, "dashboard")
 
@@ -219,6 +226,7 @@ def test_the_contact_list_on_a_phone(page: Page, seller: Actor) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
     log_in(page, seller)
 
+    page.get_by_role("button", name="Menu").click()
     page.get_by_role("link", name="Contacts").click()
 
     expect(page.locator("#results")).to_contain_text("Johanna Mustermann")

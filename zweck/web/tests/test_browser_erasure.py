@@ -21,7 +21,7 @@ from zweck.crm.tests.factories import make_person
 from zweck.privacy.dsr import dsr_link_persons, dsr_open, dsr_verify
 from zweck.privacy.request_models import RequestChannel, RequestKind
 from zweck.privacy.services import register_defaults_install
-from zweck.web.tests.test_browser import browser, log_in, page, screenshot
+from zweck.web.tests.test_browser import browser, log_in, page, screenshot, switch_language
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,8 +45,7 @@ def test_the_officer_reads_the_plan_and_must_confirm_the_erasure(page: Page, liv
     dsr_verify(actor=officer, request=request)
     dsr_link_persons(actor=officer, request=request, person_ids=[frieda.pk])
     log_in(page, officer)
-    page.locator("#language-switch").select_option("de")
-    page.get_by_role("button", name="Change language").click()
+    switch_language(page, "de")
 
     # when the officer opens the plan
     page.goto(f"/app/privacy/requests/{request.pk}/plan/")
