@@ -203,6 +203,7 @@ def _payment_record(
         payer_iban=credit.payer_iban,
         bank_transaction_id=f"{credit.key}{suffix}"[:100],
     )
+    credit.payments.add(payment)
     return payment
 
 
