@@ -13,6 +13,7 @@ urlpatterns = [
     path("sales/quotes/<int:quote_id>/accept/", sales_documents.quote_accept, name="sales_quote_accept"),
     path("sales/quotes/<int:quote_id>/decline/", sales_documents.quote_decline, name="sales_quote_decline"),
     path("sales/quotes/<int:quote_id>/order/", sales_documents.quote_order, name="sales_quote_order"),
+    path("sales/deals/<int:deal_id>/order/", sales_documents.deal_order, name="sales_deal_order"),
     path("sales/orders/", sales_documents.order_list, name="sales_order_list"),
     path("sales/orders/<int:order_id>/", sales_documents.order_detail, name="sales_order_detail"),
     path("sales/orders/<int:order_id>/edit/", sales_documents.order_edit, name="sales_order_edit"),
