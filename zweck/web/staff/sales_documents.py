@@ -32,6 +32,7 @@ from zweck.sales.web_support import (
 from zweck.web.staff.access import StaffRequest, render_page, staff_view
 from zweck.web.staff.listing import list_template, paginate, sort_by
 from zweck.web.staff.sales_forms import (
+    LINES_PREFIX,
     CancelForm,
     DocumentHeadForm,
     InvoiceForm,
@@ -421,10 +422,15 @@ def invoice_edit(request: StaffRequest, invoice_id: int) -> HttpResponse:
         add_line=add_line,
     )
     show_errors = posted and not add_line
-    if show_errors and form.is_valid() & lines.is_valid():
+    # A post without the lines (only the head's fields) leaves the lines as they are.
+    lines_posted = f"{LINES_PREFIX}-TOTAL_FORMS" in request.POST
+    if show_errors and form.is_valid() & (lines.is_valid() or not lines_posted):
         try:
             services.invoice_update(
-                actor=actor, invoice=invoice, lines=[*kept_lines(lines), *deductions], **form.cleaned_data
+                actor=actor,
+                invoice=invoice,
+                lines=[*kept_lines(lines), *deductions] if lines_posted else None,
+                **form.cleaned_data,
             )
         except ValidationError as error:
             for rest in add_line_errors(lines, error):
@@ -432,7 +438,9 @@ def invoice_edit(request: StaffRequest, invoice_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Changes saved."))
             return HttpResponseRedirect(url)
-    has_errors = show_errors and (bool(form.errors) or any(lines.errors) or bool(lines.non_form_errors()))
+    has_errors = show_errors and (
+        bool(form.errors) or (lines_posted and (any(lines.errors) or bool(lines.non_form_errors())))
+    )
     return render_page(
         request,
         "staff/sales/quotes/form.html",
