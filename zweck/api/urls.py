@@ -23,6 +23,7 @@ from zweck.api.routers import (
     privacy_retention,
     sales,
     sales_documents,
+    sales_receivables,
     sales_reports,
     sales_similar,
     security,
@@ -65,6 +66,7 @@ api.add_router("/security-events", security.router)
 api.add_router("/audit-events", audit.router)
 api.add_router("/sales", sales.router)
 api.add_router("/sales", sales_documents.router)
+api.add_router("/sales", sales_receivables.router)
 
 
 api.add_router("/privacy/register", privacy_register.router)

@@ -43,6 +43,9 @@ class OutgoingMail(models.Model):
     recipients = models.JSONField(_("recipients"), default=list)
     subject = models.CharField(_("subject"), max_length=998)
     body = models.TextField(_("text"))
+    reply_to = models.JSONField(_("answers to"), default=list, blank=True)
+    # Files sent with the mail (a document's PDF): name, content type and the content in base64.
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
     status = models.CharField(
         _("status"), max_length=8, choices=MailStatus.choices, default=MailStatus.PENDING
     )

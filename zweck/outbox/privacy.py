@@ -14,6 +14,8 @@ register.declare(
         "recipients": Personal("user.contact.email"),
         "subject": Personal("user.content.private", free_text=True),
         "body": Personal("user.content.private", free_text=True),
+        "reply_to": Personal("user.contact.email"),
+        "attachments": Personal("user.content.private"),
         "status": NOT_PERSONAL,
         "attempts": NOT_PERSONAL,
         "next_attempt_at": NOT_PERSONAL,

@@ -12,8 +12,10 @@ Invariants:
 
 from __future__ import annotations
 
+import base64
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -38,6 +40,35 @@ def retry_pause(attempts: int) -> timedelta:
     return FIRST_PAUSE * (2 ** max(attempts - 1, 0))
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with a mail."""
+
+    name: str
+    content: bytes
+    content_type: str = "application/octet-stream"
+
+
+def _stored(attachment: Attachment) -> dict[str, str]:
+    return {
+        "name": attachment.name,
+        "content_type": attachment.content_type,
+        "content": base64.b64encode(attachment.content).decode("ascii"),
+    }
+
+
+def attachments_of(mail: OutgoingMail) -> list[Attachment]:
+    """The files stored with ``mail``."""
+    return [
+        Attachment(
+            name=str(item["name"]),
+            content=base64.b64decode(item["content"]),
+            content_type=str(item.get("content_type") or "application/octet-stream"),
+        )
+        for item in mail.attachments or []
+    ]
+
+
 def mail_queue(
     *,
     to: str | Sequence[str],
@@ -45,11 +76,13 @@ def mail_queue(
     body: str,
     workspace_id: int | None = None,
     from_email: str | None = None,
+    reply_to: Sequence[str] = (),
+    attachments: Sequence[Attachment] = (),
 ) -> OutgoingMail | None:
     """Store one email in the caller's transaction; the worker sends it after the commit.
 
-    ``None`` when there is no recipient. The mail's text is kept until the retention sweep
-    deletes it (rule ``outgoing_mail``)."""
+    ``None`` when there is no recipient. The mail's text and files are kept until the retention
+    sweep deletes them (rule ``outgoing_mail``)."""
     recipients = [address for address in ([to] if isinstance(to, str) else list(to)) if address]
     if not recipients:
         return None
@@ -59,6 +92,8 @@ def mail_queue(
         recipients=recipients,
         subject=subject.replace("\r", " ").replace("\n", " ")[:998],
         body=body,
+        reply_to=[address for address in reply_to if address],
+        attachments=[_stored(attachment) for attachment in attachments],
         next_attempt_at=timezone.now(),
     )
     mail_id = mail.pk
@@ -84,8 +119,14 @@ def mail_send(*, mail_id: int, now: datetime | None = None) -> str:
         if mail is None or mail.status == MailStatus.SENT:
             return MailStatus.SENT if mail else ""
         message = EmailMessage(
-            subject=mail.subject, body=mail.body, from_email=mail.from_email, to=mail.recipients
+            subject=mail.subject,
+            body=mail.body,
+            from_email=mail.from_email,
+            to=mail.recipients,
+            reply_to=mail.reply_to or None,
         )
+        for attachment in attachments_of(mail):
+            message.attach(attachment.name, attachment.content, attachment.content_type)
         mail.attempts += 1
         try:
             message.send()

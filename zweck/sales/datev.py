@@ -27,7 +27,6 @@ from django.utils.translation import gettext as _
 from zweck.accounts.actors import Actor
 from zweck.audit.services import audit_record
 from zweck.core.permissions import Permission
-from zweck.core.scoping import Purpose
 from zweck.sales.choices import InvoiceKind, InvoiceStatus, VatRate, ZeroRateReason
 from zweck.sales.datev_format import Booking, Header, render
 from zweck.sales.models import Invoice, InvoiceTaxTotal, Payment, ReceivablesSettings
@@ -79,9 +78,12 @@ def _invoice_text(invoice: Invoice) -> str:
 def bookings(*, actor: Actor, first_day: date, last_day: date) -> Iterator[Booking]:
     """The period's bookings in date order: invoices by their date, payments by theirs."""
     settings = receivables_settings_of(actor.workspace_id)
-    # Read as stored: the books are kept whatever a contact person's restriction (Art. 18(2)).
+    # Read as stored: the books are kept whatever a contact person's restriction (Art. 18(2)),
+    # by whoever manages invoices (a storage read through ``visible_to`` would also ask for
+    # ``privacy.view``, which accounting does not hold); as ``receivables.open_invoices`` reads.
+    actor.require(Permission.INVOICE_MANAGE)
     invoices = (
-        Invoice.objects.visible_to(actor, Permission.INVOICE_MANAGE, purpose=Purpose.STORAGE)
+        Invoice.objects.in_workspace(actor.workspace_id)
         .exclude(status=InvoiceStatus.DRAFT)
         .filter(issue_date__gte=first_day, issue_date__lte=last_day)
         .only("pk", "number", "kind", "issue_date", "buyer_name", "gross_total", "currency")
@@ -96,7 +98,7 @@ def bookings(*, actor: Actor, first_day: date, last_day: date) -> Iterator[Booki
         .order_by("issue_date", "sequence", "pk")
     )
     payments = (
-        Payment.objects.visible_to(actor, Permission.INVOICE_MANAGE, purpose=Purpose.STORAGE)
+        Payment.objects.in_workspace(actor.workspace_id)
         .exclude(invoice__status=InvoiceStatus.DRAFT)
         .filter(paid_on__gte=first_day, paid_on__lte=last_day)
         .select_related("invoice")

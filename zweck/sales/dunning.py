@@ -7,7 +7,8 @@ Invariants:
 - the flat fee of €40 is claimed once per claim (§ 288(5) BGB), with the first dunning notice;
   interest runs from the day after the due date (§ 286(2) Nr. 1 BGB) to the day of the notice;
 - the letter is stored as sent (a business letter, § 257(1) Nr. 3 HGB) with its audit event in
-  one transaction, and the email leaves only after that transaction commits.
+  one transaction; the email, with the letter as PDF, is queued in the outbox in that
+  transaction and leaves only after it commits.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -25,14 +27,15 @@ from zweck.accounts.actors import Actor
 from zweck.audit.services import audit_record
 from zweck.core.permissions import Permission
 from zweck.core.services import require_same_workspace, save_scoped
+from zweck.outbox.services import Attachment, mail_queue
 from zweck.privacy.disclosure_models import DisclosurePurpose
 from zweck.privacy.disclosures import disclosure_record
 from zweck.privacy.models import Recipient
-from zweck.privacy.notifications import email_after_commit
 from zweck.sales.base_rate import FLAT_FEE, default_interest, default_rate_on
 from zweck.sales.datev import receivables_settings_of
 from zweck.sales.models import CollectionHandover, Invoice, Reminder
 from zweck.sales.models.receivables import LEVEL_ORDER, ReminderLevel
+from zweck.sales.printing import supplier_of
 from zweck.sales.receivables import open_invoices
 
 ZERO = Decimal("0.00")
@@ -103,6 +106,86 @@ def overdue_list(*, actor: Actor, on: date) -> list[Overdue]:
             )
         )
     return found
+
+
+@dataclass(frozen=True)
+class OverdueRow:
+    """An overdue invoice as the overdue list shows it: the last level sent, and the default
+    interest run up to ``on`` (when the workspace charges it)."""
+
+    invoice: Invoice
+    open_amount: Decimal
+    days_overdue: int
+    last_level: str | None
+    next_level: str | None
+    interest: Decimal
+    handed_over: bool
+
+    @property
+    def last_level_label(self) -> str:
+        return str(ReminderLevel(self.last_level).label) if self.last_level else ""
+
+    @property
+    def next_level_label(self) -> str:
+        return str(ReminderLevel(self.next_level).label) if self.next_level else ""
+
+
+def overdue_rows(*, actor: Actor, on: date) -> list[OverdueRow]:
+    """``overdue_list`` with what the page shows besides: the last level sent, the interest to
+    date, and whether the claim went to a debt collector."""
+    rows = overdue_list(actor=actor, on=on)
+    settings = receivables_settings_of(actor.workspace_id)
+    ids = [row.invoice.pk for row in rows]
+    sent: dict[int, set[str]] = {}
+    for invoice_id, level in (
+        Reminder.objects.in_workspace(actor.workspace_id)
+        .filter(invoice_id__in=ids)
+        .values_list("invoice_id", "level")
+    ):
+        sent.setdefault(invoice_id, set()).add(level)
+    handed = set(
+        CollectionHandover.objects.in_workspace(actor.workspace_id)
+        .filter(invoice_id__in=ids)
+        .values_list("invoice_id", flat=True)
+    )
+    found = []
+    for row in rows:
+        levels = sent.get(row.invoice.pk, set())
+        last = next((level for level in reversed(LEVEL_ORDER) if level in levels), None)
+        interest = ZERO
+        if settings.charge_interest and row.invoice.due_date is not None and row.days_overdue > 0:
+            interest = default_interest(
+                row.open_amount, first_day=row.invoice.due_date + timedelta(days=1), last_day=on
+            )
+        found.append(
+            OverdueRow(
+                invoice=row.invoice,
+                open_amount=row.open_amount,
+                days_overdue=row.days_overdue,
+                last_level=last,
+                next_level=row.next_level,
+                interest=interest,
+                handed_over=row.invoice.pk in handed,
+            )
+        )
+    return found
+
+
+def reminder_list(*, actor: Actor, invoice_id: int | None = None) -> QuerySet[Reminder]:
+    """The reminders sent, the newest first (those of one invoice when given)."""
+    rows = Reminder.objects.visible_to(actor, Permission.INVOICE_MANAGE)
+    if invoice_id is not None:
+        rows = rows.filter(invoice_id=invoice_id)
+    return rows.select_related("invoice").order_by("-sent_on", "-pk")
+
+
+def reminder_get(*, actor: Actor, reminder_id: int) -> Reminder:
+    return reminder_list(actor=actor).get(pk=reminder_id)
+
+
+def collector_choices(*, actor: Actor) -> QuerySet[Recipient]:
+    """The recipients of the register a claim can be handed to."""
+    return Recipient.objects.visible_to(actor, Permission.INVOICE_MANAGE).order_by("name")
 
 
 def claim_for(*, actor: Actor, invoice: Invoice, open_amount: Decimal, level: str, on: date) -> Claim:
@@ -209,7 +292,22 @@ def reminder_send(*, actor: Actor, invoice: Invoice, on: date) -> Reminder:
         subject_ids=[locked.contact_id] if locked.contact_id else [],
         changed_fields=["level", "total"],
     )
-    email_after_commit(to=locked.buyer_email, subject=subject, body=text)
+    from zweck.sales.reminder_printing import reminder_file_name, reminder_pdf
+
+    mail_queue(
+        to=locked.buyer_email,
+        subject=subject,
+        body=text,
+        workspace_id=actor.workspace_id,
+        reply_to=[email for email in [supplier_of(locked).email] if email],
+        attachments=[
+            Attachment(
+                name=reminder_file_name(reminder),
+                content=reminder_pdf(reminder),
+                content_type="application/pdf",
+            )
+        ],
+    )
     return reminder
 
 

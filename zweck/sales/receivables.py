@@ -36,7 +36,6 @@ from django.utils.translation import gettext_lazy
 from zweck.accounts.actors import Actor
 from zweck.audit.services import audit_record
 from zweck.core.permissions import Permission
-from zweck.core.scoping import Purpose
 from zweck.core.services import save_scoped
 from zweck.sales import camt
 from zweck.sales.choices import InvoiceKind, InvoiceStatus, PaymentMethod, PaymentSource
@@ -204,6 +203,7 @@ def _payment_record(
         payer_iban=credit.payer_iban,
         bank_transaction_id=f"{credit.key}{suffix}"[:100],
     )
+    credit.payments.add(payment)
     return payment
 
 
@@ -314,11 +314,37 @@ def bank_statement_import(*, actor: Actor, data: bytes, file_name: str = "") -> 
 
 
 def bank_transaction_list(*, actor: Actor, state: str | None = None) -> QuerySet[BankTransaction]:
-    """The workspace's bank credits, the newest first (only those in ``state`` when given)."""
-    rows = BankTransaction.objects.visible_to(actor, Permission.INVOICE_MANAGE, purpose=Purpose.STORAGE)
+    """The workspace's bank credits, the newest first (only those in ``state`` when given).
+
+    Read for use, by whoever manages invoices: reviewing credits is bookkeeping, and a credit
+    names no contact person whose restriction would hide it (a storage read would also ask
+    for ``privacy.view``, which accounting does not hold)."""
+    rows = BankTransaction.objects.visible_to(actor, Permission.INVOICE_MANAGE)
     if state:
         rows = rows.filter(state=state)
     return rows.select_related("statement").order_by("-booking_date", "-pk")
+
+
+def bank_statement_list(*, actor: Actor) -> QuerySet[BankStatement]:
+    """The statements read in, the newest first."""
+    return BankStatement.objects.visible_to(actor, Permission.INVOICE_MANAGE).order_by("-created_at", "-pk")
+
+
+def bank_transaction_get(*, actor: Actor, transaction_id: int) -> BankTransaction:
+    return bank_transaction_list(actor=actor).get(pk=transaction_id)
+
+
+def invoice_by_number(*, actor: Actor, number: str) -> Invoice:
+    """The workspace's invoice of that number; ``ValidationError`` on ``invoice`` otherwise."""
+    wanted = number.strip()
+    found = (
+        Invoice.objects.visible_to(actor, Permission.INVOICE_MANAGE).filter(number__iexact=wanted).first()
+        if wanted
+        else None
+    )
+    if found is None:
+        raise ValidationError({"invoice": _("No invoice has the number %(number)s.") % {"number": wanted}})
+    return found
 
 
 def review_list(*, actor: Actor) -> QuerySet[BankTransaction]:

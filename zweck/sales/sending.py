@@ -3,9 +3,10 @@
 Invariants:
 - only an issued document goes out: a finalized (or cancelled) invoice; a draft quote is first
   numbered and marked sent by the sales service ``quote_send``;
-- the email leaves after the transaction that records it has committed (``transaction.on_commit``),
-  so a rolled-back send never reaches anyone, and every send is recorded (``DocumentSending``)
-  and audited in that transaction, with ids only;
+- the email is queued in the outbox (``zweck.outbox``) inside the transaction that records it,
+  with its PDF attached, and leaves only after that transaction has committed: a rolled-back
+  send never reaches anyone, an SMTP outage is retried by the outbox's worker; every send is
+  recorded (``DocumentSending``) and audited in that transaction, with ids only;
 - an invoice goes as a ZUGFeRD/Factur-X PDF (EN 16931) where its details allow an e-invoice,
   else as the plain PDF; a quote as its PDF;
 - a contact person whose processing is restricted is not written to (the scoped read refuses).
@@ -16,9 +17,7 @@ another delivery path.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone, translation
@@ -27,6 +26,7 @@ from django.utils.translation import gettext as _
 from zweck.accounts.actors import Actor
 from zweck.audit.services import audit_record
 from zweck.core.services import save_scoped
+from zweck.outbox.services import Attachment, mail_queue
 from zweck.sales.choices import InvoiceStatus, QuoteStatus
 from zweck.sales.document_permissions import DOCUMENT_VIEW, INVOICE_SEND, QUOTE_SEND
 from zweck.sales.einvoice import EInvoiceError, facturx_pdf
@@ -74,7 +74,7 @@ def _attachment(document: Invoice | Quote) -> bytes:
 @transaction.atomic
 def document_send(*, actor: Actor, document: Invoice | Quote, to_email: str = "") -> DocumentSending:
     """Email ``document`` as PDF to its contact person (or ``to_email``), record it as sent and
-    audit it; the email leaves once the transaction commits."""
+    audit it; the email is queued in the outbox and leaves once the transaction commits."""
     actor.require(QUOTE_SEND if isinstance(document, Quote) else INVOICE_SEND)
     model = type(document)
     # Re-read through the scoped queryset: another workspace's document, or one whose contact
@@ -119,18 +119,12 @@ def document_send(*, actor: Actor, document: Invoice | Quote, to_email: str = ""
     subject_ids = [document.contact_id] if document.contact_id else []
     audit_record(actor=actor, action=f"{kind}.email", instance=document, subject_ids=subject_ids)
 
-    reply_to = [email for email in [supplier_of(document).email] if email]
-
-    def deliver() -> None:
-        message = EmailMessage(
-            subject=subject,
-            body=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[recipient_email],
-            reply_to=reply_to,
-        )
-        message.attach(file_name, attachment, "application/pdf")
-        message.send()
-
-    transaction.on_commit(deliver)
+    mail_queue(
+        to=recipient_email,
+        subject=subject,
+        body=body,
+        workspace_id=actor.workspace_id,
+        reply_to=[email for email in [supplier_of(document).email] if email],
+        attachments=[Attachment(name=file_name, content=attachment, content_type="application/pdf")],
+    )
     return sending

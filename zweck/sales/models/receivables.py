@@ -299,8 +299,10 @@ class CollectionHandover(WorkspaceScopedModel):
     recipient = models.ForeignKey(
         "privacy.Recipient", on_delete=models.PROTECT, related_name="+", verbose_name=_("debt collector")
     )
+    # Empty when the invoice names no contact person: a company's data is no personal data,
+    # so nothing is disclosed in the sense of the GDPR.
     disclosure = models.OneToOneField(
-        "privacy.Disclosure", on_delete=models.PROTECT, related_name="+", null=True
+        "privacy.Disclosure", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     handed_over_on = models.DateField(_("handed over on"))
     amount = models.DecimalField(_("amount claimed"), max_digits=14, decimal_places=2)

@@ -60,7 +60,11 @@ def test_levels_follow_days_overdue_with_fees_flat_fee_and_interest(owner: Actor
     )
     assert [m["To"] for m in smtp_inbox.messages] == ["buchhaltung@example.com"] * 2
     assert smtp_inbox.messages[1]["Subject"] == "First dunning notice: invoice RE-2026-0001"
-    assert "1050.91" in smtp_inbox.messages[1].get_payload(decode=True).decode()  # type: ignore[union-attr]
+    text, letter = [part for part in smtp_inbox.messages[1].walk() if not part.is_multipart()]
+    assert "1050.91" in text.get_payload(decode=True).decode()  # type: ignore[union-attr]
+    # The letter goes with it as PDF, printed from the notice as kept.
+    assert letter.get_filename() == "dunning-notice-1-RE-2026-0001.pdf"
+    assert letter.get_payload(decode=True).startswith(b"%PDF-")  # type: ignore[union-attr]
 
 
 def test_a_negative_fee_is_refused_at_its_field(owner: Actor) -> None:

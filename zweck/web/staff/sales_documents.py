@@ -16,8 +16,9 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from zweck.core.permissions import Permission
+from zweck.crm import selectors as crm_selectors
 from zweck.sales import selectors, services
-from zweck.sales.choices import InvoiceStatus, OrderStatus, PaymentStatus, QuoteStatus
+from zweck.sales.choices import InvoiceKind, InvoiceStatus, OrderStatus, PaymentStatus, QuoteStatus
 from zweck.sales.models import Invoice, Order, Quote
 from zweck.sales.web_support import (
     document_totals_view,
@@ -31,6 +32,7 @@ from zweck.sales.web_support import (
 from zweck.web.staff.access import StaffRequest, render_page, staff_view
 from zweck.web.staff.listing import list_template, paginate, sort_by
 from zweck.web.staff.sales_forms import (
+    LINES_PREFIX,
     CancelForm,
     DocumentHeadForm,
     InvoiceForm,
@@ -242,6 +244,27 @@ def quote_order(request: StaffRequest, quote_id: int) -> HttpResponse:
     return HttpResponseRedirect(reverse("staff:sales_order_detail", args=[order.pk]))
 
 
+@require_POST
+@staff_view(VIEW, CHANGE)
+def deal_order(request: StaffRequest, deal_id: int) -> HttpResponse:
+    """The order of a won deal, made from its accepted quote."""
+    deal = crm_selectors.deal_get(actor=request.actor, deal_id=deal_id)
+    try:
+        order = services.deal_won_order_create(actor=request.actor, deal=deal)
+    except ValidationError as error:
+        _refused(request, error)
+        order = None
+    else:
+        if order is None:
+            messages.error(
+                request, _("The deal has no accepted quote without an order yet; accept a quote first.")
+            )
+    if order is None:
+        return HttpResponseRedirect(reverse("staff:deal_detail", args=[deal.pk]))
+    messages.success(request, _("Order %(number)s created.") % {"number": order.number or order.pk})
+    return HttpResponseRedirect(reverse("staff:sales_order_detail", args=[order.pk]))
+
+
 # ------------------------------------------------------------------------------------------ orders
 
 
@@ -352,21 +375,86 @@ def order_edit(request: StaffRequest, order_id: int) -> HttpResponse:
 # ---------------------------------------------------------------------------------------- invoices
 
 
+def _deduction_inputs(lines: list[Any]) -> list[services.LineInput]:
+    """The lines of a final invoice that deduct partial invoices, as they are: the form does
+    not offer them (they follow from the partial invoices), and saving keeps them last."""
+    return [
+        services.LineInput(
+            description=line.description,
+            quantity=line.quantity,
+            unit_net_price=line.unit_net_price,
+            vat_rate=line.vat_rate,
+            zero_rate_reason=line.zero_rate_reason,
+            unit=line.unit,
+            discount_percent=line.discount_percent,
+            deducts_invoice=line.deducts_invoice,
+        )
+        for line in lines
+        if line.deducts_invoice_id is not None
+    ]
+
+
 @staff_view(VIEW, CHANGE)
 def invoice_edit(request: StaffRequest, invoice_id: int) -> HttpResponse:
-    invoice = selectors.invoice_get(actor=request.actor, invoice_id=invoice_id)
+    """A draft invoice's dates, references and texts, and its lines; a finalized invoice never
+    changes (GoBD): it is corrected by a cancellation invoice."""
+    actor = request.actor
+    invoice = selectors.invoice_get(actor=actor, invoice_id=invoice_id)
     url = reverse("staff:sales_invoice_detail", args=[invoice.pk])
-    if invoice.status != InvoiceStatus.DRAFT:
+    if invoice.status != InvoiceStatus.DRAFT or invoice.kind == InvoiceKind.CANCELLATION:
         messages.error(
             request, _("A finalized invoice cannot be changed. Correct it with a cancellation invoice.")
         )
         return HttpResponseRedirect(url)
-    return _head_form_page(
+    posted = request.method == "POST"
+    stored_lines = list(invoice.lines.select_related("deducts_invoice").all())
+    own_lines = [line for line in stored_lines if line.deducts_invoice_id is None]
+    deductions = _deduction_inputs(stored_lines)
+    form = InvoiceForm(request.POST if posted else None, actor=actor, document=invoice)
+    add_line = posted and "add_line" in request.POST
+    if add_line:
+        # One more line, and nothing judged yet: the form shows what was typed, without errors.
+        form = InvoiceForm(None, actor=actor, document=invoice, initial=unbound_copy(form))
+    lines = line_formset(
+        request.POST if posted else None,
+        actor=actor,
+        initial=[line_initial(line) for line in own_lines],
+        add_line=add_line,
+    )
+    show_errors = posted and not add_line
+    # A post without the lines (only the head's fields) leaves the lines as they are.
+    lines_posted = f"{LINES_PREFIX}-TOTAL_FORMS" in request.POST
+    if show_errors and form.is_valid() & (lines.is_valid() or not lines_posted):
+        try:
+            services.invoice_update(
+                actor=actor,
+                invoice=invoice,
+                lines=[*kept_lines(lines), *deductions] if lines_posted else None,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            for rest in add_line_errors(lines, error):
+                form.add_service_errors(rest)
+        else:
+            messages.success(request, _("Changes saved."))
+            return HttpResponseRedirect(url)
+    has_errors = show_errors and (
+        bool(form.errors) or (lines_posted and (any(lines.errors) or bool(lines.non_form_errors())))
+    )
+    return render_page(
         request,
-        InvoiceForm(request.POST or None, actor=request.actor, document=invoice),
-        section="invoices",
-        heading=_("Edit %(title)s") % {"title": invoice_title(invoice)},
-        url=url,
+        "staff/sales/quotes/form.html",
+        {
+            "sales_section": "invoices",
+            "heading": _("Edit %(title)s") % {"title": invoice_title(invoice)},
+            "form": form,
+            "lines": lines,
+            "kept_deductions": [line for line in stored_lines if line.deducts_invoice_id is not None],
+            "show_line_errors": show_errors,
+            "lines_have_errors": has_errors,
+            "cancel_url": url,
+        },
+        status=422 if has_errors else 200,
     )
 
 

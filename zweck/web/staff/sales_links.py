@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from zweck.core.permissions import Permission
+from zweck.crm.choices import DealStatus
 from zweck.crm.models import Deal, Organization
+from zweck.sales import selectors
+from zweck.sales.choices import QuoteStatus
 from zweck.sales.web_support import invoice_search, quote_search
 from zweck.web.staff.access import StaffRequest
 
@@ -32,4 +35,11 @@ def sales_panel_context(
         "sales_new_quote_query": f"organization={organization.pk}" if organization is not None else "",
         "sales_quotes": list(quote_search(actor=actor, **filters)[:LIMIT]),
         "sales_invoices": list(invoice_search(actor=actor, **filters)[:LIMIT]),
+        # A won deal with an accepted quote that has no order yet offers to make the order.
+        "sales_deal_orderable": deal is not None
+        and deal.status == DealStatus.WON
+        and actor.can(Permission.SALES_CHANGE)
+        and selectors.quote_list(actor=actor, status=QuoteStatus.ACCEPTED)
+        .filter(deal_id=deal.pk, order__isnull=True)
+        .exists(),
     }

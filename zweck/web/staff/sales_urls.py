@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from zweck.web.staff import sales_catalogue, sales_documents, sales_downloads
+from zweck.web.staff import sales_catalogue, sales_documents, sales_downloads, sales_receivables
 
 urlpatterns = [
     path("sales/", sales_documents.quote_list, name="sales_quote_list"),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("sales/quotes/<int:quote_id>/accept/", sales_documents.quote_accept, name="sales_quote_accept"),
     path("sales/quotes/<int:quote_id>/decline/", sales_documents.quote_decline, name="sales_quote_decline"),
     path("sales/quotes/<int:quote_id>/order/", sales_documents.quote_order, name="sales_quote_order"),
+    path("sales/deals/<int:deal_id>/order/", sales_documents.deal_order, name="sales_deal_order"),
     path("sales/orders/", sales_documents.order_list, name="sales_order_list"),
     path("sales/orders/<int:order_id>/", sales_documents.order_detail, name="sales_order_detail"),
     path("sales/orders/<int:order_id>/edit/", sales_documents.order_edit, name="sales_order_edit"),
@@ -53,4 +54,39 @@ urlpatterns = [
         sales_downloads.supplier_invoice_detail,
         name="sales_supplier_invoice_detail",
     ),
+    # Receivables: bank statements and their review, overdue invoices and reminders, DATEV.
+    path("sales/receivables/", sales_receivables.bank_statements, name="sales_bank_statements"),
+    path(
+        "sales/receivables/statements/<int:statement_id>/",
+        sales_receivables.bank_statement,
+        name="sales_bank_statement",
+    ),
+    path("sales/receivables/review/", sales_receivables.review, name="sales_review"),
+    path(
+        "sales/receivables/credits/<int:credit_id>/assign/",
+        sales_receivables.credit_assign,
+        name="sales_credit_assign",
+    ),
+    path(
+        "sales/receivables/credits/<int:credit_id>/dismiss/",
+        sales_receivables.credit_dismiss,
+        name="sales_credit_dismiss",
+    ),
+    path("sales/receivables/overdue/", sales_receivables.overdue, name="sales_overdue"),
+    path(
+        "sales/invoices/<int:invoice_id>/reminder/",
+        sales_receivables.reminder_send,
+        name="sales_reminder_send",
+    ),
+    path(
+        "sales/invoices/<int:invoice_id>/collection/",
+        sales_receivables.collection,
+        name="sales_collection",
+    ),
+    path(
+        "sales/reminders/<int:reminder_id>/pdf/",
+        sales_receivables.reminder_download,
+        name="sales_reminder_pdf",
+    ),
+    path("sales/receivables/datev/", sales_receivables.datev, name="sales_datev"),
 ]
