@@ -63,6 +63,7 @@ register.declare(
         "deletion_grace_days": NOT_PERSONAL,
         "session_idle_minutes": NOT_PERSONAL,
         "session_lifetime_hours": NOT_PERSONAL,
+        "require_two_factor": NOT_PERSONAL,
         "created_at": NOT_PERSONAL,
     },
     activities=("account_administration",),
@@ -96,6 +97,7 @@ register.declare(
         "last_used_at": Personal("user.behavior"),
         "expires_at": NOT_PERSONAL,
         "revoked_at": NOT_PERSONAL,
+        "scope": NOT_PERSONAL,
     },
     activities=("security_logging",),
     retention="staff_account",
@@ -137,5 +139,69 @@ register.declare(
         "locked_until": NOT_PERSONAL,
     },
     activities=("security_logging",),
+    retention="security_log",
+)
+register.declare(
+    accounts.TwoFactorDevice,
+    subject_kind=STAFF,
+    # The shared secret of the member's authenticator app: a credential, blanked on erasure.
+    fields={
+        "id": NOT_PERSONAL,
+        "user": Personal("user.unique_id"),
+        "secret": Personal("user.authorization.credentials", mask=Mask.BLANK),
+        "created_at": NOT_PERSONAL,
+        "confirmed_at": Personal("user.account"),
+        "last_used_step": Personal("user.behavior"),
+    },
+    activities=("security_logging",),
+    retention="staff_account",
+)
+register.declare(
+    accounts.RecoveryCode,
+    subject_kind=STAFF,
+    fields={
+        "id": NOT_PERSONAL,
+        "user": Personal("user.unique_id"),
+        "digest": Personal("user.authorization.credentials"),
+        "created_at": NOT_PERSONAL,
+        "used_at": Personal("user.behavior"),
+    },
+    activities=("security_logging",),
+    retention="staff_account",
+)
+register.declare(
+    accounts.SignInSession,
+    subject_kind=STAFF,
+    # Where a member is signed in: shown to the member to end sessions they do not recognise.
+    fields={
+        "id": NOT_PERSONAL,
+        "user": Personal("user.unique_id"),
+        "session_key": Personal("user.authorization.credentials"),
+        "created_at": Personal("user.behavior"),
+        "last_seen_at": Personal("user.behavior"),
+        "ip_address": Personal("user.device.ip_address"),
+        "user_agent": Personal("user.device"),
+        "ended_at": NOT_PERSONAL,
+    },
+    activities=("security_logging",),
+    retention="security_log",
+)
+register.declare(
+    accounts.Invitation,
+    subject_kind=STAFF,
+    # The address of someone asked to join: kept until the invitation is accepted or lapses.
+    fields={
+        "id": NOT_PERSONAL,
+        "workspace": NOT_PERSONAL,
+        "email": Personal("user.contact.email"),
+        "role": Personal("user.authorization"),
+        "invited_by": Personal("user.unique_id"),
+        "nonce": NOT_PERSONAL,
+        "created_at": NOT_PERSONAL,
+        "expires_at": NOT_PERSONAL,
+        "accepted_at": NOT_PERSONAL,
+        "revoked_at": NOT_PERSONAL,
+    },
+    activities=("account_administration",),
     retention="security_log",
 )

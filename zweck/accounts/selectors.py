@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from zweck.accounts.actors import Actor
-from zweck.accounts.models import ApiToken, Membership, SecurityEvent, User, Workspace
+from zweck.accounts.models import ApiToken, Invitation, Membership, SecurityEvent, User, Workspace
 from zweck.core.permissions import Permission
 
 
@@ -88,3 +88,23 @@ def session_limits_for(*, user: User) -> tuple[int, int]:
     idle = limits["idle"] or DEFAULT_SESSION_IDLE_MINUTES
     lifetime = limits["lifetime"] or DEFAULT_SESSION_LIFETIME_HOURS
     return idle * 60, lifetime * 60 * 60
+
+
+def member_list_for_management(*, actor: Actor) -> QuerySet[Membership]:
+    """Every seat of the workspace, active ones first, for those who manage members."""
+    return (
+        Membership.objects.visible_to(actor, Permission.MEMBER_MANAGE)
+        .select_related("user")
+        .order_by("-is_active", "user__full_name", "user__email", "pk")
+    )
+
+
+def invitation_list_open(*, actor: Actor) -> QuerySet[Invitation]:
+    """The workspace's invitations that can still be accepted, newest first."""
+    from django.utils import timezone
+
+    return (
+        Invitation.objects.visible_to(actor, Permission.MEMBER_MANAGE)
+        .filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .order_by("-created_at", "-pk")
+    )

@@ -20,6 +20,7 @@ from zweck.accounts.models import (
     SecurityEventKind,
     ThrottleKey,
     ThrottleScope,
+    TokenScope,
     User,
     Workspace,
 )
@@ -38,6 +39,20 @@ from zweck.core.permissions import Permission, Role
 TOKEN_PREFIX = "zk_"
 # last_used_at is refreshed at most this often, so a busy client does not write on every call.
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
+# A token made without an expiry date expires after this many days (OWASP ASVS 4.0 V3.5).
+DEFAULT_TOKEN_DAYS = 90
+
+
+class TokenExpired(Exception):
+    """A known token whose expiry date has passed: its client is told so (401)."""
+
+    def __init__(self, expired_at: datetime) -> None:
+        super().__init__("token expired")
+        self.expired_at = expired_at
+
+
+class TokenReadOnly(Exception):
+    """A read-only token was used for a change (403)."""
 
 
 def _unique_slug(name: str) -> str:
@@ -189,20 +204,23 @@ def sign_in_unlock_operator(*, email: str | None = None, ip_address: str | None 
 
 
 @transaction.atomic
-def workspace_session_limits_set(*, actor: Actor, idle_minutes: int, lifetime_hours: int) -> Workspace:
-    """How long the workspace's staff sessions last: without activity, and at most."""
+def workspace_session_limits_set(
+    *, actor: Actor, idle_minutes: int, lifetime_hours: int, require_two_factor: bool | None = None
+) -> Workspace:
+    """How long the workspace's staff sessions last: without activity, and at most; and, when
+    given, whether every member must sign in with two factors."""
     actor.require(Permission.WORKSPACE_MANAGE)
     workspace = Workspace.objects.select_for_update().get(pk=actor.workspace_id)
+    fields = ["session_idle_minutes", "session_lifetime_hours"]
     workspace.session_idle_minutes = idle_minutes
     workspace.session_lifetime_hours = lifetime_hours
+    if require_two_factor is not None:
+        if require_two_factor != workspace.require_two_factor:
+            fields.append("require_two_factor")
+        workspace.require_two_factor = require_two_factor
     workspace.full_clean()
-    workspace.save(update_fields=["session_idle_minutes", "session_lifetime_hours"])
-    audit_record(
-        actor=actor,
-        action="workspace.update",
-        instance=workspace,
-        changed_fields=["session_idle_minutes", "session_lifetime_hours"],
-    )
+    workspace.save(update_fields=fields)
+    audit_record(actor=actor, action="workspace.update", instance=workspace, changed_fields=fields)
     return workspace
 
 
@@ -232,10 +250,13 @@ def _digest(secret: str) -> str:
 
 
 @transaction.atomic
-def token_create(*, actor: Actor, name: str, expires_at: datetime | None = None) -> tuple[ApiToken, str]:
+def token_create(
+    *, actor: Actor, name: str, expires_at: datetime | None = None, scope: str = TokenScope.WRITE
+) -> tuple[ApiToken, str]:
     """Create a personal API token for the acting user; returns the row and the plain token.
 
-    The plain token is returned once and never stored.
+    The plain token is returned once and never stored. Without ``expires_at`` it expires after
+    ``DEFAULT_TOKEN_DAYS``; a ``read`` token may only read.
     """
     actor.require(Permission.TOKEN_USE)
     if actor.user is None:
@@ -249,7 +270,8 @@ def token_create(*, actor: Actor, name: str, expires_at: datetime | None = None)
         name=name,
         prefix=prefix,
         digest=_digest(plain),
-        expires_at=expires_at,
+        expires_at=expires_at or timezone.now() + timedelta(days=DEFAULT_TOKEN_DAYS),
+        scope=scope,
     )
     token.full_clean()
     token.save()
@@ -280,8 +302,11 @@ def _token_guess(client: Client | None) -> None:
     throttle_count(ThrottleScope.API_TOKEN, keys)
 
 
-def token_authenticate(*, plain: str, client: Client | None = None) -> Actor | None:
-    """The actor behind a plain token, or ``None`` for an unknown, revoked or expired one.
+def token_authenticate(*, plain: str, client: Client | None = None, writes: bool = False) -> Actor | None:
+    """The actor behind a plain token, or ``None`` for an unknown or revoked one.
+
+    An expired token raises ``TokenExpired``; a read-only token used for a call that
+    ``writes`` raises ``TokenReadOnly``.
 
     A token only works while its user is active and still a member of its workspace. Its first
     use on each day is written to the security log (from ``client``, where the call came from).
@@ -296,8 +321,11 @@ def token_authenticate(*, plain: str, client: Client | None = None) -> Actor | N
     if token is None:
         _token_guess(client)
         return None
-    if not token.is_usable or not token.user.is_active:
+    if token.revoked_at is not None or not token.user.is_active:
         return None
+    if token.is_expired:
+        assert token.expires_at is not None
+        raise TokenExpired(token.expires_at)
     membership = (
         Membership.objects.select_related("user", "workspace")
         .filter(workspace_id=token.workspace_id, user_id=token.user_id, is_active=True)
@@ -305,6 +333,8 @@ def token_authenticate(*, plain: str, client: Client | None = None) -> Actor | N
     )
     if membership is None:
         return None
+    if writes and token.scope == TokenScope.READ:
+        raise TokenReadOnly
     now = timezone.now()
     last_used_at = token.last_used_at
     if last_used_at is None or now - last_used_at > TOKEN_TOUCH_INTERVAL:

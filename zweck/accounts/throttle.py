@@ -53,6 +53,9 @@ DEFAULT_LIMITS: dict[tuple[str, str], Limit] = {
     (ThrottleScope.PASSWORD_RESET, ThrottleKey.IP): Limit(10, HOUR, HOUR),
     (ThrottleScope.PORTAL, ThrottleKey.ADDRESS): Limit(3, HOUR, HOUR),
     (ThrottleScope.PORTAL, ThrottleKey.IP): Limit(10, HOUR, HOUR),
+    # A six-digit code has a million values: five wrong ones lock the account's second step.
+    (ThrottleScope.TWO_FACTOR, ThrottleKey.ACCOUNT): Limit(5, 15 * MINUTE, 15 * MINUTE),
+    (ThrottleScope.TWO_FACTOR, ThrottleKey.IP): Limit(30, 15 * MINUTE, 15 * MINUTE),
 }
 
 
@@ -109,6 +112,11 @@ class Refusal:
             return _("Too many failed sign-ins came from your network. Try again after %(time)s.") % {
                 "time": until
             }
+        if self.scope == ThrottleScope.TWO_FACTOR:
+            return _(
+                "Too many wrong codes. Try again after %(time)s, or ask the owner of your workspace "
+                "to unlock your account."
+            ) % {"time": until}
         if self.scope == ThrottleScope.API_TOKEN:
             return _(
                 "Too many requests with an unknown token came from your address. Try again after %(time)s."

@@ -19,16 +19,24 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout, user_logged_in
+from django.contrib.auth import logout, user_logged_in, user_logged_out
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 
 from zweck.accounts.models import User
+from zweck.accounts.security import client_of
 from zweck.accounts.selectors import session_limits_for
+from zweck.accounts.sign_in_sessions import (
+    sign_in_session_close,
+    sign_in_session_start,
+    sign_in_session_touch,
+)
 
 STARTED = "zweck.session.started"
 SEEN = "zweck.session.seen"
 LIMITS = "zweck.session.limits"
+# The id of the session's ``SignInSession`` row (what the user's sessions page lists).
+RECORD = "zweck.session.record"
 REFRESH_SECONDS = 300
 TOUCH_SECONDS = 60
 
@@ -47,10 +55,30 @@ def session_started(sender: Any, request: HttpRequest | None = None, user: Any =
     request.session[STARTED] = now
     request.session[SEEN] = now
     _remember_limits(request.session, user, now)
+    _record(request, user)
+
+
+def _record(request: HttpRequest, user: User) -> None:
+    session = request.session
+    if session.session_key is None:
+        session.save()
+    assert session.session_key is not None
+    record = sign_in_session_start(user=user, session_key=session.session_key, client=client_of(request))
+    session[RECORD] = record.pk
+
+
+def session_closed(sender: Any, request: HttpRequest | None = None, **_: Any) -> None:
+    """At sign-out: the session's row ends (read before Django flushes the session)."""
+    if request is None or not hasattr(request, "session"):
+        return
+    record = request.session.get(RECORD)
+    if record is not None:
+        sign_in_session_close(session_id=int(record))
 
 
 def connect_signals() -> None:
     user_logged_in.connect(session_started, dispatch_uid="zweck.web.sessions.started")
+    user_logged_out.connect(session_closed, dispatch_uid="zweck.web.sessions.closed")
 
 
 class SessionLimitsMiddleware:
@@ -84,8 +112,15 @@ class SessionLimitsMiddleware:
                 request,
                 _("You were signed out %(hours)s hours after signing in.") % {"hours": lifetime // 3600},
             )
-        if now - seen >= TOUCH_SECONDS:
+        if now - seen >= TOUCH_SECONDS or session.get(RECORD) is None:
             session[SEEN] = now
+            record = session.get(RECORD)
+            if record is None:
+                # A session from before the sessions page: it is listed from now on.
+                _record(request, user)
+            elif not sign_in_session_touch(session_id=int(record), session_key=session.session_key or ""):
+                # Ended from the sessions page or by deactivation after its store row survived.
+                return self._end(request, _("This session was ended."))
         return self.get_response(request)
 
     def _end(self, request: HttpRequest, message: str) -> HttpResponse:

@@ -1,6 +1,9 @@
+from zweck.accounts.models.invitations import Invitation
 from zweck.accounts.models.security import SecurityChannel, SecurityEvent, SecurityEventKind
+from zweck.accounts.models.sessions import SignInSession
 from zweck.accounts.models.throttle import AttemptCounter, ThrottleKey, ThrottleScope
-from zweck.accounts.models.tokens import ApiToken
+from zweck.accounts.models.tokens import ApiToken, TokenScope
+from zweck.accounts.models.two_factor import RecoveryCode, TwoFactorDevice
 from zweck.accounts.models.users import User, UserManager
 from zweck.accounts.models.workspaces import (
     DEFAULT_DELETION_GRACE_DAYS,
@@ -18,12 +21,17 @@ __all__ = [
     "AttemptCounter",
     "ContractStatus",
     "FederalState",
+    "Invitation",
     "Membership",
+    "RecoveryCode",
     "SecurityChannel",
     "SecurityEvent",
     "SecurityEventKind",
+    "SignInSession",
     "ThrottleKey",
     "ThrottleScope",
+    "TokenScope",
+    "TwoFactorDevice",
     "User",
     "UserManager",
     "Workspace",

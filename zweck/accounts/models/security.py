@@ -19,6 +19,12 @@ class SecurityEventKind(models.TextChoices):
     ACCOUNT_LOCKED = "account_locked", _("Locked after too many failed attempts")
     ACCOUNT_UNLOCKED = "account_unlocked", _("Unlocked")
     PASSWORD_CHANGED = "password_changed", _("Password changed")
+    TWO_FACTOR_ENABLED = "two_factor_enabled", _("Two-factor authentication turned on")
+    TWO_FACTOR_DISABLED = "two_factor_disabled", _("Two-factor authentication turned off")
+    TWO_FACTOR_FAILED = "two_factor_failed", _("Wrong second-factor code")
+    RECOVERY_CODE_USED = "recovery_code_used", _("Recovery code used")
+    SESSION_ENDED = "session_ended", _("Session ended")
+    MEMBER_DEACTIVATED = "member_deactivated", _("Member deactivated")
 
 
 class SecurityChannel(models.TextChoices):

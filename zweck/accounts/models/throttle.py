@@ -10,6 +10,7 @@ class ThrottleScope(models.TextChoices):
     API_TOKEN = "api_token", _("API token")
     PASSWORD_RESET = "password_reset", _("Password reset")
     PORTAL = "portal", _("Privacy portal")
+    TWO_FACTOR = "two_factor", _("Second factor")
 
 
 class ThrottleKey(models.TextChoices):

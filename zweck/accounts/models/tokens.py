@@ -8,6 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from zweck.core.scoping import WorkspaceManager
 
 
+class TokenScope(models.TextChoices):
+    """What a token may do: read only (GET), or read and write."""
+
+    READ = "read", _("Read only")
+    WRITE = "write", _("Read and write")
+
+
 class ApiToken(models.Model):
     """A personal API token: one user acting in one workspace.
 
@@ -24,6 +31,7 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+    scope = models.CharField(_("access"), max_length=8, choices=TokenScope.choices, default=TokenScope.WRITE)
 
     objects = WorkspaceManager()
 
@@ -34,6 +42,10 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
 
     @property
     def is_usable(self) -> bool:

@@ -129,6 +129,14 @@ class Workspace(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(24)],
         help_text=_("Every sign-in ends after this many hours, active or not (1 to 24)."),
     )
+    require_two_factor = models.BooleanField(
+        _("require two-factor authentication"),
+        default=False,
+        help_text=_(
+            "Members who have not set up an authenticator app are asked to do so right after "
+            "signing in, before they can open anything else."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     class Meta:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from zweck.accounts.actors import Actor
 from zweck.accounts.models import ApiToken, Membership
 from zweck.accounts.services import (
+    TokenExpired,
     membership_set,
     token_authenticate,
     token_create,
@@ -70,7 +71,8 @@ def test_revoked_expired_unknown_tokens_and_ex_members_are_refused(owner: Actor)
     _, expired_plain = token_create(
         actor=owner, name="short", expires_at=timezone.now() - timedelta(seconds=1)
     )
-    assert token_authenticate(plain=expired_plain) is None
+    with pytest.raises(TokenExpired):
+        token_authenticate(plain=expired_plain)
     assert token_authenticate(plain="zk_not-a-token") is None
     assert token_authenticate(plain="Bearer nonsense") is None
     _, plain = token_create(actor=owner, name="current")

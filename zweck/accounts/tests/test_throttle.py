@@ -24,6 +24,7 @@ from zweck.accounts.throttle import (
     throttle_refusal,
 )
 from zweck.core.permissions import Role
+from zweck.outbox.testing import outbox_deliver
 from zweck.web.tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -259,6 +260,8 @@ def test_password_resets_are_limited_per_address(owner: Actor, smtp_inbox: Any) 
     refused = Client(REMOTE_ADDR="198.51.100.99").post("/app/password-reset/", {"email": owner.user.email})
     assert refused.status_code == 429
     assert "Too many requests" in refused.content.decode()
+    # the links go out through the outbox: one mail per accepted request, none for the refused
+    assert outbox_deliver() == limit
     assert len(smtp_inbox.messages) == limit
 
 

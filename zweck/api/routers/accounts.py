@@ -40,7 +40,9 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Any:
     """Create a token for the caller. The secret is in this response only."""
     actor = actor_of(request)
     with transaction.atomic():
-        token, plain = services.token_create(actor=actor, name=payload.name, expires_at=payload.expires_at)
+        token, plain = services.token_create(
+            actor=actor, name=payload.name, expires_at=payload.expires_at, scope=payload.scope
+        )
         created = TokenOut.from_orm(_token(actor, token.pk)).model_dump()
         return Status(201, {**created, "token": plain})
 

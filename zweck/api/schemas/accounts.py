@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from ninja import Field, Schema
 
@@ -44,7 +45,12 @@ class MeOut(Schema):
 
 class TokenIn(InputSchema):
     name: Text = Field(min_length=1, max_length=length(ApiToken, "name"))
-    expires_at: Moment | None = None
+    expires_at: Moment | None = Field(
+        None, description="When the token stops working; without it, 90 days from now."
+    )
+    scope: Literal["read", "write"] = Field(
+        "write", description="`read`: only GET requests; `write`: reading and changing."
+    )
 
 
 class TokenOut(Schema):
@@ -56,6 +62,7 @@ class TokenOut(Schema):
     last_used_at: datetime | None
     expires_at: datetime | None
     revoked_at: datetime | None
+    scope: str
 
 
 class TokenCreatedOut(TokenOut):

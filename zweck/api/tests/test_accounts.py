@@ -69,3 +69,48 @@ def test_a_member_whose_role_no_longer_allows_api_use_is_403(
     response = api.get("/me")
     assert response.status_code == 403
     assert response.json() == {"detail": "You do not have permission to do this.", "errors": []}
+
+
+def test_an_expired_token_is_told_so(owner: Actor) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from zweck.accounts.services import token_create
+
+    _token, plain = token_create(actor=owner, name="alt", expires_at=timezone.now() - timedelta(minutes=1))
+    response = Api(plain).get("/me")
+    assert response.status_code == 401
+    assert response.json()["detail"].startswith("This API token expired on ")
+
+
+def test_a_token_without_an_expiry_date_expires_in_ninety_days(api: Api) -> None:
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    created = api.post("/tokens", {"name": "Standard"}).json()
+    expires = datetime.fromisoformat(created["expires_at"])
+    assert timedelta(days=89) < expires - timezone.now() <= timedelta(days=90)
+    assert created["scope"] == "write"
+
+
+def test_a_read_only_token_reads_but_changes_nothing(api: Api) -> None:
+    from zweck.crm.models import Organization
+
+    created = api.post("/tokens", {"name": "Nur lesen", "scope": "read"}).json()
+    reader = Api(created["token"])
+    assert created["scope"] == "read"
+    assert reader.get("/organizations").status_code == 200
+    refused = reader.post("/organizations", {"name": "Neue GmbH"})
+    assert refused.status_code == 403
+    assert "may only read" in refused.json()["detail"]
+    assert not Organization.objects.filter(name="Neue GmbH").exists()
+    # the same request with a write token is served
+    assert api.post("/organizations", {"name": "Neue GmbH"}).status_code == 201
+
+
+def test_an_unknown_scope_is_422(api: Api) -> None:
+    response = api.post("/tokens", {"name": "X", "scope": "admin"})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "scope"

@@ -35,7 +35,6 @@ ws = workspace_create(name="Beispiel GmbH", slug="beispiel")
 actor = Actor.system(ws)
 for first, last, email in [("Erika", "Bleibt", "erika@example.com"), ("Otto", "Geht", "otto@example.com")]:
     person_create(actor=actor, first_name=first, last_name=last, emails=[EmailInput(email)])
-open(ws_path, "w").write(str(ws.pk))
 """
 
 ERASE = """
@@ -71,7 +70,7 @@ def run(environment: dict[str, str], *arguments: str, check: bool = True) -> sub
 
 
 def python(environment: dict[str, str], code: str) -> str:
-    return run(environment, "shell", "-c", "import json\nws_path = 'ws'\n" + code).stdout
+    return run(environment, "shell", "-c", "import json\n" + code).stdout
 
 
 def people(environment: dict[str, str]) -> tuple[list[str], list[str]]:

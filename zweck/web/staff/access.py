@@ -16,6 +16,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.middleware import HtmxDetails
 
@@ -23,9 +24,12 @@ from zweck.accounts.actors import Actor
 from zweck.accounts.models import User
 from zweck.accounts.security import client_of, security_denial_record
 from zweck.accounts.selectors import actor_for, membership_list_for_user
+from zweck.accounts.two_factor import two_factor_enabled
 from zweck.core.permissions import Permission
 
 SESSION_WORKSPACE = "zweck_workspace_id"
+# Set when the session passed a second factor (at sign-in or by setting one up in it).
+SESSION_TWO_FACTOR = "zweck.two_factor"
 
 
 class StaffRequest(HttpRequest):
@@ -60,6 +64,17 @@ def switch_workspace(request: HttpRequest, workspace_id: int) -> Actor:
     return actor
 
 
+def two_factor_missing(request: HttpRequest, actor: Actor) -> bool:
+    """Whether the workspace requires two factors and the user has none (checked in the
+    database only until the session knows it has them)."""
+    if not actor.workspace.require_two_factor or request.session.get(SESSION_TWO_FACTOR):
+        return False
+    if two_factor_enabled(cast(User, request.user)):
+        request.session[SESSION_TWO_FACTOR] = True
+        return False
+    return True
+
+
 type StaffViewFunction[**P] = Callable[Concatenate[StaffRequest, P], HttpResponse]
 
 
@@ -69,7 +84,9 @@ def staff_view[**P](
     """Require a signed-in member holding ``permissions``; give the view ``request.actor``.
 
     Anonymous visitors go to the login page; a member without a permission gets 403, and the
-    refusal is written to the security log; ``DoesNotExist`` from a selector becomes 404.
+    refusal is written to the security log; ``DoesNotExist`` from a selector becomes 404. In a
+    workspace that requires two factors, a member without an authenticator app is sent to set
+    one up first.
     """
 
     def decorate(view: StaffViewFunction[P]) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
@@ -81,6 +98,13 @@ def staff_view[**P](
             if actor is None:
                 security_denial_record(client=client_of(request), user=cast(User, request.user))
                 return render(request, "staff/no_workspace.html", status=403)
+            if two_factor_missing(request, actor):
+                target = reverse("staff:two_factor_enrol") + "?required=1"
+                if request.headers.get("HX-Request"):
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = target
+                    return response
+                return HttpResponseRedirect(target)
             staff_request = cast(StaffRequest, request)
             staff_request.actor = actor
             try:

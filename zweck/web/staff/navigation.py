@@ -87,6 +87,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         pgettext_lazy("navigation", "Admin"),
         (
+            Entry("staff:member_list", _("Members"), "user-cog", P.MEMBER_MANAGE),
             Entry("staff:workspace_contract", _("Contract"), "file-text", P.WORKSPACE_MANAGE),
             Entry(
                 "staff:workspace_settings",
@@ -106,6 +107,7 @@ SECTIONS: tuple[Section, ...] = (
 USER_MENU: tuple[Entry, ...] = (
     Entry("staff:my_data", _("My data"), "user"),
     Entry("staff:password_change", _("Password"), "key-round"),
+    Entry("staff:account_security", _("Account security"), "shield-check"),
 )
 
 

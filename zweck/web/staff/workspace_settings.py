@@ -22,7 +22,7 @@ from zweck.web.staff.access import StaffRequest, render_page, staff_view
 from zweck.web.staff.forms import ServiceForm
 from zweck.web.staff.privacy_register_forms import country_choices
 
-SESSION_FIELDS = ("session_idle_minutes", "session_lifetime_hours")
+SESSION_FIELDS = ("session_idle_minutes", "session_lifetime_hours", "require_two_factor")
 
 # The page's sections: a heading and the fields under it. A later setting (say, the contract's
 # end) adds its own section here and its field to the service.
@@ -108,6 +108,7 @@ class SessionLimitsForm(ServiceForm):
             workspace_session_limits_set,
             idle_minutes=self.cleaned_data["session_idle_minutes"],
             lifetime_hours=self.cleaned_data["session_lifetime_hours"],
+            require_two_factor=self.cleaned_data["require_two_factor"],
         )
 
 

@@ -15,6 +15,8 @@ from django.test import Client
 
 from zweck.accounts.actors import Actor
 from zweck.accounts.models import User
+from zweck.outbox.models import MailStatus, OutgoingMail
+from zweck.outbox.testing import outbox_deliver
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +72,10 @@ def test_a_user_resets_the_password_with_the_link_from_the_email(owner: Actor, i
     client = Client()
     # when they ask for a link
     response = client.post("/app/password-reset/", {"email": owner.user.email})
+    # then the mail waits in the outbox, and the worker's pass sends it
+    mail = OutgoingMail.objects.get()
+    assert (mail.recipients, mail.status) == ([owner.user.email], MailStatus.PENDING)
+    assert outbox_deliver() == 1
     # then one email arrives with a link to this site
     assert response.status_code == 302
     assert response["Location"] == "/app/password-reset/sent/"
@@ -94,6 +100,7 @@ def test_an_unknown_address_gets_the_same_answer_and_no_email(db: None, inbox: I
     response = Client().post("/app/password-reset/", {"email": "nobody@example.com"})
 
     assert response["Location"] == "/app/password-reset/sent/"
+    assert outbox_deliver() == 0
     assert inbox.messages == []
 
 
@@ -103,5 +110,6 @@ def test_the_email_is_in_the_language_of_the_page(owner: Actor, inbox: Inbox) ->
     client.cookies["django_language"] = "de"
 
     client.post("/app/password-reset/", {"email": owner.user.email})
+    outbox_deliver()
 
     assert _header(inbox.messages[0], "Subject") == "Ihr Zweck-Passwort"

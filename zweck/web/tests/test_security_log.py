@@ -24,6 +24,7 @@ from zweck.accounts.models import Membership, SecurityEvent, SecurityEventKind, 
 from zweck.accounts.security import USER_AGENT_LENGTH, account_digest
 from zweck.accounts.tests.factories import MembershipFactory, UserFactory, WorkspaceFactory, make_actor
 from zweck.core.permissions import Role
+from zweck.outbox.testing import outbox_deliver
 from zweck.privacy.models import RetentionRule
 from zweck.privacy.services import register_defaults_install
 from zweck.web.staff.privacy_register_forms import RetentionRuleForm
@@ -158,6 +159,7 @@ def test_a_password_reset_is_logged_when_asked_for_and_when_done(owner: Actor, i
     client = Client(HTTP_USER_AGENT=BROWSER)
 
     client.post("/app/password-reset/", {"email": owner.user.email})
+    outbox_deliver()
     link = re.search(r"http://testserver(/app/password-reset/\S+/)", _text(inbox.messages[0]))
     assert link is not None
     form_page = client.get(link.group(1), follow=True)
