@@ -43,6 +43,9 @@ class OutgoingMail(models.Model):
     recipients = models.JSONField(_("recipients"), default=list)
     subject = models.CharField(_("subject"), max_length=998)
     body = models.TextField(_("text"))
+    # Extra header fields (Message-ID, In-Reply-To, References, Reply-To, Auto-Submitted) that
+    # thread a reply to its conversation; only names in ``zweck.outbox.services.EXTRA_HEADERS``.
+    headers = models.JSONField(_("header fields"), default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=8, choices=MailStatus.choices, default=MailStatus.PENDING
     )

@@ -14,6 +14,8 @@ register.declare(
         "recipients": Personal("user.contact.email"),
         "subject": Personal("user.content.private", free_text=True),
         "body": Personal("user.content.private", free_text=True),
+        # Message ids and the Reply-To of the sending workspace: they link a mail to its thread.
+        "headers": Personal("user.unique_id"),
         "status": NOT_PERSONAL,
         "attempts": NOT_PERSONAL,
         "next_attempt_at": NOT_PERSONAL,

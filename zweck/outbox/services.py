@@ -29,6 +29,9 @@ from zweck.outbox.models import MailStatus, OutgoingMail
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
+# The header fields a caller may add to a mail (threading and loop prevention, RFC 5322 3.6.4,
+# RFC 3834); every other name is refused, so nothing can override From, To or Subject.
+EXTRA_HEADERS = frozenset({"Message-ID", "In-Reply-To", "References", "Reply-To", "Auto-Submitted"})
 # The pause before attempt n + 1 (n = attempts made): 1, 2, 4, 8, 16 minutes, ...
 FIRST_PAUSE = timedelta(minutes=1)
 
@@ -45,6 +48,7 @@ def mail_queue(
     body: str,
     workspace_id: int | None = None,
     from_email: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> OutgoingMail | None:
     """Store one email in the caller's transaction; the worker sends it after the commit.
 
@@ -53,12 +57,17 @@ def mail_queue(
     recipients = [address for address in ([to] if isinstance(to, str) else list(to)) if address]
     if not recipients:
         return None
+    extra = {name: " ".join(value.split()) for name, value in (headers or {}).items() if value}
+    unknown = sorted(set(extra) - EXTRA_HEADERS)
+    if unknown:
+        raise ValueError(f"header fields not allowed: {', '.join(unknown)}")
     mail = OutgoingMail.objects.create(
         workspace_id=workspace_id,
         from_email=from_email or settings.DEFAULT_FROM_EMAIL,
         recipients=recipients,
         subject=subject.replace("\r", " ").replace("\n", " ")[:998],
         body=body,
+        headers=extra,
         next_attempt_at=timezone.now(),
     )
     mail_id = mail.pk
@@ -84,7 +93,11 @@ def mail_send(*, mail_id: int, now: datetime | None = None) -> str:
         if mail is None or mail.status == MailStatus.SENT:
             return MailStatus.SENT if mail else ""
         message = EmailMessage(
-            subject=mail.subject, body=mail.body, from_email=mail.from_email, to=mail.recipients
+            subject=mail.subject,
+            body=mail.body,
+            from_email=mail.from_email,
+            to=mail.recipients,
+            headers=dict(mail.headers or {}),
         )
         mail.attempts += 1
         try:
