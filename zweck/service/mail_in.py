@@ -326,3 +326,41 @@ def _note_refused(actor: Actor, ticket: Ticket, refused: list[str]) -> None:
         + "\n"
         + "\n".join(f"- {line}" for line in refused),
     )
+
+
+def held_mail_open_ticket(*, actor: Actor, held: HeldMail) -> Ticket:
+    """Open a ticket from a held mail a staff member judged worth one (an automatic reply that
+    was a real question, a mail refused before): its sender becomes the requester."""
+    from zweck.core.permissions import Permission
+    from zweck.service.choices import HeldMailStatus
+
+    actor.require(Permission.TICKET_MANAGE)
+    if held.workspace_id != actor.workspace_id:
+        raise HeldMail.DoesNotExist
+    if held.status != HeldMailStatus.WAITING or held.reason == HeldMailReason.ATTACHMENT_REFUSED:
+        raise ValidationError(_("This email was dealt with already."))
+    message = _parse(bytes(held.raw))
+    if message is None:
+        raise ValidationError(_("This email cannot be read; it can only be dismissed."))
+    display_name, sender = parseaddr(_header(message, "From"))
+    try:
+        sender = normalize_email(sender).lower()
+    except ValidationError as error:
+        raise ValidationError(_("This email has no usable sender address.")) from error
+    files, refused = _files_of(message)
+    with transaction.atomic():
+        ticket = services.ticket_create(
+            actor=actor,
+            requester=_requester_for(actor, sender, display_name),
+            subject=_header(message, "Subject") or _("(no subject)"),
+            description=_text_of(message),
+            channel=TicketChannel.EMAIL,
+            requester_email=sender,
+            attachments=files,
+            message_id=(_MESSAGE_ID.findall(_header(message, "Message-ID")) or [""])[0],
+            acknowledge=False,
+        )
+        if refused:
+            _note_refused(actor, ticket, refused)
+        services.held_mail_decided(actor=actor, held=held, ticket=ticket)
+    return ticket

@@ -18,6 +18,7 @@ from zweck.web.staff import (
     reports,
     sales_urls,
     security_log,
+    ticket_urls,
     workspace_contract,
     workspace_settings,
 )
@@ -241,4 +242,5 @@ urlpatterns = [
         name="privacy_request_erase",
     ),
     *sales_urls.urlpatterns,
+    *ticket_urls.urlpatterns,
 ]
