@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "zweck.crm",
     "zweck.sales",
     "zweck.operations",
+    "zweck.service",
     "zweck.api",
     "zweck.web",
 ]

@@ -41,6 +41,9 @@ class Permission(StrEnum):
     ACTIVITY_MANAGE_ALL = "activity.manage_all"
     # Seeing outgoing email that is waiting or failed, and sending it again.
     MAIL_MANAGE = "mail.manage"
+    # Tickets: reading them, and working them (replies, notes, status, assignment, held mail).
+    TICKET_VIEW = "ticket.view"
+    TICKET_MANAGE = "ticket.manage"
 
 
 class Role(models.TextChoices):
@@ -72,12 +75,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
         P.REPORT_VIEW,
         P.SALES_VIEW,
         P.SALES_CHANGE,
+        P.TICKET_VIEW,
     },
-    Role.SERVICE: _READ | {P.ACTIVITY_CHANGE},
+    Role.SERVICE: _READ | {P.ACTIVITY_CHANGE, P.TICKET_VIEW, P.TICKET_MANAGE},
     Role.ACCOUNTING: _READ | {P.REPORT_VIEW, P.SALES_VIEW, P.SALES_CHANGE, P.INVOICE_MANAGE},
     Role.MARKETING: _READ | {P.ACTIVITY_CHANGE},
     Role.PRIVACY_OFFICER: _READ | {P.PRIVACY_VIEW, P.PRIVACY_MANAGE, P.AUDIT_VIEW},
-    Role.READ_ONLY: _READ | {P.SALES_VIEW},
+    Role.READ_ONLY: _READ | {P.SALES_VIEW, P.TICKET_VIEW},
 }
 
 
@@ -110,6 +114,8 @@ PERMISSION_LABELS: dict[Permission, Promise] = {
     P.ACTIVITY_MANAGE_ALL: _("Change and delete other people's activities"),
     P.MAIL_MANAGE: _("See and resend outgoing email"),
     P.SECURITY_LOG_VIEW: _("See the security log"),
+    P.TICKET_VIEW: _("See tickets"),
+    P.TICKET_MANAGE: _("Work on tickets: reply, add notes, assign, change status"),
 }
 
 

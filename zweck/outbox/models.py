@@ -46,6 +46,9 @@ class OutgoingMail(models.Model):
     reply_to = models.JSONField(_("answers to"), default=list, blank=True)
     # Files sent with the mail (a document's PDF): name, content type and the content in base64.
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
+    # Extra header fields (Message-ID, In-Reply-To, References, Reply-To, Auto-Submitted) that
+    # thread a reply to its conversation; only names in ``zweck.outbox.services.EXTRA_HEADERS``.
+    headers = models.JSONField(_("header fields"), default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=8, choices=MailStatus.choices, default=MailStatus.PENDING
     )

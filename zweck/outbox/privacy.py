@@ -16,6 +16,8 @@ register.declare(
         "body": Personal("user.content.private", free_text=True),
         "reply_to": Personal("user.contact.email"),
         "attachments": Personal("user.content.private"),
+        # Message ids and the Reply-To of the sending workspace: they link a mail to its thread.
+        "headers": Personal("user.unique_id"),
         "status": NOT_PERSONAL,
         "attempts": NOT_PERSONAL,
         "next_attempt_at": NOT_PERSONAL,

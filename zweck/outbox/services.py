@@ -31,6 +31,9 @@ from zweck.outbox.models import MailStatus, OutgoingMail
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
+# The header fields a caller may add to a mail (threading and loop prevention, RFC 5322 3.6.4,
+# RFC 3834); every other name is refused, so nothing can override From, To or Subject.
+EXTRA_HEADERS = frozenset({"Message-ID", "In-Reply-To", "References", "Reply-To", "Auto-Submitted"})
 # The pause before attempt n + 1 (n = attempts made): 1, 2, 4, 8, 16 minutes, ...
 FIRST_PAUSE = timedelta(minutes=1)
 
@@ -78,6 +81,7 @@ def mail_queue(
     from_email: str | None = None,
     reply_to: Sequence[str] = (),
     attachments: Sequence[Attachment] = (),
+    headers: dict[str, str] | None = None,
 ) -> OutgoingMail | None:
     """Store one email in the caller's transaction; the worker sends it after the commit.
 
@@ -86,6 +90,10 @@ def mail_queue(
     recipients = [address for address in ([to] if isinstance(to, str) else list(to)) if address]
     if not recipients:
         return None
+    extra = {name: " ".join(value.split()) for name, value in (headers or {}).items() if value}
+    unknown = sorted(set(extra) - EXTRA_HEADERS)
+    if unknown:
+        raise ValueError(f"header fields not allowed: {', '.join(unknown)}")
     mail = OutgoingMail.objects.create(
         workspace_id=workspace_id,
         from_email=from_email or settings.DEFAULT_FROM_EMAIL,
@@ -94,6 +102,7 @@ def mail_queue(
         body=body,
         reply_to=[address for address in reply_to if address],
         attachments=[_stored(attachment) for attachment in attachments],
+        headers=extra,
         next_attempt_at=timezone.now(),
     )
     mail_id = mail.pk
@@ -124,6 +133,7 @@ def mail_send(*, mail_id: int, now: datetime | None = None) -> str:
             from_email=mail.from_email,
             to=mail.recipients,
             reply_to=mail.reply_to or None,
+            headers=dict(mail.headers or {}),
         )
         for attachment in attachments_of(mail):
             message.attach(attachment.name, attachment.content, attachment.content_type)

@@ -45,6 +45,7 @@ class RetentionEvent(models.TextChoices):
     SESSION_EXPIRED = "session_expired", _("The session expired")
     LAST_USE = "last_use", _("The data was last used")
     EVENT_ENDED = "event_ended", _("The event ended")
+    CASE_CLOSED = "case_closed", _("The ticket or case was closed")
 
 
 class RecipientRole(models.TextChoices):

@@ -256,6 +256,30 @@ RETENTION_PRESETS: dict[str, RetentionPreset] = {
             "prüfen oder sie erneut zu senden, kurz genug, um wenig aufzubewahren; keine gesetzliche Frist.",
         ),
         RetentionPreset(
+            key="support_tickets",
+            name_en="Support tickets and their conversation",
+            name_de="Support-Tickets und ihr Verlauf",
+            counts_from=RetentionEvent.CASE_CLOSED,
+            years=3,
+            legal_source_en=f"Company policy: three years after the ticket was closed, the {_LIMITATION_EN}, "
+            "for questions about the service delivered; not a statutory period. A ticket that is part "
+            "of an invoice is kept with the invoice.",
+            legal_source_de=f"Unternehmensrichtlinie: drei Jahre nach Abschluss des Tickets, die "
+            f"{_LIMITATION_DE}, für Rückfragen zur erbrachten Leistung; keine gesetzliche Frist. Ein "
+            "Ticket, das Teil einer Rechnung ist, wird mit der Rechnung aufbewahrt.",
+        ),
+        RetentionPreset(
+            key="held_incoming_mail",
+            name_en="Incoming email kept for review",
+            name_de="Zur Prüfung zurückgehaltene eingehende E-Mails",
+            counts_from=RetentionEvent.RECORD_CREATED,
+            days=90,
+            legal_source_en="Company policy: long enough to review mail that could not be assigned "
+            "to a ticket, short enough to keep little; not a statutory period.",
+            legal_source_de="Unternehmensrichtlinie: lang genug, um E-Mails zu prüfen, die keinem "
+            "Ticket zugeordnet werden konnten, kurz genug, um wenig aufzubewahren; keine gesetzliche Frist.",
+        ),
+        RetentionPreset(
             key="session",
             name_en="Sign-in sessions",
             name_de="Anmeldesitzungen",

@@ -414,6 +414,12 @@ _EVENT_TEXTS: dict[str, tuple[str, str, str, str]] = {
         "der letzten Verwendung",
         "die Daten zuletzt verwendet wurden",
     ),
+    RetentionEvent.CASE_CLOSED: (
+        "the closing of the ticket",
+        "the ticket was closed",
+        "dem Abschluss des Tickets",
+        "das Ticket abgeschlossen wurde",
+    ),
 }
 
 _UNITS = {

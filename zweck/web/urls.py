@@ -5,4 +5,5 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/app/", permanent=False)),
     path("app/", include("zweck.web.staff.urls")),
     path("privacy/", include("zweck.web.public.urls")),
+    path("support/", include("zweck.web.public.support_urls")),
 ]

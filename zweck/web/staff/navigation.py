@@ -68,6 +68,10 @@ SECTIONS: tuple[Section, ...] = (
         ),
     ),
     Section(
+        pgettext_lazy("navigation", "Service"),
+        (Entry("staff:ticket_list", _("Tickets"), "life-buoy", P.TICKET_VIEW),),
+    ),
+    Section(
         _("Privacy"),
         (
             Entry(

@@ -21,6 +21,7 @@ from zweck.web.staff import (
     sales_urls,
     search,
     security_log,
+    ticket_urls,
     workspace_contract,
     workspace_settings,
 )
@@ -266,4 +267,5 @@ urlpatterns = [
         name="privacy_request_erase",
     ),
     *sales_urls.urlpatterns,
+    *ticket_urls.urlpatterns,
 ]
