@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "zweck.privacy",
     "zweck.crm",
     "zweck.sales",
+    "zweck.marketing",
     "zweck.api",
     "zweck.web",
 ]

@@ -41,6 +41,9 @@ class Permission(StrEnum):
     ACTIVITY_MANAGE_ALL = "activity.manage_all"
     # Seeing outgoing email that is waiting or failed, and sending it again.
     MAIL_MANAGE = "mail.manage"
+    # The consent ledger: reading consents and their proof; recording and withdrawing them.
+    CONSENT_VIEW = "consent.view"
+    CONSENT_MANAGE = "consent.manage"
 
 
 class Role(models.TextChoices):
@@ -72,11 +75,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
         P.REPORT_VIEW,
         P.SALES_VIEW,
         P.SALES_CHANGE,
+        P.CONSENT_VIEW,
     },
     Role.SERVICE: _READ | {P.ACTIVITY_CHANGE},
     Role.ACCOUNTING: _READ | {P.REPORT_VIEW, P.SALES_VIEW, P.SALES_CHANGE, P.INVOICE_MANAGE},
-    Role.MARKETING: _READ | {P.ACTIVITY_CHANGE},
-    Role.PRIVACY_OFFICER: _READ | {P.PRIVACY_VIEW, P.PRIVACY_MANAGE, P.AUDIT_VIEW},
+    Role.MARKETING: _READ | {P.ACTIVITY_CHANGE, P.CONSENT_VIEW, P.CONSENT_MANAGE},
+    Role.PRIVACY_OFFICER: _READ | {P.PRIVACY_VIEW, P.PRIVACY_MANAGE, P.AUDIT_VIEW, P.CONSENT_VIEW},
     Role.READ_ONLY: _READ | {P.SALES_VIEW},
 }
 
@@ -110,6 +114,8 @@ PERMISSION_LABELS: dict[Permission, Promise] = {
     P.ACTIVITY_MANAGE_ALL: _("Change and delete other people's activities"),
     P.MAIL_MANAGE: _("See and resend outgoing email"),
     P.SECURITY_LOG_VIEW: _("See the security log"),
+    P.CONSENT_VIEW: _("See consents and their proof"),
+    P.CONSENT_MANAGE: _("Record and withdraw consents"),
 }
 
 
