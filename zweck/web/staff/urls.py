@@ -4,6 +4,7 @@ from zweck.web.staff import (
     activities,
     audit_log,
     auth,
+    consents,
     dashboard,
     deals,
     organizations,
@@ -26,6 +27,10 @@ app_name = "staff"
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("contacts/<int:person_id>/consents/new/", consents.consent_create, name="consent_create"),
+    path("consents/<int:consent_id>/withdraw/", consents.consent_withdraw, name="consent_withdraw"),
+    path("consents/<int:consent_id>/proof/", consents.consent_proof, name="consent_proof"),
+    path("consents/<int:consent_id>/proof.pdf", consents.consent_proof_pdf, name="consent_proof_pdf"),
     path("reports/revenue/", reports.revenue_report, name="revenue_report"),
     path("reports/revenue.csv", reports.revenue_report_csv, name="revenue_report_csv"),
     path("reports/revenue.xlsx", reports.revenue_report_xlsx, name="revenue_report_xlsx"),
