@@ -157,3 +157,46 @@ def test_permission_matrix(owner: Actor, person: Person, stranger: Actor) -> Non
     )
     assert anonymous.post(f"/app/consents/{record.pk}/withdraw/", {"method": "paper"}).status_code == 302
     assert ConsentRecord.objects.count() == 1
+
+
+def test_the_signup_form_code_posts_to_the_portal(owner: Actor, client: Client) -> None:
+    import re
+
+    staff = client_for(owner)
+    empty = staff.get("/app/consents/signup-form/")
+    assert empty.status_code == 200
+    assert "code-block" not in empty.content.decode()
+    page = staff.get(
+        "/app/consents/signup-form/", {"purposes": ["newsletter"], "language": "en"}
+    ).content.decode()
+    token = re.search(r"name=&quot;form&quot; value=&quot;([^&]+)&quot;", page)
+    assert token is not None
+    assert "http://testserver/privacy/signup/" in page
+    # the code's fields, posted from elsewhere without a session, start a double opt-in
+    answer = client.post(
+        "/privacy/signup/", {"form": token.group(1), "email": "web@example.com", "website": ""}
+    )
+    assert answer.status_code == 200
+    from zweck.marketing.models import ConsentSignup
+
+    assert list(ConsentSignup.objects.values_list("email", "purposes")) == [
+        ("web@example.com", ["newsletter"])
+    ]
+
+
+def test_the_access_export_lists_the_consents(owner: Actor, person: Person) -> None:
+    from zweck.privacy.exports import access_data
+
+    record = _double_opt_in(owner, person)
+    data = access_data(workspace=owner.workspace, person_ids=[person.pk])
+    consents = [
+        data_set for data_set in data["data_sets"] if data_set["data_set"] == "marketing.ConsentRecord"
+    ]
+    assert len(consents) == 1
+    (row,) = consents[0]["rows"]
+    assert (row["id"], row["purpose"], row["address"], row["form_ip_address"]) == (
+        record.pk,
+        "newsletter",
+        "doris@example.com",
+        "192.0.2.10",
+    )

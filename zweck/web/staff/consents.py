@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -20,12 +21,12 @@ from zweck.accounts.actors import Actor
 from zweck.core.permissions import Permission
 from zweck.crm import selectors as crm_selectors
 from zweck.crm.models import Person
-from zweck.marketing import selectors, services
-from zweck.marketing.choices import ConsentChannel, ConsentMethod, ConsentPurpose
+from zweck.marketing import selectors, services, signup
+from zweck.marketing.choices import SIGNUP_PURPOSES, ConsentChannel, ConsentMethod, ConsentPurpose
 from zweck.marketing.models import ConsentRecord
 from zweck.marketing.proof import proof_html, proof_of, proof_pdf
 from zweck.privacy.models import Recipient
-from zweck.web.staff.access import StaffRequest, staff_view
+from zweck.web.staff.access import StaffRequest, render_page, staff_view
 from zweck.web.staff.forms import ServiceForm
 from zweck.web.staff.pages import form_page
 
@@ -157,3 +158,41 @@ def consent_proof_pdf(request: StaffRequest, consent_id: int) -> HttpResponse:
     response = HttpResponse(proof_pdf(_proof(request, consent_id)), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="consent-{consent_id}.pdf"'
     return response
+
+
+class SignupFormChoice(forms.Form):
+    purposes = forms.MultipleChoiceField(
+        label=gettext_lazy("What people sign up for"),
+        choices=[(p.value, p.label) for p in ConsentPurpose if p.value in SIGNUP_PURPOSES],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language of the form"),
+        choices=[("de", gettext_lazy("German")), ("en", gettext_lazy("English"))],
+    )
+
+
+@staff_view(Permission.CONSENT_MANAGE)
+def signup_form_code(request: StaffRequest) -> HttpResponse:
+    """The code of a sign-up form to place on the company's website, and the link to the same
+    form served by Zweck."""
+    choice = SignupFormChoice(request.GET or None, label_suffix="")
+    context: dict[str, Any] = {"choice": choice}
+    if choice.is_valid():
+        token = signup.form_token(
+            workspace=request.actor.workspace,
+            purposes=tuple(choice.cleaned_data["purposes"]),
+            language=choice.cleaned_data["language"],
+        )
+        loaded = signup.form_load(token)
+        with translation.override(loaded.language):
+            context["snippet"] = render_to_string(
+                "marketing/signup_embed.html",
+                {
+                    "token": token,
+                    "action": request.build_absolute_uri(reverse("public:signup_submit")),
+                    "texts": signup.form_texts(loaded),
+                },
+            ).strip()
+        context["hosted_url"] = request.build_absolute_uri(reverse("public:signup_form", args=[token]))
+    return render_page(request, "staff/consents/signup_form.html", context)

@@ -28,6 +28,7 @@ app_name = "staff"
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("contacts/<int:person_id>/consents/new/", consents.consent_create, name="consent_create"),
+    path("consents/signup-form/", consents.signup_form_code, name="consent_signup_form"),
     path("consents/<int:consent_id>/withdraw/", consents.consent_withdraw, name="consent_withdraw"),
     path("consents/<int:consent_id>/proof/", consents.consent_proof, name="consent_proof"),
     path("consents/<int:consent_id>/proof.pdf", consents.consent_proof_pdf, name="consent_proof_pdf"),
