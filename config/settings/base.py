@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "zweck.sales",
     "zweck.operations",
     "zweck.service",
+    "zweck.marketing",
     "zweck.api",
     "zweck.web",
 ]

@@ -11,6 +11,7 @@ from zweck.api.auth import TokenAuth
 from zweck.api.routers import (
     accounts,
     audit,
+    consents,
     crm_activities,
     crm_bulk,
     crm_deals,
@@ -67,6 +68,7 @@ api.add_router("/audit-events", audit.router)
 api.add_router("/sales", sales.router)
 api.add_router("/sales", sales_documents.router)
 api.add_router("/sales", sales_receivables.router)
+api.add_router("/consents", consents.router)
 
 
 api.add_router("/privacy/register", privacy_register.router)

@@ -44,6 +44,9 @@ class Permission(StrEnum):
     # Tickets: reading them, and working them (replies, notes, status, assignment, held mail).
     TICKET_VIEW = "ticket.view"
     TICKET_MANAGE = "ticket.manage"
+    # The consent ledger: reading consents and their proof; recording and withdrawing them.
+    CONSENT_VIEW = "consent.view"
+    CONSENT_MANAGE = "consent.manage"
 
 
 class Role(models.TextChoices):
@@ -76,11 +79,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
         P.SALES_VIEW,
         P.SALES_CHANGE,
         P.TICKET_VIEW,
+        P.CONSENT_VIEW,
     },
     Role.SERVICE: _READ | {P.ACTIVITY_CHANGE, P.TICKET_VIEW, P.TICKET_MANAGE},
     Role.ACCOUNTING: _READ | {P.REPORT_VIEW, P.SALES_VIEW, P.SALES_CHANGE, P.INVOICE_MANAGE},
-    Role.MARKETING: _READ | {P.ACTIVITY_CHANGE},
-    Role.PRIVACY_OFFICER: _READ | {P.PRIVACY_VIEW, P.PRIVACY_MANAGE, P.AUDIT_VIEW},
+    Role.MARKETING: _READ | {P.ACTIVITY_CHANGE, P.CONSENT_VIEW, P.CONSENT_MANAGE},
+    Role.PRIVACY_OFFICER: _READ | {P.PRIVACY_VIEW, P.PRIVACY_MANAGE, P.AUDIT_VIEW, P.CONSENT_VIEW},
     Role.READ_ONLY: _READ | {P.SALES_VIEW, P.TICKET_VIEW},
 }
 
@@ -116,6 +120,8 @@ PERMISSION_LABELS: dict[Permission, Promise] = {
     P.SECURITY_LOG_VIEW: _("See the security log"),
     P.TICKET_VIEW: _("See tickets"),
     P.TICKET_MANAGE: _("Work on tickets: reply, add notes, assign, change status"),
+    P.CONSENT_VIEW: _("See consents and their proof"),
+    P.CONSENT_MANAGE: _("Record and withdraw consents"),
 }
 
 

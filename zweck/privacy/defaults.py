@@ -299,6 +299,17 @@ RETENTION_PRESETS: dict[str, RetentionPreset] = {
             legal_source_de="§ 7a UWG (Einwilligung in Telefonwerbung: fünf Jahre ab Erteilung und "
             "ab jeder Verwendung), angewandt auf jeden Einwilligungsnachweis; Art. 7 Abs. 1 DSGVO.",
         ),
+        RetentionPreset(
+            key="consent_signup_pending",
+            name_en="Sign-ups awaiting confirmation",
+            name_de="Unbestätigte Anmeldungen",
+            counts_from=RetentionEvent.RECORD_CREATED,
+            days=7,
+            legal_source_en="Company policy: the confirmation link works for 48 hours; a sign-up "
+            "nobody confirmed is of no use after that; not a statutory period.",
+            legal_source_de="Unternehmensrichtlinie: Der Bestätigungslink gilt 48 Stunden; eine nie "
+            "bestätigte Anmeldung wird danach nicht mehr gebraucht; keine gesetzliche Frist.",
+        ),
     )
 }
 

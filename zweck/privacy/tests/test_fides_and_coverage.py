@@ -57,12 +57,16 @@ def test_coverage_is_empty_for_the_shipped_defaults(installed: Actor) -> None:
     assert coverage.transfers_without_safeguard == []
     assert coverage.is_complete
     by_category = {entry.category: entry for entry in coverage.fields_by_category}
-    assert by_category["user.name.last"].fields == ("crm.Person.last_name",)
+    assert by_category["user.name.last"].fields == (
+        "crm.Person.last_name",
+        "marketing.ConsentSignup.last_name",
+    )
     assert by_category["user.contact.email"].fields == (
         "accounts.User.email",
         "accounts.Workspace.dpo_email",
         "crm.Organization.email",
         "crm.PersonEmail.email",
+        "marketing.ConsentSignup.email",
         "outbox.OutgoingMail.recipients",
         "privacy.DataSubjectRequest.requester_email",
         "sales.DocumentSending.recipient_email",

@@ -26,6 +26,9 @@ from zweck.core.scoping import Purpose, WorkspaceQuerySet
 from zweck.crm.models import Person
 from zweck.crm.services import activity_create, deal_update
 from zweck.crm.tests.factories import make_deal, make_organization, make_person
+from zweck.marketing.choices import ConsentPurpose
+from zweck.marketing.services import consent_withdraw
+from zweck.marketing.tests.factories import make_consent
 from zweck.privacy.dsr import dsr_open
 from zweck.privacy.erasure import person_erase
 from zweck.privacy.holds import record_hold_place
@@ -87,6 +90,11 @@ def build_world(workspace_name: str) -> World:
         documents = make_sales_documents(owner, organization=organization, contact=contact)
         make_collection_rows(owner, documents, recipient=recipient)
     make_sending(owner, quote=documents.quote, recipient=free)
+    for contact in (restricted, free):
+        make_consent(owner, contact)
+    consent_withdraw(
+        actor=owner, record=make_consent(owner, free, ConsentPurpose.EVENT_INVITATIONS), method="paper"
+    )
     dsr_open(
         actor=owner,
         kind=RequestKind.RESTRICTION,
@@ -105,6 +113,7 @@ def build_world(workspace_name: str) -> World:
         ends_on=date.today() + timedelta(days=30),
     )
     erased = make_person(owner, "Erika")
+    make_consent(owner, erased)
     dsr_open(actor=owner, kind=RequestKind.ERASURE, channel="email", person_ids=[erased.pk])
     person_erase(actor=owner, person_ids=[erased.pk])
     return World(owner=owner, restricted=restricted, free=free, held=held)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zweck.web.public import requests, transmissions, views
+from zweck.web.public import consent, requests, transmissions, views
 
 app_name = "public"
 
@@ -14,6 +14,10 @@ urlpatterns: list = [
     path("requests/status/<str:token>/", requests.request_status, name="request_status"),
     path("requests/status/<str:token>/<slug:fmt>/", requests.request_download, name="request_download"),
     path("requests/<slug:kind>/", requests.request_form, name="request_form"),
+    path("signup/", consent.signup_submit, name="signup_submit"),
+    path("signup/confirm/<str:token>/", consent.signup_confirm, name="signup_confirm"),
+    path("signup/<str:token>/", consent.signup_form, name="signup_form"),
+    path("preferences/<str:token>/", consent.preference_centre, name="preferences"),
     path(
         "transmissions/<str:token>/",
         transmissions.transmission_download,

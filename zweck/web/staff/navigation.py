@@ -72,6 +72,10 @@ SECTIONS: tuple[Section, ...] = (
         (Entry("staff:ticket_list", _("Tickets"), "life-buoy", P.TICKET_VIEW),),
     ),
     Section(
+        pgettext_lazy("navigation", "Marketing"),
+        (Entry("staff:consent_signup_form", _("Sign-up forms"), "clipboard-pen-line", P.CONSENT_MANAGE),),
+    ),
+    Section(
         _("Privacy"),
         (
             Entry(

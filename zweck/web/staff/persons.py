@@ -17,6 +17,7 @@ from zweck.crm.models import Person
 from zweck.crm.services import person_archive, person_delete
 from zweck.web.staff.access import StaffRequest, render_page, staff_view
 from zweck.web.staff.activities import activity_panel_context
+from zweck.web.staff.consents import consents_of
 from zweck.web.staff.forms import PersonForm
 from zweck.web.staff.listing import list_template, paginate, sort_by
 from zweck.web.staff.pages import archive_toggle, delete_page, form_page
@@ -92,6 +93,7 @@ def _detail_page(
             "relationship": relationship_state(person),
             "relationship_form": relationship_form,
             "relationship_url": reverse("staff:person_relationship_end", args=[person.pk]),
+            "consents": consents_of(request.actor, person),
             **activity_panel_context(request, person=person),
         },
     )
