@@ -62,16 +62,20 @@ def test_coverage_is_empty_for_the_shipped_defaults(installed: Actor) -> None:
         "marketing.ConsentSignup.last_name",
     )
     assert by_category["user.contact.email"].fields == (
+        "accounts.Invitation.email",
         "accounts.User.email",
         "accounts.Workspace.dpo_email",
         "crm.Organization.email",
         "crm.PersonEmail.email",
         "marketing.ConsentSignup.email",
         "outbox.OutgoingMail.recipients",
+        "outbox.OutgoingMail.reply_to",
         "privacy.DataSubjectRequest.requester_email",
         "sales.DocumentSending.recipient_email",
         "sales.Invoice.buyer_email",
         "sales.Reminder.email",
+        "service.HeldMail.sender",
+        "service.Ticket.requester_email",
     )
 
 

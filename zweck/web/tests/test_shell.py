@@ -71,6 +71,8 @@ def test_a_salesperson_sees_work_and_sales_but_no_privacy_or_admin_pages(workspa
         "Tasks",
         "Quotes and invoices",
         "Revenue",
+        # A salesperson reads the customers' tickets, without working on them.
+        "Tickets",
     ]
 
 
