@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "zweck.core.clients.ClientAddressMiddleware",
     # Counts every request, its time and its queries by route (zweck.operations.metrics).
     "zweck.operations.metrics.RequestMetricsMiddleware",
+    # A request id for every answer and the log lines written while serving it.
+    "zweck.operations.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "zweck.core.headers.SecurityHeadersMiddleware",
@@ -213,13 +215,27 @@ CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 # by default, so the connection's address is the client's.
 ZWECK_TRUSTED_PROXIES = env.networks("TRUSTED_PROXIES")
 
-# Personal values never reach the logs: the audit trail stores ids and field names,
-# and the log formatter below writes only what the code passes it explicitly.
-LOGGING = {
+# Personal values never reach the logs: the audit trail stores ids and field names, the code
+# logs ids, and every handler masks what could still name a person (zweck.operations.logs).
+# ZWECK_LOG_FORMAT=json writes one JSON object per line with the request id, workspace and user.
+LOG_FORMAT = env.text("LOG_FORMAT") or "plain"
+if LOG_FORMAT not in {"plain", "json"}:
+    raise env.ConfigurationError("ZWECK_LOG_FORMAT must be plain or json.")
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"personal_values": {"()": "zweck.operations.logs.PersonalValueFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "zweck.operations.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["personal_values"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.text("LOG_LEVEL") or "WARNING"},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -39,3 +39,5 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 # believed only when it is one of ZWECK_TRUSTED_PROXIES (zweck.core.clients).
 SECURE_SSL_REDIRECT = env.flag("SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Logs are one JSON object per line unless ZWECK_LOG_FORMAT=plain asks otherwise.
+LOGGING["handlers"]["console"]["formatter"] = env.text("LOG_FORMAT") or "json"  # noqa: F405
