@@ -63,7 +63,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         pgettext_lazy("navigation", "Sales"),
         (
-            Entry("staff:sales_quote_list", _("Quotes and invoices"), "receipt", P.SALES_VIEW),
+            Entry("staff:sales_quote_list", _("Quotes & invoices"), "receipt", P.SALES_VIEW),
             Entry("staff:revenue_report", _("Revenue"), "chart-column", P.REPORT_VIEW),
         ),
     ),

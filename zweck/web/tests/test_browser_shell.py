@@ -76,6 +76,17 @@ def test_the_main_pages_fit_the_desktop_and_the_phone(
             # The shell's own height stays within the top bar (UX: at most 64 px).
             assert page.locator(".topbar").bounding_box()["height"] <= 64  # type: ignore[index]
             no_horizontal_scrolling(page)
+            if size == "desktop":
+                # The sidebar is one column, and no label in it is cut off.
+                lefts = page.eval_on_selector_all(
+                    ".nav-link", "links => links.map(l => l.getBoundingClientRect().left)"
+                )
+                assert len(set(lefts)) == 1
+                cut = page.eval_on_selector_all(
+                    ".nav-label",
+                    "labels => labels.filter(l => l.scrollWidth > l.clientWidth).map(l => l.textContent)",
+                )
+                assert cut == []
             screenshot(page, f"shell-{name}-{size}-{lang}")
 
 

@@ -23,6 +23,7 @@ from zweck.privacy.holds import HOLD_TYPES, record_hold_place
 from zweck.privacy.models import RecordHold
 from zweck.privacy.request_models import RequestKind
 from zweck.web.staff.privacy_hold_forms import HOLD_TYPE_LABELS
+from zweck.web.templatetags.staff import day
 from zweck.web.tests import test_privacy_request_actions as request_pages
 from zweck.web.tests.accessibility import accessibility_problems
 from zweck.web.tests.conftest import client_for
@@ -252,7 +253,7 @@ def test_ending_a_legal_hold_early_keeps_the_record_and_lists_it_as_ended(world:
     assert "The record stays as it is; only the hold ends." in form_page
     page = response.content.decode()
     assert f"The hold on Deal #{deal_id} has ended." in page
-    assert f"Ended on {timezone.localdate().isoformat()}: The claim was settled." in page
+    assert f"Ended on {day(timezone.localdate())}: The claim was settled." in page
     assert Deal.objects.filter(pk=deal_id).exists()
     assert "No holds." in client.get(f"{HOLDS}/").content.decode()
 

@@ -69,7 +69,7 @@ def test_a_salesperson_sees_work_and_sales_but_no_privacy_or_admin_pages(workspa
         "Pipeline",
         "Calendar",
         "Tasks",
-        "Quotes and invoices",
+        "Quotes & invoices",
         "Revenue",
         # A salesperson reads the customers' tickets, without working on them.
         "Tickets",
@@ -84,7 +84,7 @@ def test_a_privacy_officer_sees_the_privacy_section_and_no_sales_pages() -> None
     section_labels = [str(section.label) for section in navigation.sections]
     assert "Privacy" in section_labels
     assert "Requests" in _labels(officer)
-    assert "Quotes and invoices" not in _labels(officer)
+    assert "Quotes & invoices" not in _labels(officer)
     assert "Contract" not in _labels(officer)
 
 
