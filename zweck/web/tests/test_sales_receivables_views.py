@@ -287,6 +287,8 @@ def test_a_reminder_is_sent_with_its_pdf_through_the_outbox(
     assert [part.get_filename() for part in attachments] == ["payment-reminder-RE-2026-0021.pdf"]
     pdf = attachments[0].get_payload(decode=True)
     assert isinstance(pdf, bytes) and pdf.startswith(b"%PDF-")
+    detail = client.get(f"/app/sales/invoices/{invoice.pk}/").content.decode()
+    assert f"/app/sales/reminders/{reminder.pk}/pdf/" in detail
     download = client.get(f"/app/sales/reminders/{reminder.pk}/pdf/")
     assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
     # Sent once: the next level waits for its day.
