@@ -411,3 +411,29 @@ def test_the_pages_answer_by_permission_and_workspace(
     accounting, _actor = member_client(Role.ACCOUNTING)
     for url in [*PAGES, statement_url]:
         assert accounting.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_pages_are_accessible(
+    accounting: tuple[Client, Actor],
+    owner: Actor,
+    customer: Organization,
+    waiting: BankTransaction,
+    language: str,
+) -> None:
+    from zweck.web.tests.accessibility import accessibility_problems
+
+    client, _actor = accounting
+    client.cookies["django_language"] = language
+    invoice = open_invoice(
+        owner, customer, "RE-2026-0061", "80.00", due=timezone.localdate() - timedelta(days=9)
+    )
+    pages = [
+        *PAGES,
+        f"/app/sales/receivables/statements/{waiting.statement_id}/",
+        f"/app/sales/invoices/{invoice.pk}/collection/",
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert accessibility_problems(response.content.decode()) == [], url
