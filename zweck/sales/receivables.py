@@ -372,6 +372,14 @@ def bank_transaction_assign(
         raise ValidationError({"invoice": _("Only a finalized invoice that is not cancelled can be paid.")})
     if invoice.currency != locked.currency:
         raise ValidationError({"invoice": _("The invoice is in another currency than the credit.")})
+    if open_amount_of(invoice) <= 0:
+        # Booking money on a paid invoice would only make a credit balance nobody asked for.
+        raise ValidationError(
+            {
+                "invoice": _("Invoice %(number)s is paid in full; assign the credit to an open invoice.")
+                % {"number": invoice.number}
+            }
+        )
     _payment_record(
         actor=actor,
         invoice=invoice,

@@ -40,6 +40,7 @@ class PrintedReminder:
     letterhead_lines: list[str]
     buyer_lines: list[str]
     facts: list[tuple[str, str]]
+    salutation: str
     introduction: str
     claims: list[tuple[str, str]]
     total_label: str
@@ -132,6 +133,7 @@ def printed_reminder(reminder: Reminder) -> PrintedReminder:
         letterhead_lines=_letterhead(supplier),
         buyer_lines=buyer.party.lines(language, supplier.party.country or "DE"),
         facts=facts,
+        salutation=_("Dear Sir or Madam,"),
         introduction=_introduction(reminder, number, date_text(invoice.due_date, language)),
         claims=claims,
         total_label=_("Total now due"),

@@ -92,6 +92,51 @@ def test_sending_an_invoice_mails_the_zugferd_pdf_after_commit_and_records_it(
     assert AuditEvent.objects.filter(action="invoice.email", object_id=str(invoice.pk)).count() == 1
 
 
+def test_an_invoice_mail_waits_in_the_outbox_through_an_smtp_outage_with_its_pdf(
+    api: Api, invoice: Invoice, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from aiosmtpd.controller import Controller
+
+    from zweck.core.tests.smtp import free_port
+    from zweck.outbox.models import MailStatus, OutgoingMail
+    from zweck.outbox.testing import outbox_deliver
+
+    # given no SMTP server listening: the request still records the sending
+    port = free_port()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
+        }
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(f"/sales/invoices/{invoice.pk}/email", {})
+    assert response.status_code == 201, response.content
+    mail = OutgoingMail.objects.get()
+    assert (mail.status, mail.attempts, mail.workspace_id) == (MailStatus.PENDING, 1, invoice.workspace_id)
+    assert [item["name"] for item in mail.attachments] == ["rechnung-RE-2026-0001.pdf"]
+    assert mail.reply_to == ["rechnung@nordlicht.example.com"]
+
+    # when the server is back and the outbox is delivered
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        assert outbox_deliver() == 1
+    finally:
+        controller.stop()
+
+    # then the message arrives with the ZUGFeRD PDF, and is never sent twice
+    (message,) = inbox.messages
+    assert message["Reply-To"] == "rechnung@nordlicht.example.com"
+    (attachment,) = [part for part in message.walk() if part.get_content_type() == "application/pdf"]
+    assert attachment.get_filename() == "rechnung-RE-2026-0001.pdf"
+    pdf = attachment.get_payload(decode=True)
+    assert facturx.get_facturx_xml_from_pdf(pdf, check_xsd=True)[0] == "factur-x.xml"
+    assert OutgoingMail.objects.get().status == MailStatus.SENT
+    assert outbox_deliver() == 0
+
+
 def test_sending_a_quote_marks_it_sent(api: Api, quote: Quote, smtp_inbox: Inbox, committing: Any) -> None:
     with committing():
         response = api.post(f"/sales/quotes/{quote.pk}/email", {"to_email": "einkauf@kunde.example.com"})

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from zweck.core.permissions import Permission
 from zweck.crm import selectors as crm_selectors
-from zweck.sales import selectors, services
+from zweck.sales import dunning, selectors, services
 from zweck.sales.choices import InvoiceKind, InvoiceStatus, OrderStatus, PaymentStatus, QuoteStatus
 from zweck.sales.models import Invoice, Order, Quote
 from zweck.sales.web_support import (
@@ -540,6 +540,9 @@ def _invoice_page(
             "missing_supply_date": invoice.status == InvoiceStatus.DRAFT
             and not (invoice.supply_date or invoice.supply_period_start),
             "cancelled_by": cancelled.cancellation if cancelled else None,
+            "reminders": list(dunning.reminder_list(actor=actor, invoice_id=invoice.pk))
+            if actor.can(MANAGE) and invoice.status != InvoiceStatus.DRAFT
+            else [],
         },
         status=422 if payment_form is not None and payment_form.errors else 200,
     )

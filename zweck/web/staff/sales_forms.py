@@ -335,13 +335,24 @@ def unbound_copy(form: forms.Form) -> dict[str, Any]:
     return {name: form[name].value() for name in form.fields}
 
 
+def _plain(value: Decimal | None, places: int = 0) -> Decimal | None:
+    """A stored decimal without the zeros its column pads it with (10.000 → 10, 120.0000 →
+    120.00), never in exponent notation."""
+    if value is None:
+        return None
+    trimmed = value.normalize()
+    exponent = trimmed.as_tuple().exponent
+    decimals = max(-exponent, places) if isinstance(exponent, int) else places
+    return value.quantize(Decimal(1).scaleb(-decimals))
+
+
 def line_initial(line: Any) -> dict[str, Any]:
     return {
         "product": line.product_id,
         "description": line.description,
-        "quantity": line.quantity,
+        "quantity": _plain(line.quantity),
         "unit": line.unit,
-        "unit_net_price": line.unit_net_price,
+        "unit_net_price": _plain(line.unit_net_price, 2),
         "discount_percent": line.discount_percent,
         "vat_rate": line.vat_rate,
         "zero_rate_reason": line.zero_rate_reason,

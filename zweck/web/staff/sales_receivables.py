@@ -62,8 +62,11 @@ def _page(
 @staff_view(VIEW, MANAGE)
 def bank_statements(request: StaffRequest) -> HttpResponse:
     """Read in a camt.053 statement; the statements read before."""
-    form = BankStatementForm(request.POST or None, request.FILES or None, actor=request.actor)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = BankStatementForm(
+        request.POST if posted else None, request.FILES if posted else None, actor=request.actor
+    )
+    if posted and form.is_valid():
         result = form.submit()
         if result is not None:
             messages.success(
@@ -235,7 +238,9 @@ def reminder_download(request: StaffRequest, reminder_id: int) -> HttpResponse:
 def collection(request: StaffRequest, invoice_id: int) -> HttpResponse:
     """Hand an overdue claim to a debt collector, after saying what is passed on."""
     invoice = selectors.invoice_get(actor=request.actor, invoice_id=invoice_id)
-    form = HandoverForm(request.POST or None, actor=request.actor, invoice=invoice)
+    form = HandoverForm(
+        request.POST if request.method == "POST" else None, actor=request.actor, invoice=invoice
+    )
     if request.method == "POST" and form.is_valid():
         handover = form.submit()
         if handover is not None:

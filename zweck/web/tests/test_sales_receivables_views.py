@@ -214,6 +214,36 @@ def test_an_unknown_invoice_number_is_refused_at_the_field_and_books_nothing(
     assert waiting.state == "review" and not Payment.objects.exists()
 
 
+def test_a_credit_is_not_booked_on_an_invoice_paid_in_full(
+    accounting: tuple[Client, Actor], owner: Actor, customer: Organization, waiting: BankTransaction
+) -> None:
+    client, _actor = accounting
+    paid = open_invoice(owner, customer, "RE-2026-0008", "80.00", due=date(2026, 11, 15))
+    from zweck.sales.services import payment_record
+
+    payment_record(actor=owner, invoice=paid, amount=Decimal("80.00"), paid_on=date(2026, 11, 10))
+
+    response = client.post(
+        f"/app/sales/receivables/credits/{waiting.pk}/assign/",
+        {f"assign-{waiting.pk}-invoice": "RE-2026-0008"},
+    )
+
+    assert response.status_code == 422
+    assert "Invoice RE-2026-0008 is paid in full" in response.content.decode()
+    waiting.refresh_from_db()
+    assert waiting.state == "review" and Payment.objects.count() == 1
+
+
+def test_a_post_without_a_file_is_answered_at_the_field(accounting: tuple[Client, Actor]) -> None:
+    client, _actor = accounting
+
+    response = client.post("/app/sales/receivables/", {})
+
+    assert response.status_code == 422
+    assert 'aria-invalid="true"' in response.content.decode()
+    assert not BankStatement.objects.exists()
+
+
 def test_a_credit_is_dismissed_only_with_a_reason(
     accounting: tuple[Client, Actor], waiting: BankTransaction
 ) -> None:
@@ -287,6 +317,8 @@ def test_a_reminder_is_sent_with_its_pdf_through_the_outbox(
     assert [part.get_filename() for part in attachments] == ["payment-reminder-RE-2026-0021.pdf"]
     pdf = attachments[0].get_payload(decode=True)
     assert isinstance(pdf, bytes) and pdf.startswith(b"%PDF-")
+    detail = client.get(f"/app/sales/invoices/{invoice.pk}/").content.decode()
+    assert f"/app/sales/reminders/{reminder.pk}/pdf/" in detail
     download = client.get(f"/app/sales/reminders/{reminder.pk}/pdf/")
     assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
     # Sent once: the next level waits for its day.
@@ -409,3 +441,29 @@ def test_the_pages_answer_by_permission_and_workspace(
     accounting, _actor = member_client(Role.ACCOUNTING)
     for url in [*PAGES, statement_url]:
         assert accounting.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_pages_are_accessible(
+    accounting: tuple[Client, Actor],
+    owner: Actor,
+    customer: Organization,
+    waiting: BankTransaction,
+    language: str,
+) -> None:
+    from zweck.web.tests.accessibility import accessibility_problems
+
+    client, _actor = accounting
+    client.cookies["django_language"] = language
+    invoice = open_invoice(
+        owner, customer, "RE-2026-0061", "80.00", due=timezone.localdate() - timedelta(days=9)
+    )
+    pages = [
+        *PAGES,
+        f"/app/sales/receivables/statements/{waiting.statement_id}/",
+        f"/app/sales/invoices/{invoice.pk}/collection/",
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert accessibility_problems(response.content.decode()) == [], url
