@@ -59,6 +59,7 @@ def test_coverage_is_empty_for_the_shipped_defaults(installed: Actor) -> None:
     by_category = {entry.category: entry for entry in coverage.fields_by_category}
     assert by_category["user.name.last"].fields == ("crm.Person.last_name",)
     assert by_category["user.contact.email"].fields == (
+        "accounts.Invitation.email",
         "accounts.User.email",
         "accounts.Workspace.dpo_email",
         "crm.Organization.email",

@@ -72,7 +72,9 @@ class TokenForm(forms.Form):
     name = forms.CharField(
         label=gettext_lazy("Name"),
         max_length=100,
-        help_text=gettext_lazy("What the token is for, e.g. the program that uses it."),
+        widget=forms.TextInput(
+            attrs={"placeholder": gettext_lazy("What the token is for, e.g. the program that uses it.")}
+        ),
     )
     scope = forms.ChoiceField(
         label=gettext_lazy("Access"), choices=TokenScope.choices, initial=TokenScope.READ
