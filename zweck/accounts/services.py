@@ -21,6 +21,7 @@ from zweck.accounts.models import (
     ThrottleKey,
     ThrottleScope,
     TokenScope,
+    TwoFactorDevice,
     User,
     Workspace,
 )
@@ -53,6 +54,10 @@ class TokenExpired(Exception):
 
 class TokenReadOnly(Exception):
     """A read-only token was used for a change (403)."""
+
+
+class TokenNeedsTwoFactor(Exception):
+    """The token's workspace requires two factors, and its user has set up none (403)."""
 
 
 def _unique_slug(name: str) -> str:
@@ -306,7 +311,8 @@ def token_authenticate(*, plain: str, client: Client | None = None, writes: bool
     """The actor behind a plain token, or ``None`` for an unknown or revoked one.
 
     An expired token raises ``TokenExpired``; a read-only token used for a call that
-    ``writes`` raises ``TokenReadOnly``.
+    ``writes`` raises ``TokenReadOnly``; a token of a user without two factors in a workspace
+    that requires them raises ``TokenNeedsTwoFactor``.
 
     A token only works while its user is active and still a member of its workspace. Its first
     use on each day is written to the security log (from ``client``, where the call came from).
@@ -335,6 +341,11 @@ def token_authenticate(*, plain: str, client: Client | None = None, writes: bool
         return None
     if writes and token.scope == TokenScope.READ:
         raise TokenReadOnly
+    if (
+        membership.workspace.require_two_factor
+        and not TwoFactorDevice.objects.filter(user_id=token.user_id, confirmed_at__isnull=False).exists()
+    ):
+        raise TokenNeedsTwoFactor
     now = timezone.now()
     last_used_at = token.last_used_at
     if last_used_at is None or now - last_used_at > TOKEN_TOUCH_INTERVAL:

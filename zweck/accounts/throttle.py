@@ -221,16 +221,22 @@ def account_locked_until(email: str, *, now: datetime | None = None) -> datetime
 
 
 def locked_accounts(emails: Iterable[str], *, now: datetime | None = None) -> dict[str, datetime]:
-    """Of ``emails``, those whose sign-in is locked now, with the lock's end. One SELECT."""
+    """Of ``emails``, those whose sign-in (password or second step) is locked now, with the
+    lock's end (the later one where both are). One SELECT."""
     now = now or timezone.now()
     by_digest = {key(ThrottleKey.ACCOUNT, email).digest: email for email in emails}
     rows = AttemptCounter.objects.filter(
-        scope=ThrottleScope.SIGN_IN,
+        scope__in=[ThrottleScope.SIGN_IN, ThrottleScope.TWO_FACTOR],
         key_kind=ThrottleKey.ACCOUNT,
         key_digest__in=list(by_digest),
         locked_until__gt=now,
     ).values_list("key_digest", "locked_until")
-    return {by_digest[digest]: until for digest, until in rows if until is not None}
+    locked: dict[str, datetime] = {}
+    for digest, until in rows:
+        email = by_digest[digest]
+        if until is not None and (email not in locked or until > locked[email]):
+            locked[email] = until
+    return locked
 
 
 def unlock_keys(keys: Sequence[Key]) -> int:

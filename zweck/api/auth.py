@@ -10,7 +10,7 @@ from ninja.security import HttpBearer
 
 from zweck.accounts.actors import Actor, MissingPermission
 from zweck.accounts.security import client_of
-from zweck.accounts.services import TokenExpired, TokenReadOnly, token_authenticate
+from zweck.accounts.services import TokenExpired, TokenNeedsTwoFactor, TokenReadOnly, token_authenticate
 from zweck.accounts.throttle import TooManyAttempts
 from zweck.core.permissions import Permission
 
@@ -22,7 +22,8 @@ class TokenAuth(HttpBearer):
     longer grants API use is known but refused (403), so their client can tell the two apart.
     A client that sent too many unknown tokens is refused (429) for each further unknown one.
     An expired token is 401 with a message that says so; a read-only token is refused (403)
-    for every method but GET, HEAD and OPTIONS.
+    for every method but GET, HEAD and OPTIONS; so is every token of a member without two
+    factors in a workspace that requires them.
     """
 
     def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
@@ -35,6 +36,14 @@ class TokenAuth(HttpBearer):
             expired = formats.date_format(timezone.localtime(error.expired_at), "DATETIME_FORMAT")
             raise HttpError(
                 401, _("This API token expired on %(time)s. Create a new one.") % {"time": expired}
+            ) from error
+        except TokenNeedsTwoFactor as error:
+            raise HttpError(
+                403,
+                _(
+                    "Your workspace requires two-factor authentication. Set it up on your account page "
+                    "before you use the API."
+                ),
             ) from error
         except TokenReadOnly as error:
             raise HttpError(

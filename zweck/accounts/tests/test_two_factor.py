@@ -21,7 +21,7 @@ from zweck.accounts.models import (
 )
 from zweck.accounts.security import Client
 from zweck.accounts.services import sign_in_unlock
-from zweck.accounts.throttle import DEFAULT_LIMITS, TooManyAttempts
+from zweck.accounts.throttle import DEFAULT_LIMITS, TooManyAttempts, locked_accounts
 from zweck.accounts.two_factor import (
     provisioning_uri,
     qr_code_data_uri,
@@ -139,6 +139,8 @@ def test_wrong_codes_lock_the_second_step_until_the_owner_unlocks(owner: Actor) 
         two_factor_verify(user=user, code=_code(device), client=CLIENT)
     assert "Too many wrong codes" in refused.value.refusal.message
     assert SecurityEvent.objects.filter(kind=SecurityEventKind.TWO_FACTOR_FAILED).count() == limit
+    # the owner sees the lock among the locked sign-ins
+    assert list(locked_accounts([user.email])) == [user.email]
 
     assert sign_in_unlock(actor=owner, user=user) is True
     assert two_factor_verify(user=user, code=_code(device), client=CLIENT).recovery_code_used is False

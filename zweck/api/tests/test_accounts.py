@@ -114,3 +114,21 @@ def test_an_unknown_scope_is_422(api: Api) -> None:
     response = api.post("/tokens", {"name": "X", "scope": "admin"})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "scope"
+
+
+def test_a_workspace_that_requires_two_factors_refuses_tokens_of_members_without(
+    api: Api, owner: Actor
+) -> None:
+    import pyotp
+
+    from zweck.accounts.models import Workspace
+    from zweck.accounts.two_factor import two_factor_enrol_confirm, two_factor_enrol_start
+
+    Workspace.objects.filter(pk=owner.workspace_id).update(require_two_factor=True)
+    refused = api.get("/me")
+    assert refused.status_code == 403
+    assert "requires two-factor authentication" in refused.json()["detail"]
+    assert owner.user is not None
+    device = two_factor_enrol_start(user=owner.user)
+    two_factor_enrol_confirm(user=owner.user, code=pyotp.TOTP(device.secret).now())
+    assert api.get("/me").status_code == 200

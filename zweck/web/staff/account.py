@@ -28,6 +28,7 @@ from zweck.accounts.two_factor import (
     provisioning_uri,
     qr_code_data_uri,
     recovery_codes_left,
+    recovery_codes_renew,
     two_factor_device_of,
     two_factor_disable,
     two_factor_enrol_confirm,
@@ -72,7 +73,9 @@ class TokenForm(forms.Form):
     name = forms.CharField(
         label=gettext_lazy("Name"),
         max_length=100,
-        help_text=gettext_lazy("What the token is for, e.g. the program that uses it."),
+        widget=forms.TextInput(
+            attrs={"placeholder": gettext_lazy("What the token is for, e.g. the program that uses it.")}
+        ),
     )
     scope = forms.ChoiceField(
         label=gettext_lazy("Access"), choices=TokenScope.choices, initial=TokenScope.READ
@@ -218,6 +221,24 @@ def two_factor_turn_off(request: StaffRequest) -> HttpResponse:
         "staff/account/two_factor_off.html",
         {"form": form, "required": request.actor.workspace.require_two_factor},
         status=status,
+    )
+
+
+@staff_view()
+def recovery_codes_new(request: StaffRequest) -> HttpResponse:
+    """New recovery codes for the old ones, confirmed with a code of the app; shown once."""
+    if two_factor_device_of(request.user) is None:
+        return HttpResponseRedirect(reverse("staff:account_security"))
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = recovery_codes_renew(user=request.user, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            form.add_error("code", error.message_dict.get("code", error.messages))
+        else:
+            return render(request, "staff/account/recovery_codes.html", {"codes": codes, "renewed": True})
+    return render_page(
+        request, "staff/account/recovery_codes_new.html", {"form": form}, status=422 if form.errors else 200
     )
 
 

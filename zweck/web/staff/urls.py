@@ -55,6 +55,7 @@ urlpatterns = [
     path("account/", account.account_security, name="account_security"),
     path("account/two-factor/", account.two_factor_enrol, name="two_factor_enrol"),
     path("account/two-factor/off/", account.two_factor_turn_off, name="two_factor_off"),
+    path("account/recovery-codes/", account.recovery_codes_new, name="recovery_codes_new"),
     path("account/sessions/<int:session_id>/end/", account.session_end, name="session_end"),
     path("account/tokens/new/", account.api_token_create, name="api_token_create"),
     path("account/tokens/<int:token_id>/revoke/", account.api_token_revoke, name="api_token_revoke"),

@@ -221,3 +221,31 @@ def test_a_member_makes_a_read_only_token_and_revokes_it(owner: Actor) -> None:
 
     assert client.post(f"/app/account/tokens/{token.pk}/revoke/").status_code == 302
     assert token_authenticate(plain=plain.group(1)) is None
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_new_pages_pass_the_accessibility_check(
+    language: str, owner: Actor, actor_with_role: Callable[[str], Actor], smtp_inbox: Any
+) -> None:
+    from zweck.web.tests.accessibility import accessibility_problems
+
+    seller = actor_with_role(Role.SALES)
+    client = client_for(owner)
+    client.cookies["django_language"] = language
+    link = _invite(client, smtp_inbox, "neu@example.com")
+    token_create(actor=owner, name="Berichte")
+    pages = [
+        "/app/account/",
+        "/app/account/two-factor/",
+        "/app/settings/members/",
+        f"/app/settings/members/{_membership(seller).pk}/deactivate/",
+        "/app/settings/sessions/",
+    ]
+    for path in pages:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert accessibility_problems(response.content.decode()) == [], path
+    visitor = Client()
+    visitor.cookies["django_language"] = language
+    response = visitor.get(link)
+    assert accessibility_problems(response.content.decode()) == []

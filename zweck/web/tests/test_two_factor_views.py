@@ -173,3 +173,18 @@ def test_the_owner_requires_two_factors_on_the_sessions_page(owner: Actor, works
     assert response.status_code == 302
     workspace.refresh_from_db()
     assert workspace.require_two_factor is True
+
+
+def test_new_recovery_codes_need_a_code_and_replace_the_old_ones(owner: Actor) -> None:
+    user = _user(owner)
+    secret, old = _enrol(user)
+    client = client_for(owner)
+    assert client.get("/app/account/recovery-codes/").status_code == 200
+    assert client.post("/app/account/recovery-codes/", {"code": old[0]}).status_code == 422
+
+    done = client.post("/app/account/recovery-codes/", {"code": _code(secret)})
+
+    new = re.findall(r"<code>([A-Z0-9]{5}-[A-Z0-9]{5})</code>", done.content.decode())
+    assert done.status_code == 200 and len(new) == 10 and set(new).isdisjoint(old)
+    assert _password_step(user).post("/app/login/two-factor/", {"code": old[1]}).status_code == 422
+    assert _password_step(user).post("/app/login/two-factor/", {"code": new[1]}).status_code == 302
