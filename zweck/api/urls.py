@@ -26,6 +26,7 @@ from zweck.api.routers import (
     sales_reports,
     sales_similar,
     security,
+    tickets,
     workspace,
 )
 
@@ -65,6 +66,7 @@ api.add_router("/security-events", security.router)
 api.add_router("/audit-events", audit.router)
 api.add_router("/sales", sales.router)
 api.add_router("/sales", sales_documents.router)
+api.add_router("/tickets", tickets.router)
 
 
 api.add_router("/privacy/register", privacy_register.router)

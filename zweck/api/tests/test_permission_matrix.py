@@ -49,6 +49,8 @@ def test_the_matrix_covers_every_operation_of_the_api() -> None:
                 # Sales documents (PDF, e-invoice, sending, received invoices): their own matrix in
                 # zweck/sales/tests/test_documents_api.py.
                 "/api/v1/sales/supplier-invoices",
+                # Tickets: their own matrix in zweck/service/tests/test_api.py.
+                "/api/v1/tickets",
             )
         )
         and not (path.startswith("/api/v1/sales/") and path.endswith(("/pdf", "/xrechnung", "/email")))
