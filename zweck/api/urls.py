@@ -28,6 +28,7 @@ from zweck.api.routers import (
     sales_reports,
     sales_similar,
     security,
+    tickets,
     workspace,
 )
 
@@ -69,6 +70,7 @@ api.add_router("/sales", sales.router)
 api.add_router("/sales", sales_documents.router)
 api.add_router("/sales", sales_receivables.router)
 api.add_router("/consents", consents.router)
+api.add_router("/tickets", tickets.router)
 
 
 api.add_router("/privacy/register", privacy_register.router)

@@ -51,6 +51,8 @@ def test_the_matrix_covers_every_operation_of_the_api() -> None:
                 "/api/v1/sales/supplier-invoices",
                 # The consent ledger: its own matrix in zweck/marketing/tests/test_api.py.
                 "/api/v1/consents",
+                # Tickets: their own matrix in zweck/service/tests/test_api.py.
+                "/api/v1/tickets",
             )
         )
         and not (path.startswith("/api/v1/sales/") and path.endswith(("/pdf", "/xrechnung", "/email")))

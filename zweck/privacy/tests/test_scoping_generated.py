@@ -10,12 +10,14 @@ extend the world, so the new model is checked too.
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
+from django.test import override_settings
 
 from zweck.accounts.actors import Actor
 from zweck.accounts.tests.factories import WorkspaceFactory, make_actor
@@ -40,6 +42,7 @@ from zweck.privacy.subjects import CONTACT, in_workspace, subject_ids_of_rows
 from zweck.sales.tests.document_factories import make_sending
 from zweck.sales.tests.factories import make_sales_documents
 from zweck.sales.tests.receivables_factories import make_collection_rows
+from zweck.service.tests.factories import make_ticket_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +98,9 @@ def build_world(workspace_name: str) -> World:
     consent_withdraw(
         actor=owner, record=make_consent(owner, free, ConsentPurpose.EVENT_INVITATIONS), method="paper"
     )
+    with override_settings(DATA_DIR=tempfile.mkdtemp(prefix="zweck-world-")):
+        for contact in (restricted, free):
+            make_ticket_rows(owner, contact)
     dsr_open(
         actor=owner,
         kind=RequestKind.RESTRICTION,

@@ -24,3 +24,19 @@ def make_ticket(actor: Actor, requester: Person | None = None, **details: Any) -
         subject=str(details.pop("subject", "Drucker druckt nicht")),
         **details,
     )
+
+
+def make_ticket_rows(actor: Actor, requester: Person) -> Ticket:
+    """A ticket with a reply, a note and a file: a row of every contact model of the desk."""
+    from zweck.service.attachments import attachment_check
+    from zweck.service.services import ticket_reply
+
+    ticket = make_ticket(actor, requester, message_id=f"<world-{requester.pk}@example.com>")
+    ticket_reply(
+        actor=actor,
+        ticket=ticket,
+        body="Notiz",
+        kind="note",
+        attachments=[attachment_check(file_name="notiz.txt", content=b"Notiz")],
+    )
+    return ticket

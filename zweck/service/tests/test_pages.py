@@ -186,7 +186,7 @@ def test_the_requester_reads_and_answers_through_the_link(owner: Actor) -> None:
     text = page.content.decode()
     assert page.status_code == 200
     assert "Bitte Router neu starten." in text and "Geheime interne Notiz" not in text
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     response = Client().post(url, {"body": "Hat geklappt, danke!"})
     assert response.status_code == 302
     ticket.refresh_from_db()

@@ -31,8 +31,9 @@ class AnswerForm(forms.Form):
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    # The link is the credential: it is not passed on to other sites, nor indexed.
-    response["Referrer-Policy"] = "no-referrer"
+    # The link is the credential: it is not passed on to other sites, nor indexed. (Not
+    # "no-referrer": browsers then send "Origin: null" with the answer form, which CSRF refuses.)
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
 

@@ -51,6 +51,8 @@ class TicketUpdateForm(forms.Form):
     category = forms.CharField(label=_("Category"), max_length=80, required=False)
 
     def __init__(self, *args: Any, members: list[tuple[int, str]], **kwargs: Any) -> None:
+        # Its own ids: the reply form on the same page has a status field too.
+        kwargs.setdefault("auto_id", "ticket-%s")
         super().__init__(*args, **kwargs)
         self.fields["assignee"].choices = [("", _("Nobody")), *members]  # type: ignore[attr-defined]
 
