@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core import signing
@@ -125,6 +126,7 @@ def signup_submit(
     *,
     token: str,
     email: str,
+    purposes: Sequence[str],
     first_name: str = "",
     last_name: str = "",
     honeypot: str = "",
@@ -133,8 +135,10 @@ def signup_submit(
     page: str = "",
     base_url: str = "",
 ) -> None:
-    """Receive a sign-up and send the confirmation link to ``email``. Returns nothing: the answer
-    must not depend on the address, nor on whether a robot filled in the honeypot."""
+    """Receive a sign-up for the ticked ``purposes`` of the form and send the confirmation link to
+    ``email``. Each purpose is ticked on its own, none in advance (Art. 7(2) GDPR; CJEU C-673/17
+    Planet49). Returns nothing: the answer must not depend on the address, nor on whether a robot
+    filled in the honeypot."""
     form = form_load(token)
     email = email.strip().lower()
     try:
@@ -147,8 +151,11 @@ def signup_submit(
         validate_email(email)
     except ValidationError as error:
         raise ValidationError({"email": _("Enter a valid email address.")}) from error
+    chosen = tuple(purpose for purpose in form.purposes if purpose in purposes)
+    if not chosen:
+        raise ValidationError({"purposes": _("Tick what you would like to receive.")})
     system = Actor.system(form.workspace)
-    texts = form_texts(form)
+    texts = form_texts(SignupForm(workspace=form.workspace, purposes=chosen, language=form.language))
     nonce = secrets.token_urlsafe(32)
     signup = ConsentSignup(
         workspace_id=form.workspace.pk,
@@ -156,7 +163,7 @@ def signup_submit(
         first_name=first_name.strip()[:100],
         last_name=last_name.strip()[:100],
         language=form.language,
-        purposes=list(form.purposes),
+        purposes=list(chosen),
         text_digests=[text.digest for text in texts],
         ip_address=client_ip or None,
         user_agent=user_agent[:500],

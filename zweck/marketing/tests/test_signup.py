@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from email.header import decode_header, make_header
 from email.message import Message
 from typing import Any
 
@@ -53,8 +54,15 @@ def form_token(workspace: Workspace) -> str:
 def post_signup(
     client: Client, django_capture_on_commit_callbacks: Any, form_token: str
 ) -> Callable[..., Any]:
-    def post(email: str = ADDRESS, ip: str = "192.0.2.10", **extra: str) -> Any:
-        data = {"form": form_token, "email": email, "first_name": "Lena", "last_name": "Leser", **extra}
+    def post(email: str = ADDRESS, ip: str = "192.0.2.10", **extra: Any) -> Any:
+        data: dict[str, Any] = {
+            "form": form_token,
+            "email": email,
+            "purposes": ["newsletter", "event_invitations"],
+            "first_name": "Lena",
+            "last_name": "Leser",
+            **extra,
+        }
         with django_capture_on_commit_callbacks(execute=True):
             return client.post(
                 "/privacy/signup/",
@@ -65,6 +73,10 @@ def post_signup(
             )
 
     return post
+
+
+def _subject(message: Message) -> str:
+    return str(make_header(decode_header(message["Subject"])))
 
 
 def _without_token(response: Any) -> str:
@@ -88,7 +100,7 @@ def test_signup_confirmed_through_the_emailed_link_records_the_whole_chain(
     assert ConsentRecord.objects.count() == 0
     # when the person opens the link from the real email and presses the button
     assert [m["To"] for m in inbox.messages] == [ADDRESS]
-    assert inbox.messages[0]["Subject"] == _german(SUBJECT)
+    assert _subject(inbox.messages[0]) == _german(SUBJECT)
     link = _link(inbox.messages[0])
     assert client.get(link).status_code == 200
     assert ConsentRecord.objects.count() == 0
@@ -213,3 +225,20 @@ def test_unconfirmed_signups_are_deleted_by_the_retention_sweep(
     assert ConsentSignup.objects.count() == 1
     retention_sweep(actor=owner, today=timezone.localdate() + timedelta(days=8))
     assert ConsentSignup.objects.count() == 0
+
+
+def test_each_purpose_is_ticked_on_its_own(
+    workspace: Workspace, inbox: Inbox, post_signup: Callable[..., Any], client: Client
+) -> None:
+    # nothing ticked: refused at the field, nothing stored or sent
+    refused = post_signup(purposes=[])
+    assert refused.status_code == 422
+    assert 'id="purposes-error"' in refused.content.decode()
+    assert (ConsentSignup.objects.count(), inbox.messages) == (0, [])
+    # a purpose no sign-up form offers is refused
+    assert post_signup(purposes=["event_invitations", "telephone"]).status_code == 422
+    assert inbox.messages == []
+    # only what was ticked is asked for and recorded
+    post_signup(purposes=["event_invitations"])
+    client.post(_link(inbox.messages[0]))
+    assert list(ConsentRecord.objects.values_list("purpose", flat=True)) == ["event_invitations"]

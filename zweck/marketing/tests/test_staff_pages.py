@@ -174,7 +174,8 @@ def test_the_signup_form_code_posts_to_the_portal(owner: Actor, client: Client) 
     assert "http://testserver/privacy/signup/" in page
     # the code's fields, posted from elsewhere without a session, start a double opt-in
     answer = client.post(
-        "/privacy/signup/", {"form": token.group(1), "email": "web@example.com", "website": ""}
+        "/privacy/signup/",
+        {"form": token.group(1), "email": "web@example.com", "purposes": "newsletter", "website": ""},
     )
     assert answer.status_code == 200
     from zweck.marketing.models import ConsentSignup

@@ -22,16 +22,29 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from zweck.core.clients import client_address
 from zweck.marketing import preferences, signup
+from zweck.marketing.choices import SIGNUP_PURPOSES, ConsentPurpose
 
 
 class SignupForm(forms.Form):
     form = forms.CharField(max_length=2000, widget=forms.HiddenInput)
+    purposes = forms.MultipleChoiceField(
+        label=gettext_lazy("What you would like to receive"),
+        choices=[(purpose.value, purpose.label) for purpose in ConsentPurpose if purpose in SIGNUP_PURPOSES],
+        required=False,
+    )
     email = forms.EmailField(label=gettext_lazy("Email address"), max_length=254)
     first_name = forms.CharField(label=gettext_lazy("First name"), max_length=100, required=False)
     last_name = forms.CharField(label=gettext_lazy("Last name"), max_length=100, required=False)
     # The honeypot: hidden from people, filled in by robots.
     website = forms.CharField(required=False, max_length=500)
     page = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+
+    def clean_purposes(self) -> list[str]:
+        # Said here as well as by the service, so that every mistake is named at once.
+        chosen: list[str] = self.cleaned_data.get("purposes") or []
+        if not chosen:
+            raise ValidationError(_("Tick what you would like to receive."))
+        return chosen
 
 
 def _user_agent(request: HttpRequest) -> str:
@@ -77,6 +90,7 @@ def signup_submit(request: HttpRequest) -> HttpResponse:
         signup.signup_submit(
             token=token,
             email=form.cleaned_data["email"],
+            purposes=form.cleaned_data["purposes"],
             first_name=form.cleaned_data["first_name"],
             last_name=form.cleaned_data["last_name"],
             honeypot=form.cleaned_data["website"],
