@@ -64,6 +64,8 @@ SECTIONS: tuple[Section, ...] = (
         pgettext_lazy("navigation", "Sales"),
         (
             Entry("staff:sales_quote_list", _("Quotes & invoices"), "receipt", P.SALES_VIEW),
+            Entry("staff:sales_overdue", _("Overdue invoices"), "alarm-clock", P.INVOICE_MANAGE),
+            Entry("staff:sales_bank_statements", _("Bank statements"), "landmark", P.INVOICE_MANAGE),
             Entry("staff:revenue_report", _("Revenue"), "chart-column", P.REPORT_VIEW),
         ),
     ),
