@@ -134,7 +134,10 @@ def _recovery_digest(code: str) -> str:
 
 def _new_recovery_codes(user: User) -> list[str]:
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    codes = ["".join(secrets.choice(alphabet) for _ in range(RECOVERY_CODE_LENGTH)) for _ in range(10)]
+    codes = [
+        "".join(secrets.choice(alphabet) for _ in range(RECOVERY_CODE_LENGTH))
+        for _ in range(RECOVERY_CODE_COUNT)
+    ]
     RecoveryCode.objects.filter(user=user).delete()
     RecoveryCode.objects.bulk_create(RecoveryCode(user=user, digest=_recovery_digest(code)) for code in codes)
     return [f"{code[:5]}-{code[5:]}" for code in codes]
