@@ -230,6 +230,22 @@ def _load_confirmation(token: str) -> tuple[int, str]:
         raise LinkInvalid(_("This link is not valid.")) from error
 
 
+def _pending(signup_id: int, digest: str, *, lock: bool) -> ConsentSignup:
+    rows = ConsentSignup.objects.select_for_update() if lock else ConsentSignup.objects.all()
+    signup = rows.filter(pk=signup_id, confirmation_digest=digest).first()
+    if signup is None:
+        if ConsentRecord.objects.filter(confirmation_digest=digest).exists():
+            raise LinkUsed(_("You have already confirmed this sign-up; the link works only once."))
+        raise LinkInvalid(_("This link is not valid."))
+    return signup
+
+
+def signup_check(*, token: str) -> None:
+    """Refuse a confirmation link that cannot confirm (forged, expired, used) before anyone
+    presses the button; nothing is written."""
+    _pending(*_load_confirmation(token), lock=False)
+
+
 @transaction.atomic
 def signup_confirm(*, token: str, client_ip: str | None = None, user_agent: str = "") -> Person:
     """Open a confirmation link: the consents are recorded with their chain, the sign-up goes.

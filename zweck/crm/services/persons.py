@@ -357,10 +357,12 @@ def person_delete(*, actor: Actor, person: Person) -> None:
         with transaction.atomic():
             person.delete()
     except ProtectedError as error:
-        # Quotes, orders and invoices keep the person they are addressed to.
+        # Quotes, orders and invoices keep the person they are addressed to, the consent ledger
+        # the person whose consent it proves.
         raise ValidationError(
             _(
-                "This contact is named on quotes, orders or invoices, which must be kept; it cannot be deleted."
+                "This contact is named on records that must be kept (quotes, orders, invoices or proof "
+                "of consent); it cannot be deleted."
             )
         ) from error
     # The postings went with the person; dictionary words nobody else is found by go too.

@@ -137,6 +137,7 @@ def test_a_replayed_link_is_refused_and_writes_nothing(
     link = _link(inbox.messages[0])
     client.post(link)
     assert ConsentRecord.objects.count() == 2
+    assert client.get(link).status_code == 409
     again = client.post(link)
     assert again.status_code == 409
     assert "already confirmed" in again.content.decode()
@@ -149,6 +150,7 @@ def test_forged_and_expired_links_are_refused(
     post_signup()
     link = _link(inbox.messages[0])
     forged = link.replace("/confirm/", "/confirm/x")
+    assert client.get(forged).status_code == 410
     assert client.post(forged).status_code == 410
     made_up = signing.dumps(
         {"s": ConsentSignup.objects.get().pk, "n": "guess"}, salt="zweck.marketing.signup.confirm"

@@ -201,3 +201,15 @@ def test_the_access_export_lists_the_consents(owner: Actor, person: Person) -> N
         "doris@example.com",
         "192.0.2.10",
     )
+
+
+def test_a_contact_with_consent_proof_is_not_deleted(owner: Actor, person: Person) -> None:
+    from django.core.exceptions import ValidationError
+
+    from zweck.crm.services import person_delete
+
+    make_consent(owner, person)
+    with pytest.raises(ValidationError, match="proof of consent"):
+        person_delete(actor=owner, person=person)
+    assert Person.objects.filter(pk=person.pk).exists()
+    assert ConsentRecord.objects.count() == 1

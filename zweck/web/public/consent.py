@@ -114,6 +114,10 @@ def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """The link in the confirmation email: a page with one button, which confirms. (Mail
     scanners open links on their own; only a person presses the button.)"""
     if request.method == "GET":
+        try:
+            signup.signup_check(token=token)
+        except signup.SignupError as error:
+            return _message(request, error.message, error.status)
         return render(request, "public/consent/confirm.html", {"token": token})
     try:
         person = signup.signup_confirm(

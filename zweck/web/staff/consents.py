@@ -30,8 +30,9 @@ from zweck.web.staff.access import StaffRequest, render_page, staff_view
 from zweck.web.staff.forms import ServiceForm
 from zweck.web.staff.pages import form_page
 
-RECORDABLE_METHODS = [(m.value, m.label) for m in ConsentMethod if m != ConsentMethod.PREFERENCE_CENTRE]
-WITHDRAWAL_METHODS = [
+# A double opt-in and the preference centre record themselves, with their chain; staff record
+# what reached them on paper, verbally or through another web form.
+RECORDABLE_METHODS = [
     (m.value, m.label)
     for m in ConsentMethod
     if m not in (ConsentMethod.DOUBLE_OPT_IN, ConsentMethod.PREFERENCE_CENTRE)
