@@ -74,6 +74,11 @@ def database_url() -> str | None:
     return os.environ.get("DATABASE_URL") or text("DATABASE_URL")
 
 
+def prometheus_multiprocess_directory() -> str | None:
+    """prometheus_client's own variable: where several server processes keep their metrics."""
+    return os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
+
+
 def data_directory() -> Path:
     """Where the embedded SQLite database and generated files live."""
     return Path(text("DATA_DIR") or Path.cwd() / "var").resolve()

@@ -262,6 +262,13 @@ ZWECK: dict[str, Any] = {
 # "Authorization: Bearer <ZWECK_METRICS_TOKEN>" when a token is set.
 ZWECK_METRICS_NETWORKS = env.networks("METRICS_NETWORKS") or ["127.0.0.0/8", "::1/128"]
 ZWECK_METRICS_TOKEN = env.text("METRICS_TOKEN") or ""
+ZWECK_METRICS_MULTIPROCESS = env.prometheus_multiprocess_directory() is not None
+# Backups (zweck backup): where they go (empty: DATA_DIR/backups) and the key that seals them
+# (empty: not sealed). The secret key came from the environment when ZWECK_SECRET_KEY is set;
+# otherwise a restore adopts the key file it restores into the data directory.
+ZWECK_BACKUP_DIR = env.text("BACKUP_DIR") or ""
+ZWECK_BACKUP_KEY_FILE = env.text("BACKUP_KEY_FILE") or ""
+ZWECK_SECRET_KEY_FROM_ENVIRONMENT = bool(env.text("SECRET_KEY"))
 if ZWECK["AUDIT_BULK_READ_ROWS"] < 1:
     raise env.ConfigurationError("ZWECK_AUDIT_BULK_READ_ROWS must be 1 or more.")
 if not 0 <= ZWECK["NIGHTLY_HOUR"] <= 23:

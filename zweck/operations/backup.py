@@ -100,7 +100,7 @@ def _sqlite_path() -> Path:
 
 def _postgres_env() -> dict[str, str]:
     database = _database()
-    variables = dict(os.environ)
+    variables = dict(os.environ)  # the tools need PATH, locale and the like, and read PG* variables
     for key, name in (("HOST", "PGHOST"), ("PORT", "PGPORT"), ("USER", "PGUSER"), ("PASSWORD", "PGPASSWORD")):
         if database.get(key):
             variables[name] = str(database[key])
@@ -184,7 +184,7 @@ def _sha256(path: Path) -> str:
 
 
 def default_directory() -> Path:
-    configured = os.environ.get("ZWECK_BACKUP_DIR")
+    configured = settings.ZWECK_BACKUP_DIR
     return Path(configured) if configured else Path(settings.DATA_DIR) / "backups"
 
 
@@ -365,7 +365,7 @@ def _adopt_restored_key() -> None:
     """With no key in the environment, the installation's key is the file in the data directory:
     the restored one from now on, in this process too."""
     path = Path(settings.DATA_DIR) / "secret-key"
-    if not os.environ.get("ZWECK_SECRET_KEY") and path.exists():
+    if not settings.ZWECK_SECRET_KEY_FROM_ENVIRONMENT and path.exists():
         restored = path.read_text().strip()
         if len(restored) >= 50:
             settings.SECRET_KEY = restored

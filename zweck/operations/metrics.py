@@ -15,12 +15,12 @@ scrape sums them (prometheus_client's multiprocess mode).
 
 from __future__ import annotations
 
-import os
 import time
 from collections import Counter as Tally
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Max, Min
 from django.http import HttpRequest, HttpResponse
@@ -175,7 +175,7 @@ STATE = StateCollector()
 
 def exposition() -> bytes:
     """The metrics in Prometheus' text format."""
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if settings.ZWECK_METRICS_MULTIPROCESS:
         registry = CollectorRegistry()
         MultiProcessCollector(registry)
     else:

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -14,7 +14,7 @@ from zweck.operations.sealing import SealError, key_new, key_read
 
 def backup_key(option: str | None) -> bytes | None:
     """The key named by ``--key`` or ``ZWECK_BACKUP_KEY_FILE``; none: the backup is not sealed."""
-    path = option or os.environ.get("ZWECK_BACKUP_KEY_FILE")
+    path = option or settings.ZWECK_BACKUP_KEY_FILE
     if not path:
         return None
     try:
