@@ -45,7 +45,7 @@ def test_a_ticket_is_opened_read_changed_and_answered(
 ) -> None:
     make_desk(owner)
     api = api_as(owner)
-    person = make_person(owner, "Ida", "Iske", email="ida@kunde.example.com")
+    person = make_person(owner, "Ida", "Iske", email="ida@kunde.example.com", language="en")
     with django_capture_on_commit_callbacks(execute=True):
         created = api.post(
             "/tickets",
