@@ -206,3 +206,13 @@ def test_a_forged_link_shows_nothing(owner: Actor) -> None:
     token = services.ticket_link_token(ticket)
     response = Client().get(reverse("support:ticket", kwargs={"token": token[:-3] + "abc"}))
     assert response.status_code == 404 and b"Vertraulich" not in response.content
+
+
+def test_ticket_forms_take_files_larger_than_an_ordinary_request() -> None:
+    from zweck.core import limits
+    from zweck.core.request_guard import body_limit
+
+    assert body_limit("/app/tickets/12/reply/") == limits.UPLOAD_BODY_MAX_BYTES
+    assert body_limit("/app/tickets/new/") == limits.UPLOAD_BODY_MAX_BYTES
+    assert body_limit("/support/abc:def/") == limits.UPLOAD_BODY_MAX_BYTES
+    assert body_limit("/app/tickets/12/update/") == limits.REQUEST_BODY_MAX_BYTES
