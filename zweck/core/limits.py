@@ -14,6 +14,9 @@ REQUEST_BODY_MAX_BYTES = 2 * 1024 * 1024
 UPLOAD_BODY_MAX_BYTES = 50 * 1024 * 1024
 # Paths (below the site root) whose POST bodies may be as large as an upload.
 UPLOAD_ROUTES = ("/app/contacts/import/", "/api/v1/persons/import")
+# Patterns of paths that take files as form uploads the same way: a ticket's files (staff forms
+# and the requester's page behind the signed link).
+UPLOAD_ROUTE_PATTERNS = (r"^/app/tickets/(new|\d{1,19}/reply)/$", r"^/support/[^/]{1,400}/$")
 # Query parameters and form fields one request may send.
 REQUEST_FIELDS_MAX = 1000
 

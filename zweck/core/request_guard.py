@@ -13,6 +13,7 @@ Nothing here logs the request's content: it may carry personal values.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
@@ -34,7 +35,9 @@ def _content_length(request: HttpRequest) -> int:
 
 def body_limit(path: str) -> int:
     """The largest body a request to ``path`` may send."""
-    if path in limits.UPLOAD_ROUTES:
+    if path in limits.UPLOAD_ROUTES or any(
+        re.match(pattern, path) for pattern in limits.UPLOAD_ROUTE_PATTERNS
+    ):
         return limits.UPLOAD_BODY_MAX_BYTES
     return limits.REQUEST_BODY_MAX_BYTES
 

@@ -1,7 +1,9 @@
 """/tickets: the service desk's tickets, their conversation, replies and notes.
 
 Reading needs ``ticket.view``, every write ``ticket.manage``; bad input answers 422 and nothing
-is written. A public reply is emailed to the requester through the outbox.
+is written. A public reply is emailed to the requester through the outbox. Files travel in
+base64 inside the JSON body, so one request carries at most the API's body limit (2 MB, 413
+above it); larger files go through the staff pages, which take uploads up to 10 MB a file.
 """
 
 from __future__ import annotations

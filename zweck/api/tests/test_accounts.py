@@ -29,7 +29,7 @@ def test_me_names_user_workspace_role_and_permissions(actor_with_role) -> None: 
             "federal_state": "",
         },
         "role": "read_only",
-        "permissions": ["crm.view", "deal.view", "sales.view", "token.use"],
+        "permissions": ["crm.view", "deal.view", "sales.view", "ticket.view", "token.use"],
     }
 
 

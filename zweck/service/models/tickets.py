@@ -19,7 +19,6 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils.deconstruct import deconstructible
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from zweck.core.models import WorkspaceScopedModel
@@ -31,11 +30,12 @@ class AttachmentStorage(FileSystemStorage):
     """Files of tickets, under ``<data directory>/attachments``: never served as static or
     media files, only through a view that checks who may read the ticket."""
 
-    @cached_property
+    # Read on every use, not cached: the data directory is a setting (tests change it).
+    @property
     def base_location(self) -> str:
         return str(Path(settings.DATA_DIR) / "attachments")
 
-    @cached_property
+    @property
     def location(self) -> str:
         return str(Path(self.base_location).resolve())
 

@@ -45,7 +45,7 @@ def test_a_ticket_is_opened_read_changed_and_answered(
 ) -> None:
     make_desk(owner)
     api = api_as(owner)
-    person = make_person(owner, "Ida", "Iske", email="ida@kunde.example.com")
+    person = make_person(owner, "Ida", "Iske", email="ida@kunde.example.com", language="en")
     with django_capture_on_commit_callbacks(execute=True):
         created = api.post(
             "/tickets",
@@ -161,3 +161,18 @@ def test_each_endpoint_for_the_four_kinds_of_caller(
     assert snapshot()[:2] == before[:2]
     allowed = Actor.for_membership(MembershipFactory(role=Role.SERVICE, workspace=owner.workspace))
     assert api_as(allowed).call(method, url, payload or None).status_code in {200, 201}
+
+
+def test_the_list_reads_with_a_fixed_number_of_queries(
+    owner: Actor, django_assert_max_num_queries: Any
+) -> None:
+    api = api_as(owner)
+    api.get("/tickets")  # the token's first use is recorded once
+    for _ in range(3):
+        make_ticket(owner)
+    with django_assert_max_num_queries(12) as few:
+        assert api.get("/tickets").json()["count"] == 3
+    for _ in range(7):
+        make_ticket(owner)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert api.get("/tickets").json()["count"] == 10

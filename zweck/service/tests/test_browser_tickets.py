@@ -151,4 +151,16 @@ def test_a_technicians_morning_in_german(
     expect(page.get_by_text("Das Ticket wurde geändert.")).to_be_visible()
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.RESOLVED and ticket.resolved_at is not None
+
+    # an out-of-office reply that belongs to no ticket waits under held email
+    mail_in(
+        raw=MAIL.replace(
+            b"Message-ID: <drucker-1@", b"Auto-Submitted: auto-replied\r\nMessage-ID: <ooo-1@"
+        ).replace(b"Subject: Drucker", b"Subject: Abwesend: Drucker")
+    )
+    page.goto("/app/tickets/held-mail/")
+    expect(page.locator("h1")).to_have_text("Zurückgehaltene E-Mails")
+    expect(page.get_by_text("Automatische Antwort ohne zugehöriges Ticket")).to_be_visible()
+    _no_sideways_scroll(page, device)
+    screenshot(page, f"tickets-held-mail-{device}-de")
     context.close()

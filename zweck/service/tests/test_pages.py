@@ -206,3 +206,59 @@ def test_a_forged_link_shows_nothing(owner: Actor) -> None:
     token = services.ticket_link_token(ticket)
     response = Client().get(reverse("support:ticket", kwargs={"token": token[:-3] + "abc"}))
     assert response.status_code == 404 and b"Vertraulich" not in response.content
+
+
+def test_ticket_forms_take_files_larger_than_an_ordinary_request() -> None:
+    from zweck.core import limits
+    from zweck.core.request_guard import body_limit
+
+    assert body_limit("/app/tickets/12/reply/") == limits.UPLOAD_BODY_MAX_BYTES
+    assert body_limit("/app/tickets/new/") == limits.UPLOAD_BODY_MAX_BYTES
+    assert body_limit("/support/abc:def/") == limits.UPLOAD_BODY_MAX_BYTES
+    assert body_limit("/app/tickets/12/update/") == limits.REQUEST_BODY_MAX_BYTES
+
+
+def _settings_post(**changes: str) -> dict[str, str]:
+    data = {
+        "inbound_address": "hilfe@acme.example.com",
+        "ticket_prefix": "HD",
+        "business_day_start": "07:30",
+        "business_day_end": "16:00",
+        "acknowledge_new_tickets": "on",
+    }
+    for priority in ("low", "normal", "high", "urgent"):
+        data[f"response_{priority}"] = "2"
+        data[f"resolution_{priority}"] = "8"
+    data.update(changes)
+    return data
+
+
+def test_the_desk_settings_set_the_address_hours_and_targets(owner: Actor, actor_with_role: Any) -> None:
+    from zweck.service.models import ServiceSettings, SlaTarget
+
+    url = reverse("staff:ticket_settings")
+    assert client_for(actor_with_role(Role.SERVICE)).get(url).status_code == 403
+    client = client_for(owner)
+    assert client.get(url).status_code == 200
+    response = client.post(url, _settings_post(response_urgent="0.5"))
+    assert response.status_code == 302
+    desk = ServiceSettings.objects.get(workspace_id=owner.workspace_id)
+    assert (desk.inbound_address, desk.ticket_prefix, desk.business_day_start.hour) == (
+        "hilfe@acme.example.com",
+        "HD",
+        7,
+    )
+    assert SlaTarget.objects.get(priority="urgent").response_minutes == 30
+    ticket = make_ticket(owner)
+    assert services.ticket_reference(ticket) == "HD-1"
+
+
+def test_bad_desk_settings_answer_422_and_change_nothing(owner: Actor) -> None:
+    from zweck.service.models import SlaTarget
+
+    client = client_for(owner)
+    url = reverse("staff:ticket_settings")
+    assert client.post(url, _settings_post(business_day_end="06:00")).status_code == 422
+    assert client.post(url, _settings_post(resolution_high="1")).status_code == 422
+    assert client.post(url, _settings_post(ticket_prefix="t-")).status_code == 422
+    assert SlaTarget.objects.count() == 0

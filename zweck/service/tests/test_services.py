@@ -69,7 +69,7 @@ def test_a_public_reply_goes_out_by_email_with_reference_and_thread_headers(
     owner: Actor, smtp_inbox: Inbox, django_capture_on_commit_callbacks: Any
 ) -> None:
     make_desk(owner)
-    requester = make_person(owner, "Klara", "Kunde", email="klara@kunde.example.com")
+    requester = make_person(owner, "Klara", "Kunde", email="klara@kunde.example.com", language="en")
     ticket = make_ticket(owner, requester, subject="VPN geht nicht", message_id="<first@kunde.example.com>")
     with django_capture_on_commit_callbacks(execute=True):
         reply = services.ticket_reply(actor=owner, ticket=ticket, body="Bitte starten Sie den Client neu.")
@@ -278,3 +278,20 @@ def test_a_ticket_from_the_api_is_acknowledged_by_email(
     (mail,) = smtp_inbox.messages
     assert mail["Subject"].startswith("[T-1] ")
     assert mail["Auto-Submitted"] == "auto-replied"
+
+
+def test_mail_to_a_requester_without_a_language_is_in_the_workspaces(
+    owner: Actor, smtp_inbox: Inbox, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.utils import translation
+
+    ticket = make_ticket(owner, make_person(owner, email="ohne@kunde.example.com"), subject="Frage")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.ticket_reply(actor=owner, ticket=ticket, body="Antwort")
+    outbox_deliver()
+    with translation.override("de"):
+        expected = translation.gettext("Re: [%(reference)s] %(subject)s") % {
+            "reference": "T-1",
+            "subject": "Frage",
+        }
+    assert smtp_inbox.messages[-1]["Subject"] == expected

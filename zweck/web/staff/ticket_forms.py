@@ -4,6 +4,7 @@ assignment, and the queue's filters. Files are checked by the service desk's own
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -76,3 +77,41 @@ class TicketCreateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["requester"].choices = [("", "—"), *requesters]  # type: ignore[attr-defined]
         self.fields["assignee"].choices = [("", _("Nobody")), *members]  # type: ignore[attr-defined]
+
+
+class DeskSettingsForm(forms.Form):
+    """The desk's settings and the workspace's targets per priority (business hours)."""
+
+    inbound_address = forms.EmailField(
+        label=_("Support address"),
+        required=False,
+        help_text=_("Mail to this address opens or continues tickets; replies are sent from it."),
+    )
+    ticket_prefix = forms.RegexField(
+        label=_("Ticket reference prefix"), regex=r"^[A-Z][A-Z0-9]{0,7}$", max_length=8
+    )
+    business_day_start = forms.TimeField(
+        label=_("Business day starts"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    business_day_end = forms.TimeField(
+        label=_("Business day ends"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    acknowledge_new_tickets = forms.BooleanField(label=_("Confirm new tickets by email"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for value, label in TicketPriority.choices:
+            self.fields[f"response_{value}"] = forms.DecimalField(
+                label=_("%(priority)s: first response within (hours)") % {"priority": label},
+                min_value=Decimal("0.25"),
+                max_value=Decimal("2000"),
+                decimal_places=2,
+                widget=forms.NumberInput(attrs={"step": "0.25"}),
+            )
+            self.fields[f"resolution_{value}"] = forms.DecimalField(
+                label=_("%(priority)s: resolution within (hours)") % {"priority": label},
+                min_value=Decimal("0.25"),
+                max_value=Decimal("2000"),
+                decimal_places=2,
+                widget=forms.NumberInput(attrs={"step": "0.25"}),
+            )

@@ -7,6 +7,7 @@ from zweck.web.staff import tickets
 urlpatterns = [
     path("tickets/", tickets.ticket_list, name="ticket_list"),
     path("tickets/new/", tickets.ticket_create, name="ticket_create"),
+    path("tickets/settings/", tickets.desk_settings, name="ticket_settings"),
     path("tickets/held-mail/", tickets.held_mail_list, name="ticket_held_mail"),
     path("tickets/held-mail/<int:held_id>/", tickets.held_mail_decide, name="ticket_held_mail_decide"),
     path(

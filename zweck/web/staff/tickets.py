@@ -4,6 +4,7 @@ assignment, new tickets, attachments, and incoming mail held for review."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -23,9 +24,10 @@ from zweck.service import mail_in, selectors, services
 from zweck.service.attachments import CheckedFile, attachment_check
 from zweck.service.choices import MessageKind, SlaState, TicketPriority, TicketStatus
 from zweck.service.models import Ticket
+from zweck.service.sla import DEFAULT_TARGETS
 from zweck.web.staff.access import StaffRequest, render_page, staff_view
 from zweck.web.staff.listing import list_template, paginate
-from zweck.web.staff.ticket_forms import TicketCreateForm, TicketReplyForm, TicketUpdateForm
+from zweck.web.staff.ticket_forms import DeskSettingsForm, TicketCreateForm, TicketReplyForm, TicketUpdateForm
 
 VIEW, MANAGE = Permission.TICKET_VIEW, Permission.TICKET_MANAGE
 PAGE_SIZE = 50
@@ -296,3 +298,68 @@ def held_mail_download(request: StaffRequest, held_id: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="held-mail-{held.pk}.eml"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view(MANAGE, Permission.WORKSPACE_MANAGE)
+def desk_settings(request: StaffRequest) -> HttpResponse:
+    """The support address, the reference prefix, the business hours and the workspace's
+    response and resolution targets per priority (in business hours)."""
+    desk = services.service_settings_of(request.actor.workspace_id)
+    targets = {
+        target.priority: target
+        for target in selectors.sla_target_list(actor=request.actor).filter(organization__isnull=True)
+    }
+    initial: dict[str, Any] = {
+        "inbound_address": desk.inbound_address,
+        "ticket_prefix": desk.ticket_prefix,
+        "business_day_start": desk.business_day_start,
+        "business_day_end": desk.business_day_end,
+        "acknowledge_new_tickets": desk.acknowledge_new_tickets,
+    }
+    for priority in TicketPriority.values:
+        target = targets.get(priority)
+        response, resolution = (
+            (target.response_minutes, target.resolution_minutes) if target else DEFAULT_TARGETS[priority]
+        )
+        initial[f"response_{priority}"] = Decimal(response) / 60
+        initial[f"resolution_{priority}"] = Decimal(resolution) / 60
+    form = DeskSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                services.service_settings_update(
+                    actor=request.actor,
+                    **{
+                        name: data[name]
+                        for name in (
+                            "inbound_address",
+                            "ticket_prefix",
+                            "business_day_start",
+                            "business_day_end",
+                            "acknowledge_new_tickets",
+                        )
+                    },
+                )
+                for priority in TicketPriority.values:
+                    try:
+                        services.sla_target_set(
+                            actor=request.actor,
+                            priority=priority,
+                            response_minutes=round(data[f"response_{priority}"] * 60),
+                            resolution_minutes=round(data[f"resolution_{priority}"] * 60),
+                        )
+                    except ValidationError as error:
+                        raise ValidationError({f"resolution_{priority}": error.messages}) from error
+        except ValidationError as error:
+            _refusal_to_form(form, error)
+        else:
+            messages.success(request, _("The service desk's settings were saved."))
+            return HttpResponseRedirect(reverse("staff:ticket_settings"))
+    return render_page(
+        request,
+        "staff/tickets/settings.html",
+        {"form": form, "priorities": TicketPriority.choices},
+        status=422 if request.method == "POST" else 200,
+    )
