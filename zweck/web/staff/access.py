@@ -122,11 +122,11 @@ def staff_view[**P](
 
 
 def page_context(request: StaffRequest, **context: Any) -> dict[str, Any]:
-    """What every staff page's frame needs: the actor, their permissions and workspaces."""
+    """What every staff page needs: the actor and their permissions (the frame itself, with the
+    member's workspaces, comes from the ``shell`` context processor)."""
     return {
         "actor": request.actor,
         "can": {str(permission) for permission in request.actor.permissions},
-        "memberships": list(membership_list_for_user(user=request.user)),
         **context,
     }
 

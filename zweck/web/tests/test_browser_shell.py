@@ -206,3 +206,18 @@ def test_the_user_menu_holds_the_language_own_pages_and_sign_out(
     menu.locator("summary").click()
     menu.get_by_role("button", name="Log out").click()
     expect(page).to_have_url(re.compile(r"/app/login/"))
+
+
+def test_in_a_low_window_the_sidebar_scrolls_and_shows_the_current_page(
+    page: Page, workspace_with_records: Actor
+) -> None:
+    page.set_viewport_size({"width": 1440, "height": 480})
+    log_in(page, workspace_with_records)
+    # when: a page whose entry lies below the window's bottom edge
+    page.goto("/app/audit/")
+    # then: the sidebar scrolled by itself, the page did not
+    current = page.locator('.sidebar-nav [aria-current="page"]')
+    expect(current).to_be_in_viewport()
+    assert page.evaluate("document.querySelector('.sidebar-nav').scrollTop") > 0
+    assert page.evaluate("window.scrollY") == 0
+    no_horizontal_scrolling(page)

@@ -38,6 +38,14 @@
       }
     }
     showCollapsed(root.classList.contains("sidebar-collapsed"));
+    /* Where the sidebar scrolls (many sections, a low window), the current page stays in sight. */
+    var currentLink = sidebar.querySelector('.sidebar-nav [aria-current="page"]');
+    if (currentLink && currentLink.scrollIntoView) {
+      /* After "load": only then is the page laid out with every stylesheet. */
+      window.addEventListener("load", function () {
+        if (!phone.matches) { currentLink.scrollIntoView({ block: "nearest" }); }
+      });
+    }
     if (collapseButton) {
       collapseButton.addEventListener("click", function () {
         var collapsed = !root.classList.contains("sidebar-collapsed");
