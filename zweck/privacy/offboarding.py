@@ -39,7 +39,7 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import connections, router, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -393,7 +393,13 @@ def _delete_batch(data_set: DataSet, workspace_id: int, batch_size: int) -> int:
     audit trail's queryset refuses to delete at all (see the module's invariants)."""
     model = data_set.model
     database = router.db_for_write(model)
-    chosen = data_set.rows(workspace_id).order_by().values("pk")[:batch_size]
+    # Rows that point at another row of their own table go before the rows they point at.
+    pointing = [
+        F(field.name).asc(nulls_last=True)
+        for field in model._meta.concrete_fields
+        if field.is_relation and field.related_model is model
+    ]
+    chosen = data_set.rows(workspace_id).order_by(*pointing).values("pk")[:batch_size]
     select, params = chosen.query.get_compiler(using=database).as_sql()
     table, key = _quoted(model._meta.db_table, database), _quoted(str(model._meta.pk.column), database)
     with connections[database].cursor() as cursor:

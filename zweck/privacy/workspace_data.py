@@ -163,13 +163,17 @@ def _children_first(found: dict[type[models.Model], DataSet]) -> list[DataSet]:
         }
         for model in found
     }
+    # A row may point at another row of its own table only through a nullable link (a
+    # withdrawal at its consent): the deletion takes the rows that point first (``_delete_batch``).
     self_referring = [
         model._meta.label
         for model in found
-        if any(field.related_model is model for field in _foreign_keys(model))
+        if any(field.related_model is model and not field.null for field in _foreign_keys(model))
     ]
     if self_referring:
-        raise DataSetError(f"{', '.join(self_referring)} refer to themselves: no deletion order is derived.")
+        raise DataSetError(
+            f"{', '.join(self_referring)} refer to themselves without a nullable link: no deletion order is derived."
+        )
     ordered: list[DataSet] = []
     remaining = set(found)
     while remaining:

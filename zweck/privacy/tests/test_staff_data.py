@@ -87,6 +87,8 @@ def test_the_staff_export_is_derived_from_the_staff_declarations() -> None:
     assert set(labels) == {
         "accounts.User",
         "accounts.Membership",
+        # an invitation names the member who sent it
+        "accounts.Invitation",
         "accounts.ApiToken",
         "accounts.SecurityEvent",
         "audit.AuditEvent",
