@@ -157,7 +157,7 @@ def test_a_days_work_in_german(page: Page, seller: Actor) -> None:
     # Find her again by typing a misspelled name.
     make_person(seller, first_name="Otto", last_name="Normalverbraucher")
     page.get_by_role("link", name="Kontakte").click()
-    page.get_by_label("Suche").press_sequentially("Mustremann", delay=20)
+    page.get_by_label("Suche", exact=True).press_sequentially("Mustremann", delay=20)
     results = page.locator("#results tbody")
     expect(results).to_contain_text("Johanna Mustermann")
     expect(results).not_to_contain_text("Otto Normalverbraucher")
