@@ -4,14 +4,9 @@
 # privacy 0004 and 0005, so the same queries use them. PostgreSQL only: on SQLite every
 # operation here does nothing.
 
-import importlib
-
 from django.db import migrations
 
-from zweck.core.migration_operations import RunSQLOnPostgreSQL
-
-words = importlib.import_module("zweck.privacy.migrations.0004_mention_word_indexes")
-digits = importlib.import_module("zweck.privacy.migrations.0005_mention_digit_indexes")
+from zweck.privacy.mention_indexes import mention_index_operations
 
 TABLE = "outbox_outgoingmail"
 COLUMNS = ("subject", "body")
@@ -23,25 +18,4 @@ class Migration(migrations.Migration):
         ("privacy", "0005_mention_digit_indexes"),
     ]
 
-    operations = [
-        *[
-            RunSQLOnPostgreSQL(
-                sql=(
-                    f"CREATE INDEX IF NOT EXISTS {words.index_name(TABLE, column)} ON {TABLE} "
-                    f"USING gin (workspace_id, to_tsvector('simple'::regconfig, COALESCE({column}, '')))"
-                ),
-                reverse_sql=f"DROP INDEX IF EXISTS {words.index_name(TABLE, column)}",
-            )
-            for column in COLUMNS
-        ],
-        *[
-            RunSQLOnPostgreSQL(
-                sql=(
-                    f"CREATE INDEX IF NOT EXISTS {digits.index_name(TABLE, column)} ON {TABLE} "
-                    f"USING gin (workspace_id, {digits.DIGITS.format(column=column)})"
-                ),
-                reverse_sql=f"DROP INDEX IF EXISTS {digits.index_name(TABLE, column)}",
-            )
-            for column in COLUMNS
-        ],
-    ]
+    operations = mention_index_operations((TABLE, column) for column in COLUMNS)

@@ -4,14 +4,9 @@
 # other free-text column. The index expressions and names are those of privacy 0004 and 0005,
 # so the same queries use them. PostgreSQL only: on SQLite every operation here does nothing.
 
-import importlib
-
 from django.db import migrations
 
-from zweck.core.migration_operations import RunSQLOnPostgreSQL
-
-words = importlib.import_module("zweck.privacy.migrations.0004_mention_word_indexes")
-digits = importlib.import_module("zweck.privacy.migrations.0005_mention_digit_indexes")
+from zweck.privacy.mention_indexes import mention_index_operations
 
 COLUMNS = (
     ("service_ticket", "subject"),
@@ -27,25 +22,4 @@ class Migration(migrations.Migration):
         ("privacy", "0005_mention_digit_indexes"),
     ]
 
-    operations = [
-        *[
-            RunSQLOnPostgreSQL(
-                sql=(
-                    f"CREATE INDEX IF NOT EXISTS {words.index_name(table, column)} ON {table} "
-                    f"USING gin (workspace_id, to_tsvector('simple'::regconfig, COALESCE({column}, '')))"
-                ),
-                reverse_sql=f"DROP INDEX IF EXISTS {words.index_name(table, column)}",
-            )
-            for table, column in COLUMNS
-        ],
-        *[
-            RunSQLOnPostgreSQL(
-                sql=(
-                    f"CREATE INDEX IF NOT EXISTS {digits.index_name(table, column)} ON {table} "
-                    f"USING gin (workspace_id, {digits.DIGITS.format(column=column)})"
-                ),
-                reverse_sql=f"DROP INDEX IF EXISTS {digits.index_name(table, column)}",
-            )
-            for table, column in COLUMNS
-        ],
-    ]
+    operations = mention_index_operations(COLUMNS)
